@@ -1,0 +1,184 @@
+"""Turn text into search terms: tokens, stems, stop words, typo repair, unknown terms.
+
+Shared by keyword retrieval (BM25 over stems) and by abstention (which question terms the
+portfolio never mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+_WORD = re.compile(r"[A-Za-z0-9$%+]+(?:['\-.][A-Za-z0-9]+)*")
+
+# Function words: they say nothing about the topic.
+STOP_WORDS = frozenset(
+    """
+    a about above again against all am an and any are as at be been being below
+    between both but by can could did do does doing done down during each either ever few for
+    from further had has have having he her here hers him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them then there these they
+    this those through to too under until up very was we were what whats when where which while
+    who whom whose why will with would you your yours yourself also really actually any anything
+    something s t re ve ll d m
+    """.split()
+)
+
+# Words of asking rather than of the topic ("tell me about ...", "give a quick summary of ...").
+# They must not count as topics the portfolio fails to mention.
+QUESTION_WORDS = frozenset(
+    """
+    tell know knows describe explain give show list share summarize summarise summary quick brief
+    overview info information detail details thing things say says said mention mentions
+    mentioned find please like kind type sort much many main key top best get got go goes went
+    want wants interested interest mind think thinks thought write written wrote learn learned
+    learnt akshay kale candidate person guy man someone anyone somebody profile portfolio site
+    website page resume cv well good great lot lots way ways bit little big
+    """.split()
+)
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball English stem of a lowercase word."""
+    return str(_STEMMER.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
+    out: list[str] = []
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower().strip(".")
+        word = word.replace("'s", "") if word.endswith("'s") else word.replace("'", "")
+        if not word:
+            continue
+        out.append(word)
+        if "-" in word or "." in word:
+            parts = [p for p in re.split(r"[-.]", word) if p]
+            out.append("".join(parts))
+            out.extend(parts)
+    return out
+
+
+def keyword_terms(text: str) -> list[str]:
+    """Stems of the content words of a text, for BM25."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words the corpus uses, to repair typos and spot terms it never mentions."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+    # Whole words of the model's tokenizer: ordinary English. Absent words are rare
+    # (product names, technologies) and mark a specific topic.
+    common_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], common_words: Iterable[str] = ()) -> Vocabulary:
+        """Build the vocabulary of a set of texts."""
+        found = {w for text in texts for w in words(text)}
+        return cls(frozenset(found), frozenset(stem(w) for w in found), frozenset(common_words))
+
+    def knows(self, word: str) -> bool:
+        """Whether the corpus uses this word (or another form of it)."""
+        return word in self.words or stem(word) in self.stems or self._shares_root(word)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
+    def _shares_root(self, word: str) -> bool:
+        # The stemmer leaves some forms apart ("experienced" -> "experienc", "experience" ->
+        # "experi"): a corpus word sharing all but the last two letters is the same word.
+        root = max(5, len(word) - 2)
+        return len(word) >= root and any(w[:root] == word[:root] for w in self.words if len(w) >= root)
+
+    def repair(self, word: str) -> str:
+        """The corpus or stop word closest to a misspelt word, or the word itself."""
+        if len(word) < 4 or self.knows(word) or word in STOP_WORDS or word in QUESTION_WORDS:
+            return word
+        if word in self.common_words:
+            # A real word is not a typo, even one letter away from a corpus word
+            # ("visa" is not "via", "tall" is not "all").
+            return word
+        closest = _closest(word, self._targets())
+        if closest == word:
+            # A clipped word ("grad", "orchestr") stands for the corpus word it begins.
+            longer = sorted(w for w in self.words if w.startswith(word) and w.isalpha())
+            closest = min(longer, key=len) if longer else word
+        return closest
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
+    def _targets(self) -> tuple[str, ...]:
+        return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS))
+
+
+@lru_cache(maxsize=8192)
+def _closest(word: str, targets: tuple[str, ...]) -> str:
+    # One slip (a wrong, missing, extra or swapped letter: "scool", "emial", "paymnet"), two in
+    # a long word.
+    allowed = 1 if len(word) < 8 else 2
+    match = process.extractOne(
+        word, targets, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
+    )
+    return str(match[0]) if match else word
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """What a question asks about, in the corpus's terms."""
+
+    text: str  # the question with misspellings repaired
+    topics: tuple[str, ...]  # content words, repaired, not stop or question words
+    unknown: tuple[str, ...]  # topics the corpus never uses
+    rare_unknown: tuple[str, ...]  # unknown topics that look like names or technologies
+    # In a yes/no question about him ("has he managed ..."), the first topic word after him.
+    predicate: str | None = None
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        """Topics the corpus uses."""
+        return tuple(t for t in self.topics if t not in self.unknown)
+
+
+_YES_NO_ABOUT_HIM = re.compile(
+    r"^\s*(is|was|has|have|had|does|did|do|can|could|will|would)\s+(he|akshay)\b", re.IGNORECASE
+)
+
+
+def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
+    """Repair typos and sort the question's topic words into known and unknown."""
+    repaired_text = question
+    topics: list[str] = []
+    unknown: list[str] = []
+    rare: list[str] = []
+    yes_no = _YES_NO_ABOUT_HIM.match(question)
+    predicate: str | None = None
+    for position, match in enumerate(_WORD.finditer(question)):
+        raw = match.group(0)
+        for word in words(raw)[:1]:
+            fixed = vocabulary.repair(word)
+            if fixed != word:
+                repaired_text = repaired_text.replace(raw, fixed, 1)
+            if fixed in STOP_WORDS or fixed in QUESTION_WORDS or fixed.isdigit():
+                continue
+            topics.append(fixed)
+            if yes_no and predicate is None and match.start() >= yes_no.end():
+                predicate = fixed
+            if vocabulary.knows(fixed):
+                continue
+            unknown.append(fixed)
+            looks_like_name = position > 0 and raw[:1].isupper() or raw.isupper() and len(raw) > 1
+            if looks_like_name or (vocabulary.common_words and fixed not in vocabulary.common_words):
+                rare.append(raw.removesuffix("'s"))
+    return QuestionTerms(
+        repaired_text, tuple(topics), tuple(unknown), tuple(rare), predicate
+    )

@@ -1,0 +1,215 @@
+"""Compose a short answer from retrieved passages, with [n] citations, or an honest refusal.
+
+Answers are extractive: every sentence is a sentence of the corpus, quoted as written, followed
+by the number of the entry it comes from. The corpus is written in the third person with each
+sentence standing alone, so quoted sentences read as a natural answer and nothing is stated
+that the cited snippet does not say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.analysis import keyword_terms
+from assistant.corpus import Corpus, Document, split_sentences
+from assistant.retrieval import Hit, PassageHit
+
+MAX_SENTENCES = 3
+MAX_LIST_ENTRIES = 6
+# Another sentence joins the answer when it scores within this margin of the best one.
+SENTENCE_MARGIN = 0.15
+# A second entry joins the answer when its score is this close to the best entry's.
+ENTRY_MARGIN = 0.04
+# Sentences sharing more than this share of their terms with one already chosen repeat it.
+MAX_REPEAT = 0.6
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer, as the API returns it."""
+
+    n: int
+    id: str
+    title: str
+    section: str
+    url: str
+    snippet: str
+    score: float
+    updated: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A composed answer and what it rests on."""
+
+    answer: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    confidence: float
+    degraded: bool = False
+    follow_ups: tuple[str, ...] = ()
+    reason: str = ""  # why it abstained, for logs and the owner's report
+    cited_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence chosen for the answer."""
+
+    hit: Hit
+    passage: PassageHit
+
+
+def compose(quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bool) -> Answer:
+    """Turn chosen sentences into an answer text with one citation per entry."""
+    by_entry: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        by_entry.setdefault(quote.hit.chunk.uid, []).append(quote)
+    numbers = {uid: n for n, uid in enumerate(by_entry, start=1)}
+    documents = corpus.by_uid()
+    citations = tuple(
+        _citation(numbers[uid], documents[uid], group, corpus) for uid, group in by_entry.items()
+    )
+    sentences = [_mark(q.passage.text, numbers[q.hit.chunk.uid]) for q in quotes]
+    return Answer(
+        answer=" ".join(sentences),
+        citations=citations,
+        abstained=False,
+        confidence=round(confidence, 2),
+        degraded=degraded,
+        cited_ids=tuple(by_entry),
+    )
+
+
+def refuse(corpus: Corpus, reason: str, missing: tuple[str, ...] = (),
+           only_in_insights: bool = False, confidence: float = 0.0,
+           degraded: bool = False) -> Answer:
+    """The honest "not covered" answer, offering the owner's contact details."""
+    contact = corpus.contact
+    owner = corpus.site.owner.split()[0]
+    if only_in_insights:
+        opening = (
+            f"{owner}'s portfolio mentions that only in his Engineering Insights notes on other "
+            "companies' systems, not as his own work."
+        )
+    elif missing:
+        opening = f"{owner}'s portfolio doesn't mention {_join(missing)}."
+    else:
+        opening = f"{owner}'s portfolio doesn't cover that."
+    routes = f"by email at {contact.email}"
+    if contact.linkedin:
+        routes += f" or on LinkedIn at {_display_url(contact.linkedin)}"
+    text = f"{opening} You can ask him directly {routes} [1]."
+    snippet = next(
+        (s for s in _sentences(contact) if contact.email and contact.email in s), contact.text
+    )
+    citation = Citation(
+        n=1,
+        id=contact.uid,
+        title=contact.title,
+        section=contact.section,
+        url=corpus.site.url_for(contact.section),
+        snippet=snippet,
+        score=0.0,
+        updated=contact.updated.isoformat(),
+    )
+    return Answer(
+        answer=text,
+        citations=(citation,),
+        abstained=True,
+        confidence=round(confidence, 2),
+        degraded=degraded,
+        reason=reason,
+        cited_ids=(contact.uid,),
+    )
+
+
+def choose_sentences(ranked: list[tuple[Hit, list[PassageHit]]]) -> list[Quote]:
+    """Pick the best sentence, then close runners-up that add something new."""
+    if not ranked:
+        return []
+    best_hit, best_passages = ranked[0]
+    best = best_passages[0]
+    if all(p.overlap == 0 for p in best_passages) and best_hit.keyword > 0:
+        # The question names the entry (by title or keyword) but no single sentence of it,
+        # as in "a summary of his background": quote the entry from the start.
+        return [Quote(best_hit, p) for p in sorted(best_passages, key=lambda p: p.passage_index)][
+            :MAX_SENTENCES
+        ]
+    chosen = [Quote(best_hit, best)]
+    candidates = [Quote(best_hit, p) for p in best_passages[1:]]
+    for hit, passages in ranked[1:]:
+        if hit.score >= best_hit.score - ENTRY_MARGIN:
+            candidates.append(Quote(hit, passages[0]))
+    candidates.sort(key=lambda q: q.passage.score, reverse=True)
+    for quote in candidates:
+        if len(chosen) >= MAX_SENTENCES or quote.passage.score < best.score - SENTENCE_MARGIN:
+            break
+        if not _repeats(quote, chosen):
+            chosen.append(quote)
+    return _in_reading_order(chosen)
+
+
+def list_quotes(ranked: list[tuple[Hit, list[PassageHit]]]) -> list[Quote]:
+    """For "which projects ...": the opening sentence of every matching entry."""
+    return [Quote(hit, _opening(passages)) for hit, passages in ranked[:MAX_LIST_ENTRIES]]
+
+
+def _opening(passages: list[PassageHit]) -> PassageHit:
+    return min(passages, key=lambda p: p.passage_index)
+
+
+def _repeats(quote: Quote, chosen: list[Quote]) -> bool:
+    terms = set(keyword_terms(quote.passage.text))
+    for other in chosen:
+        other_terms = set(keyword_terms(other.passage.text))
+        shared = len(terms & other_terms) / max(1, min(len(terms), len(other_terms)))
+        if shared > MAX_REPEAT:
+            return True
+    return False
+
+
+def _in_reading_order(quotes: list[Quote]) -> list[Quote]:
+    """Keep entries in rank order, and sentences of one entry in the order they were written."""
+    entry_rank = {}
+    for quote in quotes:
+        entry_rank.setdefault(quote.hit.chunk.uid, len(entry_rank))
+    return sorted(quotes, key=lambda q: (entry_rank[q.hit.chunk.uid], q.passage.passage_index))
+
+
+def _citation(n: int, document: Document, quotes: list[Quote], corpus: Corpus) -> Citation:
+    indexes = sorted(q.passage.passage_index for q in quotes)
+    sentences = _sentences(document)
+    # Sentences of one entry are quoted as one contiguous span of its text, verbatim.
+    snippet = " ".join(sentences[indexes[0] : indexes[-1] + 1])
+    return Citation(
+        n=n,
+        id=document.uid,
+        title=document.title,
+        section=document.section,
+        url=corpus.site.url_for(document.section),
+        snippet=snippet,
+        score=round(max(q.hit.score for q in quotes), 3),
+        updated=document.updated.isoformat(),
+    )
+
+
+def _sentences(document: Document) -> list[str]:
+    return split_sentences(document.text)
+
+
+def _mark(sentence: str, n: int) -> str:
+    """Put the citation marker before the sentence's final punctuation."""
+    if sentence[-1:] in ".!?":
+        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
+    return f"{sentence} [{n}]"
+
+
+def _display_url(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+
+
+def _join(words: tuple[str, ...]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]

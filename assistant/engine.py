@@ -1,0 +1,236 @@
+"""The assistant: question in, grounded answer out. Knows nothing of HTTP or the terminal."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.abstention import asks_about_his_own_work, judge
+from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
+from assistant.answer import Answer, choose_sentences, compose, list_quotes, refuse
+from assistant.conversation import Resolved, Turn, resolve
+from assistant.embedding import Embedder
+from assistant.errors import QuestionError
+from assistant.index import SearchIndex
+from assistant.retrieval import Hit, PassageHit, Retriever
+from assistant.store import ConversationStore
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+MAX_HISTORY = 10
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# Entries considered when composing an ordinary answer.
+TOP_ENTRIES = 3
+# Verbs that say nothing about which entries of a listed section are meant.
+_LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """An earlier question sent by a stateless client (the answer is not needed)."""
+
+    question: str
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer plus the session it belongs to."""
+
+    answer: Answer
+    session_id: str
+
+
+def normalise_question(text: str) -> str:
+    """Trim, fold whitespace and drop control characters; reject empty or oversized text."""
+    if not isinstance(text, str):
+        raise QuestionError("question must be a string")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QuestionError("question contains characters that are not valid Unicode") from None
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in unicodedata.normalize("NFC", text)
+    )
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise QuestionError("question is empty")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}"
+        )
+    return cleaned
+
+
+class Assistant:
+    """Answers questions about the portfolio owner from one loaded index."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: Embedder | None,
+        store: ConversationStore | None = None,
+        common_words: frozenset[str] = frozenset(),
+        history_turns: int = 3,
+    ) -> None:
+        self.index = index
+        self.corpus = index.corpus
+        self.retriever = Retriever(index, embedder, common_words)
+        self.store = store
+        self.history_turns = history_turns
+        self._entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
+        self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
+
+    @property
+    def degraded(self) -> bool:
+        """True when answers come from keyword retrieval alone."""
+        return self.retriever.degraded
+
+    def suggestions(self) -> list[str]:
+        """Starter questions from site.yaml."""
+        return list(self.corpus.site.suggestions)
+
+    def ask(
+        self,
+        question: str,
+        session_id: str | None = None,
+        history: Sequence[HistoryItem] = (),
+    ) -> Reply:
+        """Answer a question, resolving follow-ups against the session or the given history."""
+        question = normalise_question(question)
+        if session_id is not None and not SESSION_ID.match(session_id):
+            raise QuestionError("session_id must be 1-64 of A-Z, a-z, 0-9, '_' and '-'")
+        if len(history) > MAX_HISTORY:
+            raise QuestionError(f"history holds at most {MAX_HISTORY} turns")
+        turns = self._turns(session_id, history)
+        answer, resolved = self.answer(question, turns)
+        session_id = session_id or uuid.uuid4().hex
+        if self.store is not None:
+            self.store.append(session_id, Turn(question, resolved.topic, answer.cited_ids))
+        return Reply(answer, session_id)
+
+    def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
+        """Compose the answer to one normalised question given earlier turns."""
+        vocabulary = self.retriever.vocabulary
+        terms = analyse(question, vocabulary)
+        resolved = resolve(question, terms, turns)
+        query = analyse(resolved.query, vocabulary).text if resolved.follow_up else terms.text
+        query_vector = self.retriever.query_vector(query)
+        hits = self.retriever.search(query, query_vector)
+        if resolved.prior_ids:
+            hits = _prefer(hits, resolved.prior_ids)
+        own_work = asks_about_his_own_work(words(question))
+        candidates = [h for h in hits if h.chunk.section != "insights"] if own_work else hits
+        listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
+        verdict = judge(terms, candidates, self.degraded, matched_fields=bool(listed))
+        only_in_insights = own_work and self._only_in_insights(terms)
+        if only_in_insights or not verdict.answerable:
+            reason = "found only in his notes on other companies" if only_in_insights else ""
+            best = candidates[0].score if candidates else 0.0
+            return self._with_follow_ups(refuse(
+                self.corpus, reason or verdict.reason, verdict.missing, only_in_insights,
+                confidence=best, degraded=self.degraded,
+            )), resolved
+        # Sentences are chosen by the question as asked; the entries by the resolved query.
+        sentence_text = terms.text
+        sentence_vector = query_vector if not resolved.follow_up else (
+            self.retriever.query_vector(sentence_text)
+        )
+        if listed:
+            ranked = self._with_passages(listed, sentence_text, sentence_vector)
+            quotes = list_quotes(ranked)
+        else:
+            top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
+            ranked = self._with_passages(top, sentence_text, sentence_vector)
+            quotes = choose_sentences(ranked)
+        answer = compose(quotes, self.corpus, min(1.0, max(0.0, candidates[0].score)),
+                         self.degraded)
+        return self._with_follow_ups(answer, question), resolved
+
+    def _with_passages(
+        self, hits: list[Hit], text: str, vector: object
+    ) -> list[tuple[Hit, list[PassageHit]]]:
+        return [(h, self.retriever.passages(h, text, vector)) for h in hits]  # type: ignore[arg-type]
+
+    def _only_in_insights(self, terms: QuestionTerms) -> bool:
+        """Whether some topic of the question appears only in his notes on other companies."""
+        for term in terms.known:
+            stems = set(keyword_terms(term))
+            sections = {
+                chunk.section
+                for chunk, entry_terms in zip(self.index.chunks, self._entry_terms, strict=True)
+                if stems & entry_terms
+            }
+            if sections == {"insights"}:
+                return True
+        return False
+
+    def _listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
+        """Entries the question picks as a group: by year ("in 2023"), or every entry of a
+        section ("which companies...", "his projects") narrowed by the other topic words."""
+        years = {int(y) for y in _YEAR.findall(terms.text)}
+        if years:
+            documents = self.corpus.by_uid()
+            dated = [h for h in hits if documents[h.chunk.uid].year in years]
+            if dated:
+                return sorted(dated, key=lambda h: h.position)
+        asked = set(words(terms.text))
+        for name, section in self.corpus.site.sections.items():
+            list_words = {w.lower() for w in section.list_words}
+            if not asked & list_words:
+                continue
+            # Other topic words narrow the list ("projects ... at Amazon").
+            narrowing = {keyword_terms(t)[0] for t in terms.known if keyword_terms(t)}
+            narrowing -= {keyword_terms(w)[0] for w in list_words} | _LIST_FILLER
+            chosen = [
+                h for h in hits
+                if h.chunk.section == name and narrowing <= self._entry_terms[h.position]
+            ]
+            if chosen:
+                return sorted(chosen, key=lambda h: h.position)
+        return None
+
+    def _turns(self, session_id: str | None, history: Sequence[HistoryItem]) -> list[Turn]:
+        if session_id is not None and self.store is not None:
+            stored = self.store.recent(session_id, self.history_turns)
+            if stored:
+                return stored
+        turns: list[Turn] = []
+        for item in list(history)[-self.history_turns:]:
+            question = normalise_question(item.question)
+            terms = analyse(question, self.retriever.vocabulary)
+            turns.append(Turn(question, resolve(question, terms, turns).topic))
+        return turns
+
+    def _with_follow_ups(self, answer: Answer, question: str = "") -> Answer:
+        targets = self._targets()
+        cited = set(answer.cited_ids)
+        picks = tuple(
+            s for s, ids in targets.items()
+            if s.lower() != question.lower() and not cited & set(ids)
+        )[:3]
+        return replace(answer, follow_ups=picks)
+
+    def _targets(self) -> dict[str, tuple[str, ...]]:
+        """Which entries each starter question leads to, worked out once."""
+        if self._suggestion_targets is None:
+            self._suggestion_targets = {}  # answering the starters below must not recurse
+            self._suggestion_targets = {
+                s: self.answer(s, [])[0].cited_ids for s in self.corpus.site.suggestions
+            }
+        return self._suggestion_targets
+
+
+def _prefer(hits: list[Hit], prior_ids: tuple[str, ...]) -> list[Hit]:
+    """A follow-up keeps to the entries the previous answer cited when they still match."""
+    prior = [h for h in hits if h.chunk.uid in prior_ids]
+    if not prior or prior[0].score < hits[0].score - 0.15:
+        return hits
+    return prior + [h for h in hits if h.chunk.uid not in prior_ids]

@@ -1,0 +1,109 @@
+"""Find the corpus entries and sentences that answer a query: dense + BM25, fused.
+
+Dense vectors find paraphrases ("where did he study" ~ "earned an MS ... University"); BM25 over
+stems finds exact names (QSR, SNAP EBT, 7NOW). The fused score is a convex combination of the
+cosine similarity and a saturated BM25 score, so it keeps an absolute meaning that abstention
+can threshold (rank fusion would not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from assistant.analysis import Vocabulary, keyword_terms
+from assistant.chunking import Chunk
+from assistant.embedding import Embedder
+from assistant.index import SearchIndex
+
+DENSE_WEIGHT = 0.7
+# BM25 scores are unbounded; s / (s + K) maps them into [0, 1) with 0.5 at s = K.
+BM25_HALF_SCORE = 2.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entry's relevance to a query."""
+
+    position: int  # row of the chunk in the index
+    chunk: Chunk
+    dense: float  # best cosine of the query to the entry or any of its sentences
+    keyword: float  # saturated BM25 score in [0, 1)
+    score: float  # fused score
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """One sentence's relevance to a query."""
+
+    chunk_position: int
+    passage_index: int
+    text: str
+    dense: float
+    overlap: float  # share of the query's terms found in the sentence
+    score: float
+
+
+class Retriever:
+    """Dense and keyword search over a loaded index."""
+
+    def __init__(self, index: SearchIndex, embedder: Embedder | None,
+                 common_words: frozenset[str] = frozenset()) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.vocabulary = Vocabulary.from_texts(
+            (c.keyword_text for c in index.chunks), common_words
+        )
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([keyword_terms(c.keyword_text) for c in index.chunks],
+                         show_progress=False)
+        self._passage_terms = [
+            set(keyword_terms(f"{c.title} {p}")) for c in index.chunks for p in c.passages
+        ]
+        self._first_passage = np.cumsum([0] + [len(c.passages) for c in index.chunks])
+
+    @property
+    def degraded(self) -> bool:
+        """True when only keyword search is available."""
+        return self.embedder is None
+
+    def query_vector(self, text: str) -> np.ndarray | None:
+        """The query's embedding, or None without a model."""
+        if self.embedder is None:
+            return None
+        return self.embedder.encode([text])[0]
+
+    def search(self, text: str, vector: np.ndarray | None) -> list[Hit]:
+        """Every entry scored against the query, best first."""
+        terms = keyword_terms(text)
+        raw = np.asarray(self._bm25.get_scores(terms), dtype=np.float64) if terms else None
+        keyword = raw / (raw + BM25_HALF_SCORE) if raw is not None else np.zeros(len(self.index.chunks))
+        if vector is not None:
+            entry_cos = self.index.entry_vectors @ vector
+            passage_cos = self.index.passage_vectors @ vector
+            best_passage = np.maximum.reduceat(passage_cos, self._first_passage[:-1])
+            dense = np.maximum(entry_cos, best_passage)
+            fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * keyword
+        else:
+            dense = np.zeros(len(self.index.chunks))
+            fused = keyword
+        hits = [
+            Hit(i, chunk, float(dense[i]), float(keyword[i]), float(fused[i]))
+            for i, chunk in enumerate(self.index.chunks)
+        ]
+        return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    def passages(self, hit: Hit, text: str, vector: np.ndarray | None) -> list[PassageHit]:
+        """The sentences of one entry scored against the query, best first."""
+        terms = set(keyword_terms(text))
+        start = int(self._first_passage[hit.position])
+        found = []
+        for offset, passage in enumerate(hit.chunk.passages):
+            row = start + offset
+            dense = float(self.index.passage_vectors[row] @ vector) if vector is not None else 0.0
+            overlap = len(terms & self._passage_terms[row]) / len(terms) if terms else 0.0
+            score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * overlap
+            found.append(PassageHit(hit.position, offset, passage, dense, overlap, score))
+        return sorted(found, key=lambda p: p.score, reverse=True)

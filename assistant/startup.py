@@ -1,0 +1,64 @@
+"""Get an assistant ready: load the model, check the index, build it when stale or missing."""
+
+from __future__ import annotations
+
+import logging
+from assistant.corpus import load_corpus
+from assistant.embedding import Embedder, SentenceTransformerEmbedder, packaged_model_dir
+from assistant.engine import Assistant
+from assistant.errors import CorpusError, ModelError
+from assistant.index import Manifest, Progress, build_index, index_status, load_index
+from assistant.settings import Settings
+from assistant.store import ConversationStore
+
+log = logging.getLogger(__name__)
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The packaged model (or the configured folder), checked and loaded."""
+    return SentenceTransformerEmbedder(settings.model_dir)
+
+
+def common_words(settings: Settings) -> frozenset[str]:
+    """Whole words of the model's tokenizer vocabulary: a list of ordinary English words."""
+    try:
+        vocab = (settings.model_dir or packaged_model_dir()) / "vocab.txt"
+        lines = vocab.read_text(encoding="utf-8").split()
+    except (OSError, ModelError):
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
+
+
+def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> Manifest:
+    """Validate the corpus and build a new index (CorpusError leaves the old one in place)."""
+    corpus = load_corpus(settings.corpus_dir)
+    return build_index(corpus, embedder, settings.index_root, progress)
+
+
+def ensure_index(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> None:
+    """Build the index if it is missing or stale; keep serving the last good one if it can't."""
+    status = index_status(settings.index_root, settings.corpus_dir, embedder.fingerprint)
+    if status.state == "fresh":
+        return
+    log.info("index %s: %s; building", status.state, status.reason)
+    if progress:
+        progress(f"index {status.state} ({status.reason}); building it now")
+    try:
+        build(settings, embedder, progress)
+    except CorpusError:
+        if status.state == "missing":
+            raise
+        log.exception("corpus is invalid; still serving the last good index")
+        if progress:
+            progress("the corpus is invalid (run `assistant check`); using the last good index")
+
+
+def open_assistant(
+    settings: Settings, progress: Progress | None = None, embedder: Embedder | None = None
+) -> Assistant:
+    """Load everything an assistant needs, building the index first when needed."""
+    embedder = embedder or load_embedder(settings)
+    ensure_index(settings, embedder, progress)
+    index = load_index(settings.index_root)
+    store = ConversationStore(settings.database_path)
+    return Assistant(index, embedder, store, common_words(settings), settings.history_turns)
