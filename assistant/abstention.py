@@ -26,9 +26,9 @@ MAX_UNKNOWN_SHARE = 0.5
 # his own work, not from his notes on other companies' systems (the insights section).
 PERSONAL_CLAIM_WORDS = frozenset(
     """
-    build built building use used uses using work worked working implement implemented develop
-    developed design designed deploy deployed ship shipped production hands run ran operate
-    operated create created lead led own owned
+    build built building use used uses using work worked working implement implemented
+    develop developed design designed deploy deployed ship shipped production hands run ran
+    operate operated create created lead led own owned
     """.split()
 )
 

@@ -20,14 +20,14 @@ _WORD = re.compile(r"[A-Za-z0-9$%+]+(?:['\-.][A-Za-z0-9]+)*")
 # Function words: they say nothing about the topic.
 STOP_WORDS = frozenset(
     """
-    a about above again against all am an and any are as at be been being below
-    between both but by can could did do does doing done down during each either ever few for
-    from further had has have having he her here hers him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours out
-    over own same she should so some such than that the their theirs them then there these they
-    this those through to too under until up very was we were what whats when where which while
-    who whom whose why will with would you your yours yourself also really actually any anything
-    something s t re ve ll d m
+    a about above again against all am an and any are as at be been being below between both
+    but by can could did do does doing done down during each either ever few for from
+    further had has have having he her here hers him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    out over own same she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what whats when
+    where which while who whom whose why will with would you your yours yourself also really
+    actually any anything something s t re ve ll d m
     """.split()
 )
 
@@ -35,12 +35,14 @@ STOP_WORDS = frozenset(
 # They must not count as topics the portfolio fails to mention.
 QUESTION_WORDS = frozenset(
     """
-    tell know knows describe explain give show list share summarize summarise summary quick brief
-    overview info information detail details thing things say says said mention mentions
-    mentioned find please like kind type sort much many main key top best get got go goes went
-    want wants interested interest mind think thinks thought write written wrote learn learned
-    learnt akshay kale candidate person guy man someone anyone somebody profile portfolio site
-    website page resume cv well good great lot lots way ways bit little big
+    tell know knows describe explain give show list share summarize summarise summary quick
+    brief overview info information detail details thing things say says said mention
+    mentions mentioned find please like kind type sort much many main key top best get got
+    go goes went want wants interested interest mind think thinks thought write written
+    wrote learn learned learnt akshay kale candidate person guy man someone anyone somebody
+    profile portfolio site website page resume cv well good great lot lots way ways bit
+    little big gave given giving make makes made making take takes took taken come came put
+    let keep kept happen happened
     """.split()
 )
 
@@ -99,7 +101,9 @@ class Vocabulary:
         # The stemmer leaves some forms apart ("experienced" -> "experienc", "experience" ->
         # "experi"): a corpus word sharing all but the last two letters is the same word.
         root = max(5, len(word) - 2)
-        return len(word) >= root and any(w[:root] == word[:root] for w in self.words if len(w) >= root)
+        return len(word) >= root and any(
+            w[:root] == word[:root] for w in self.words if len(w) >= root
+        )
 
     def repair(self, word: str) -> str:
         """The corpus or stop word closest to a misspelt word, or the word itself."""
@@ -177,8 +181,8 @@ def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
                 continue
             unknown.append(fixed)
             looks_like_name = position > 0 and raw[:1].isupper() or raw.isupper() and len(raw) > 1
-            if looks_like_name or (vocabulary.common_words and fixed not in vocabulary.common_words):
+            if looks_like_name or (
+                vocabulary.common_words and fixed not in vocabulary.common_words
+            ):
                 rare.append(raw.removesuffix("'s"))
-    return QuestionTerms(
-        repaired_text, tuple(topics), tuple(unknown), tuple(rare), predicate
-    )
+    return QuestionTerms(repaired_text, tuple(topics), tuple(unknown), tuple(rare), predicate)

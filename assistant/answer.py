@@ -81,9 +81,14 @@ def compose(quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bo
     )
 
 
-def refuse(corpus: Corpus, reason: str, missing: tuple[str, ...] = (),
-           only_in_insights: bool = False, confidence: float = 0.0,
-           degraded: bool = False) -> Answer:
+def refuse(
+    corpus: Corpus,
+    reason: str,
+    missing: tuple[str, ...] = (),
+    only_in_insights: bool = False,
+    confidence: float = 0.0,
+    degraded: bool = False,
+) -> Answer:
     """The honest "not covered" answer, offering the owner's contact details."""
     contact = corpus.contact
     owner = corpus.site.owner.split()[0]
@@ -124,13 +129,16 @@ def refuse(corpus: Corpus, reason: str, missing: tuple[str, ...] = (),
     )
 
 
-def choose_sentences(ranked: list[tuple[Hit, list[PassageHit]]]) -> list[Quote]:
+def choose_sentences(
+    ranked: list[tuple[Hit, list[PassageHit]]], follow_up: bool = False
+) -> list[Quote]:
     """Pick the best sentence, then close runners-up that add something new."""
     if not ranked:
         return []
     best_hit, best_passages = ranked[0]
     best = best_passages[0]
-    if all(p.overlap == 0 for p in best_passages) and best_hit.keyword > 0:
+    names_entry_only = all(p.overlap == 0 for p in best_passages) and best_hit.keyword > 0
+    if names_entry_only and not follow_up:
         # The question names the entry (by title or keyword) but no single sentence of it,
         # as in "a summary of his background": quote the entry from the start.
         return [Quote(best_hit, p) for p in sorted(best_passages, key=lambda p: p.passage_index)][
@@ -171,7 +179,7 @@ def _repeats(quote: Quote, chosen: list[Quote]) -> bool:
 
 def _in_reading_order(quotes: list[Quote]) -> list[Quote]:
     """Keep entries in rank order, and sentences of one entry in the order they were written."""
-    entry_rank = {}
+    entry_rank: dict[str, int] = {}
     for quote in quotes:
         entry_rank.setdefault(quote.hit.chunk.uid, len(entry_rank))
     return sorted(quotes, key=lambda q: (entry_rank[q.hit.chunk.uid], q.passage.passage_index))

@@ -274,10 +274,10 @@ def _validate_entry(
         return None
     return Document(
         section=section,
-        id=raw_id,
+        id=str(raw_id),
         title=raw["title"].strip(),
         text=" ".join(raw["text"].split()),
-        updated=updated,
+        updated=updated,  # type: ignore[arg-type]  # checked above
         org=raw.get("org"),
         year=year,
         metrics=tuple(raw.get("metrics") or ()),

@@ -98,11 +98,12 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Encode texts; single short texts (queries) are served from a small cache."""
         if len(texts) == 1:
-            return self._encode_one(texts[0]).reshape(1, -1)
+            vector: Vectors = self._encode_one(texts[0])
+            return vector.reshape(1, -1)
         return self._encode_batch(list(texts))
 
     def _encode_uncached(self, text: str) -> Vectors:
-        vector = self._encode_batch([text])[0]
+        vector: Vectors = self._encode_batch([text])[0]
         vector.setflags(write=False)
         return vector
 

@@ -16,7 +16,7 @@ from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
 from assistant.errors import QuestionError
 from assistant.index import SearchIndex
-from assistant.retrieval import Hit, PassageHit, Retriever
+from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.store import ConversationStore
 
 log = logging.getLogger(__name__)
@@ -134,14 +134,20 @@ class Assistant:
         if only_in_insights or not verdict.answerable:
             reason = "found only in his notes on other companies" if only_in_insights else ""
             best = candidates[0].score if candidates else 0.0
-            return self._with_follow_ups(refuse(
-                self.corpus, reason or verdict.reason, verdict.missing, only_in_insights,
-                confidence=best, degraded=self.degraded,
-            )), resolved
+            return self._with_follow_ups(
+                refuse(
+                    self.corpus,
+                    reason or verdict.reason,
+                    verdict.missing,
+                    only_in_insights,
+                    confidence=best,
+                    degraded=self.degraded,
+                )
+            ), resolved
         # Sentences are chosen by the question as asked; the entries by the resolved query.
         sentence_text = terms.text
-        sentence_vector = query_vector if not resolved.follow_up else (
-            self.retriever.query_vector(sentence_text)
+        sentence_vector = (
+            query_vector if not resolved.follow_up else (self.retriever.query_vector(sentence_text))
         )
         if listed:
             ranked = self._with_passages(listed, sentence_text, sentence_vector)
@@ -149,15 +155,27 @@ class Assistant:
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
             ranked = self._with_passages(top, sentence_text, sentence_vector)
-            quotes = choose_sentences(ranked)
-        answer = compose(quotes, self.corpus, min(1.0, max(0.0, candidates[0].score)),
-                         self.degraded)
+            quotes = choose_sentences(ranked, follow_up=resolved.follow_up)
+        if terms.unknown and not any(q.passage.overlap > 0 for q in quotes):
+            # With words the corpus never uses in the question, the quoted sentences must at
+            # least name what it asks about ("undergraduate degree" is not the MS sentence).
+            return self._with_follow_ups(
+                refuse(
+                    self.corpus,
+                    "the closest passages do not mention what the question asks about",
+                    confidence=candidates[0].score,
+                    degraded=self.degraded,
+                )
+            ), resolved
+        answer = compose(
+            quotes, self.corpus, min(1.0, max(0.0, candidates[0].score)), self.degraded
+        )
         return self._with_follow_ups(answer, question), resolved
 
     def _with_passages(
-        self, hits: list[Hit], text: str, vector: object
+        self, hits: list[Hit], text: str, vector: Vector | None
     ) -> list[tuple[Hit, list[PassageHit]]]:
-        return [(h, self.retriever.passages(h, text, vector)) for h in hits]  # type: ignore[arg-type]
+        return [(h, self.retriever.passages(h, text, vector)) for h in hits]
 
     def _only_in_insights(self, terms: QuestionTerms) -> bool:
         """Whether some topic of the question appears only in his notes on other companies."""
@@ -173,8 +191,11 @@ class Assistant:
         return False
 
     def _listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
-        """Entries the question picks as a group: by year ("in 2023"), or every entry of a
-        section ("which companies...", "his projects") narrowed by the other topic words."""
+        """Entries the question picks as a group, or None.
+
+        By year ("in 2023"), or every entry of a section ("which companies...", "his projects")
+        narrowed by the other topic words ("projects ... at Amazon").
+        """
         years = {int(y) for y in _YEAR.findall(terms.text)}
         if years:
             documents = self.corpus.by_uid()
@@ -190,7 +211,8 @@ class Assistant:
             narrowing = {keyword_terms(t)[0] for t in terms.known if keyword_terms(t)}
             narrowing -= {keyword_terms(w)[0] for w in list_words} | _LIST_FILLER
             chosen = [
-                h for h in hits
+                h
+                for h in hits
                 if h.chunk.section == name and narrowing <= self._entry_terms[h.position]
             ]
             if chosen:
@@ -203,7 +225,7 @@ class Assistant:
             if stored:
                 return stored
         turns: list[Turn] = []
-        for item in list(history)[-self.history_turns:]:
+        for item in list(history)[-self.history_turns :]:
             question = normalise_question(item.question)
             terms = analyse(question, self.retriever.vocabulary)
             turns.append(Turn(question, resolve(question, terms, turns).topic))
@@ -213,7 +235,8 @@ class Assistant:
         targets = self._targets()
         cited = set(answer.cited_ids)
         picks = tuple(
-            s for s, ids in targets.items()
+            s
+            for s, ids in targets.items()
             if s.lower() != question.lower() and not cited & set(ids)
         )[:3]
         return replace(answer, follow_ups=picks)

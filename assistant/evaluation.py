@@ -113,8 +113,9 @@ def run_item(assistant: Assistant, item: Item) -> Outcome:
         problems.append(f"cites {sorted(cited_sections)}, expected {'|'.join(item.sections)}")
     if ungrounded:
         problems.append(f"not in a cited snippet: {ungrounded}")
-    return Outcome(item, answer, not missing and not wrong_section, not ungrounded,
-                   "; ".join(problems))
+    return Outcome(
+        item, answer, not missing and not wrong_section, not ungrounded, "; ".join(problems)
+    )
 
 
 def _has(text: str, fact: str) -> bool:

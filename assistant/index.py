@@ -106,11 +106,15 @@ def build_index(
         chunks = chunk_corpus(corpus)
         texts = [c.embed_text for c in chunks]
         owners = [i for i, c in enumerate(chunks) for _ in c.passages]
-        texts += [passage_embed_text(chunks[i], p) for i, c in enumerate(chunks) for p in c.passages]
+        texts += [
+            passage_embed_text(chunks[i], p) for i, c in enumerate(chunks) for p in c.passages
+        ]
         known = _reusable_vectors(root, embedder.fingerprint)
         missing = sorted({t for t in texts if text_key(t) not in known})
-        say(f"{len(chunks)} entries, {len(texts) - len(chunks)} passages; "
-            f"embedding {len(missing)} new texts, reusing {len(texts) - len(missing)}")
+        say(
+            f"{len(chunks)} entries, {len(texts) - len(chunks)} passages; "
+            f"embedding {len(missing)} new texts, reusing {len(texts) - len(missing)}"
+        )
         if missing:
             for text, vector in zip(missing, embedder.encode(missing), strict=True):
                 known[text_key(text)] = vector
@@ -144,7 +148,9 @@ def load_index(root: Path) -> SearchIndex:
         entry_vectors = np.load(folder / "entry_vectors.npy", allow_pickle=False)
         passage_vectors = np.load(folder / "passage_vectors.npy", allow_pickle=False)
     except (OSError, ValueError, CorpusError) as exc:
-        raise IndexNotReadyError(f"{folder}: index is damaged ({exc}); run `assistant build`") from exc
+        raise IndexNotReadyError(
+            f"{folder}: index is damaged ({exc}); run `assistant build`"
+        ) from exc
     chunks = tuple(chunk_corpus(corpus))
     owners = tuple(i for i, c in enumerate(chunks) for _ in c.passages)
     if entry_vectors.shape[0] != len(chunks) or passage_vectors.shape[0] != len(owners):
@@ -169,7 +175,9 @@ def _read_manifest(folder: Path) -> Manifest:
         data: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         return Manifest(**data)
     except (OSError, ValueError, TypeError) as exc:
-        raise IndexNotReadyError(f"{folder}: unreadable manifest ({exc}); run `assistant build`") from exc
+        raise IndexNotReadyError(
+            f"{folder}: unreadable manifest ({exc}); run `assistant build`"
+        ) from exc
 
 
 def _reusable_vectors(root: Path, fingerprint: str) -> dict[str, Vectors]:

@@ -8,15 +8,22 @@ can threshold (rank fusion would not).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 
 from assistant.analysis import Vocabulary, keyword_terms
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
+
+# bm25s sets its own logger to DEBUG on import; give the level back to the application.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
+
+Vector = npt.NDArray[np.float32]
 
 DENSE_WEIGHT = 0.7
 # BM25 scores are unbounded; s / (s + K) maps them into [0, 1) with 0.5 at s = K.
@@ -49,16 +56,19 @@ class PassageHit:
 class Retriever:
     """Dense and keyword search over a loaded index."""
 
-    def __init__(self, index: SearchIndex, embedder: Embedder | None,
-                 common_words: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: Embedder | None,
+        common_words: frozenset[str] = frozenset(),
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.vocabulary = Vocabulary.from_texts(
             (c.keyword_text for c in index.chunks), common_words
         )
         self._bm25 = bm25s.BM25()
-        self._bm25.index([keyword_terms(c.keyword_text) for c in index.chunks],
-                         show_progress=False)
+        self._bm25.index([keyword_terms(c.keyword_text) for c in index.chunks], show_progress=False)
         self._passage_terms = [
             set(keyword_terms(f"{c.title} {p}")) for c in index.chunks for p in c.passages
         ]
@@ -69,17 +79,20 @@ class Retriever:
         """True when only keyword search is available."""
         return self.embedder is None
 
-    def query_vector(self, text: str) -> np.ndarray | None:
+    def query_vector(self, text: str) -> Vector | None:
         """The query's embedding, or None without a model."""
         if self.embedder is None:
             return None
-        return self.embedder.encode([text])[0]
+        vector: Vector = self.embedder.encode([text])[0]
+        return vector
 
-    def search(self, text: str, vector: np.ndarray | None) -> list[Hit]:
+    def search(self, text: str, vector: Vector | None) -> list[Hit]:
         """Every entry scored against the query, best first."""
         terms = keyword_terms(text)
         raw = np.asarray(self._bm25.get_scores(terms), dtype=np.float64) if terms else None
-        keyword = raw / (raw + BM25_HALF_SCORE) if raw is not None else np.zeros(len(self.index.chunks))
+        keyword = (
+            raw / (raw + BM25_HALF_SCORE) if raw is not None else np.zeros(len(self.index.chunks))
+        )
         if vector is not None:
             entry_cos = self.index.entry_vectors @ vector
             passage_cos = self.index.passage_vectors @ vector
@@ -95,7 +108,7 @@ class Retriever:
         ]
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
-    def passages(self, hit: Hit, text: str, vector: np.ndarray | None) -> list[PassageHit]:
+    def passages(self, hit: Hit, text: str, vector: Vector | None) -> list[PassageHit]:
         """The sentences of one entry scored against the query, best first."""
         terms = set(keyword_terms(text))
         start = int(self._first_passage[hit.position])

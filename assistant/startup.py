@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from assistant.corpus import load_corpus
 from assistant.embedding import Embedder, SentenceTransformerEmbedder, packaged_model_dir
 from assistant.engine import Assistant
@@ -29,9 +30,19 @@ def common_words(settings: Settings) -> frozenset[str]:
     return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
-def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> Manifest:
-    """Validate the corpus and build a new index (CorpusError leaves the old one in place)."""
+def build(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None, force: bool = False
+) -> Manifest:
+    """Validate the corpus and build a new index (CorpusError leaves the old one in place).
+
+    An index that already matches the corpus and the model is kept unless `force` is set.
+    """
     corpus = load_corpus(settings.corpus_dir)
+    status = index_status(settings.index_root, settings.corpus_dir, embedder.fingerprint)
+    if status.state == "fresh" and not force:
+        if progress:
+            progress(f"up to date: {status.reason}")
+        return load_index(settings.index_root).manifest
     return build_index(corpus, embedder, settings.index_root, progress)
 
 

@@ -1,0 +1,257 @@
+"""The `assistant` command: check, build, ask, eval, serve. Parses, calls the engine, prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.errors import AssistantError, CorpusError
+from assistant.settings import Settings, settings_from_env
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    help="Corpus folder (default: corpus, or $ASSISTANT_CORPUS_DIR).",
+)
+@click.option(
+    "--instance",
+    "instance_dir",
+    type=click.Path(path_type=Path),
+    help="State folder for the index and database (default: instance).",
+)
+@click.pass_context
+def cli(ctx: click.Context, corpus_dir: Path | None, instance_dir: Path | None) -> None:
+    """Akshay Kale's portfolio assistant.
+
+    \b
+    Example:
+      assistant build && assistant ask "Where did he study?"
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = settings_from_env(os.environ, corpus_dir=corpus_dir, instance_dir=instance_dir)
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate the corpus and list every problem.
+
+    \b
+    Example:
+      assistant check
+    """
+    from assistant.corpus import load_corpus
+
+    settings = _settings(ctx)
+    try:
+        corpus = load_corpus(settings.corpus_dir)
+    except CorpusError as exc:
+        _fail_corpus(exc)
+    sections = len({d.section for d in corpus.documents})
+    click.echo(f"{settings.corpus_dir}: {len(corpus.documents)} entries in {sections} sections, OK")
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild even if the index is up to date.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+@click.pass_context
+def build(ctx: click.Context, force: bool, as_json: bool) -> None:
+    """Validate the corpus and build the index (unchanged entries keep their vectors).
+
+    \b
+    Example:
+      assistant build
+    """
+    from assistant.startup import build as build_index
+    from assistant.startup import load_embedder
+
+    settings = _settings(ctx)
+    try:
+        _progress("loading the embedding model")
+        manifest = build_index(settings, load_embedder(settings), _progress, force=force)
+    except CorpusError as exc:
+        _fail_corpus(exc)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(asdict(manifest), indent=2))
+    else:
+        click.echo(
+            f"index {manifest.version}: {manifest.entries} entries, "
+            f"{manifest.passages} passages ({manifest.embedded} embedded, {manifest.reused} "
+            f"reused) in {manifest.build_seconds:.2f}s"
+        )
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--session", "session_id", help="Session id, to ask follow-up questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the raw API response.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool) -> None:
+    """Answer QUESTION from the portfolio, with numbered sources.
+
+    \b
+    Example:
+      assistant ask "Where did he study?"
+      assistant ask --session s1 "Tell me about the split payment system"
+      assistant ask --session s1 "What was its impact?"
+    """
+    from assistant.startup import open_assistant
+
+    try:
+        reply = open_assistant(_settings(ctx), _progress).ask(question, session_id=session_id)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if as_json:
+        from assistant.web import chat_response
+
+        click.echo(json.dumps(chat_response(reply, request_id="cli"), indent=2))
+        return
+    click.echo(reply.answer.answer)
+    if reply.answer.citations:
+        click.echo("\nSources:")
+    for citation in reply.answer.citations:
+        click.echo(f"  [{citation.n}] {citation.title} ({citation.section}, {citation.url})")
+        click.echo(f'      "{citation.snippet}"')
+
+
+@cli.command(name="eval")
+@click.option(
+    "--eval-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("eval"),
+    show_default=True,
+    help="Folder holding dev.yaml and heldout.yaml.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="Show every failing question.")
+@click.pass_context
+def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose: bool) -> None:
+    """Score the assistant on the evaluation set; exit 1 below the target rates.
+
+    \b
+    Example:
+      assistant eval --verbose
+    """
+    from assistant.evaluation import SPLITS, TARGETS, evaluate, load_items
+    from assistant.startup import open_assistant
+
+    try:
+        items = load_items(eval_dir)
+        rates = evaluate(open_assistant(_settings(ctx), _progress), items)
+    except (AssistantError, OSError) as exc:
+        _fail(str(exc))
+    names = list(TARGETS)
+    if as_json:
+        report: dict[str, Any] = {
+            part: {
+                **{n: round(r.rate(n), 4) for n in names},
+                "covered": r.covered,
+                "uncovered": r.uncovered,
+                "answered": r.answered,
+            }
+            for part, r in rates.items()
+        }
+        click.echo(json.dumps({"targets": TARGETS, "rates": report}, indent=2))
+    else:
+        click.echo(
+            f"{'part':<9}{'questions':>10}{'covered correct':>18}"
+            f"{'uncovered abstained':>22}{'grounded':>11}"
+        )
+        for part in ("all", *SPLITS):
+            r = rates[part]
+            click.echo(
+                f"{part:<9}{r.covered + r.uncovered:>10}"
+                f"{_cell(r.covered_correct, r.covered):>18}"
+                f"{_cell(r.uncovered_abstained, r.uncovered):>22}"
+                f"{_cell(r.grounded, r.answered):>11}"
+            )
+        click.echo(
+            "targets: " + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in TARGETS.items())
+        )
+    if verbose or not rates["all"].meets_targets():
+        for outcome in rates["all"].failures:
+            click.echo(
+                f"FAIL [{outcome.item.split}] {outcome.item.question!r}: {outcome.problem}",
+                err=True,
+            )
+    if not all(rates[p].meets_targets() for p in ("all", *SPLITS)):
+        sys.exit(1)
+
+
+def _cell(numerator: int, denominator: int) -> str:
+    if not denominator:
+        return "-"
+    return f"{numerator}/{denominator} {numerator / denominator:.1%}"
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32))
+@click.option(
+    "--timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 600),
+    help="Seconds a request may take, and that shutdown waits for in-flight ones.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, timeout: int) -> None:
+    """Serve the chat API and page with gunicorn (builds the index first if needed).
+
+    \b
+    Example:
+      assistant serve --port 8000 --workers 2
+    """
+    from assistant.serving import serve as run_server
+    from assistant.web import create_app
+
+    logging.getLogger("assistant").setLevel(logging.INFO)
+    try:
+        app = create_app(_settings(ctx))
+    except AssistantError as exc:
+        _fail(str(exc))
+    click.echo(f"serving on http://{host}:{port}", err=True)
+    run_server(app, host, port, workers, timeout)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _fail_corpus(error: CorpusError) -> None:
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{len(error.problems)} problem(s); nothing was built", err=True)
+    sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.analysis import Vocabulary, analyse, keyword_terms, words
+
+VOCAB = Vocabulary.from_texts(
+    [
+        "Akshay built the Carrier Selection Engine for shipping partners.",
+        "He earned an MS from the University of Texas at Dallas; graduate school. 7-Eleven email",
+        "The Split Payment System used SNAP EBT payments via Kafka.",
+    ],
+    common_words=["visa", "tall", "salary", "the", "people", "experienced", "phone", "worked"],
+)
+
+
+def test_words_keep_hyphenated_names_whole_and_split() -> None:
+    assert words("7-Eleven's 7NOW") == ["7-eleven", "7eleven", "7", "eleven", "7now"]
+    assert "carrier" in keyword_terms("the Carrier engines")
+
+
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        ("carier", "carrier"),
+        ("scool", "school"),
+        ("paymnet", "payment"),
+        ("emial", "email"),
+        ("univeristy", "university"),
+    ],
+)
+def test_typos_are_repaired(typed: str, repaired: str) -> None:
+    assert VOCAB.repair(typed) == repaired
+
+
+@pytest.mark.parametrize("word", ["visa", "tall", "salary"])
+def test_real_words_are_never_repaired(word: str) -> None:
+    # "visa" is one letter from "via", "tall" from "all": still not typos.
+    assert VOCAB.repair(word) == word
+
+
+def test_clipped_words_stand_for_the_corpus_word() -> None:
+    assert VOCAB.repair("grad") == "graduate"
+
+
+def test_unknown_and_rare_terms() -> None:
+    terms = analyse("Does he know Kubernetes or have a salary?", VOCAB)
+    assert "kubernetes" in terms.unknown and "salary" in terms.unknown
+    assert terms.rare_unknown == ("Kubernetes",)
+    terms = analyse("Has he worked at Google?", VOCAB)
+    assert terms.rare_unknown == ("Google",)
+
+
+def test_question_words_are_not_topics() -> None:
+    terms = analyse("Tell me about the carier engine please", VOCAB)
+    assert terms.topics == ("carrier", "engine")
+    assert terms.unknown == ()
+    assert "carrier" in terms.text
+
+
+def test_predicate_of_a_yes_no_question() -> None:
+    assert analyse("Has he managed a team?", VOCAB).predicate == "managed"
+    assert analyse("Is he experienced with payments?", VOCAB).predicate == "experienced"
+    assert analyse("Where did he study?", VOCAB).predicate is None

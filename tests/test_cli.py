@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from assistant.settings import Settings
+
+
+def test_check_passes_on_a_valid_corpus(runner: CliRunner, corpus_dir: Path) -> None:
+    result = runner.invoke(cli, ["--corpus", str(corpus_dir), "check"])
+    assert result.exit_code == 0
+    assert "23 entries in 6 sections, OK" in result.output
+
+
+def test_check_lists_every_problem_and_exits_1(runner: CliRunner, corpus_dir: Path) -> None:
+    (corpus_dir / "projects.yaml").write_text(
+        "entries:\n  - id: x\n    title: X\n    text: Too short.\n    updated: 2026-01-01\n"
+        "  - id: y\n    year: twenty\n"
+    )
+    result = runner.invoke(cli, ["--corpus", str(corpus_dir), "check"])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert any("entry 1 'x': field 'text'" in e for e in errors)
+    assert any("entry 2 'y': field 'year' must be an integer, got 'twenty'" in e for e in errors)
+    assert "Traceback" not in result.output
+
+
+def test_help_shows_examples(runner: CliRunner) -> None:
+    for command in ("build", "ask", "eval", "serve", "check"):
+        result = runner.invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "--corpus",
+            str(settings.corpus_dir),
+            "--instance",
+            str(settings.instance_dir),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.model
+def test_build_ask_and_follow_up_across_processes(model_settings: Settings, real_assistant) -> None:  # type: ignore[no-untyped-def]
+    build = run_cli(model_settings, "build")
+    assert build.returncode == 0, build.stderr
+    assert "up to date" in build.stderr
+    first = run_cli(
+        model_settings, "ask", "--session", "cli-s1", "Tell me about the QSR Integration Platform"
+    )
+    assert first.returncode == 0 and "Sources:" in first.stdout and "[1]" in first.stdout
+    # Another process, the same session: the follow-up resolves against the stored turn.
+    second = run_cli(
+        model_settings, "ask", "--session", "cli-s1", "--json", "How much revenue did it unlock?"
+    )
+    body = json.loads(second.stdout)
+    assert "10% revenue increase" in body["answer"]
+    assert body["citations"][0]["id"] == "projects/qsr-integration-platform"
+
+
+@pytest.mark.model
+def test_invalid_corpus_stops_build_with_exit_1(
+    model_settings: Settings, tmp_path: Path, real_assistant
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(model_settings.corpus_dir, corpus)
+    (corpus / "about.yaml").write_text("entries:\n  - id: 1\n")
+    broken = Settings(corpus_dir=corpus, instance_dir=model_settings.instance_dir)
+    result = run_cli(broken, "build")
+    assert result.returncode == 1
+    assert "about.yaml: entry 1: field 'id' must be a string" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.engine import Assistant
+from assistant.evaluation import TARGETS, evaluate, load_items
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_set_is_large_varied_and_a_fifth_held_out() -> None:
+    items = load_items(ROOT / "eval")
+    held_out = [i for i in items if i.split == "heldout"]
+    assert len(items) >= 80
+    assert sum(i.abstain for i in items) >= 20
+    assert any(i.after for i in items)
+    assert abs(len(held_out) / len(items) - 0.2) < 0.02
+
+
+def test_bad_items_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "dev.yaml").write_text(yaml.safe_dump([{"q": "Where?", "facts": ["x"]}]))
+    (tmp_path / "heldout.yaml").write_text("[]")
+    with pytest.raises(Exception, match="needs 'facts' and 'section', or 'abstain'"):
+        load_items(tmp_path)
+
+
+@pytest.mark.model
+def test_rates_meet_the_targets_on_the_whole_set_and_held_out(real_assistant: Assistant) -> None:
+    rates = evaluate(real_assistant, load_items(ROOT / "eval"))
+    for part in ("all", "heldout"):
+        for name, target in TARGETS.items():
+            assert rates[part].rate(name) >= target, (
+                part,
+                name,
+                [(o.item.question, o.problem) for o in rates[part].failures],
+            )

@@ -1,0 +1,5 @@
+"""WSGI entry point for any server: `gunicorn wsgi:app`."""
+
+from assistant.web import create_app
+
+app = create_app()
