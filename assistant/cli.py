@@ -176,7 +176,7 @@ def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose:
     else:
         click.echo(
             f"{'part':<9}{'questions':>10}{'covered correct':>18}"
-            f"{'uncovered abstained':>22}{'grounded':>11}"
+            f"{'uncovered abstained':>22}{'grounded':>16}"
         )
         for part in ("all", *SPLITS):
             r = rates[part]
@@ -184,7 +184,7 @@ def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose:
                 f"{part:<9}{r.covered + r.uncovered:>10}"
                 f"{_cell(r.covered_correct, r.covered):>18}"
                 f"{_cell(r.uncovered_abstained, r.uncovered):>22}"
-                f"{_cell(r.grounded, r.answered):>11}"
+                f"{_cell(r.grounded, r.answered):>16}"
             )
         click.echo(
             "targets: " + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in TARGETS.items())

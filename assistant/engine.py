@@ -128,49 +128,49 @@ class Assistant:
             hits = _prefer(hits, resolved.prior_ids)
         own_work = asks_about_his_own_work(words(question))
         candidates = [h for h in hits if h.chunk.section != "insights"] if own_work else hits
+        best = candidates[0].score if candidates else 0.0
+        if own_work and self._only_in_insights(terms):
+            reason = "found only in his notes on other companies' systems"
+            return self._refusal(reason, best, only_in_insights=True), resolved
         listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
         verdict = judge(terms, candidates, self.degraded, matched_fields=bool(listed))
-        only_in_insights = own_work and self._only_in_insights(terms)
-        if only_in_insights or not verdict.answerable:
-            reason = "found only in his notes on other companies" if only_in_insights else ""
-            best = candidates[0].score if candidates else 0.0
-            return self._with_follow_ups(
-                refuse(
-                    self.corpus,
-                    reason or verdict.reason,
-                    verdict.missing,
-                    only_in_insights,
-                    confidence=best,
-                    degraded=self.degraded,
-                )
-            ), resolved
-        # Sentences are chosen by the question as asked; the entries by the resolved query.
-        sentence_text = terms.text
+        if not verdict.answerable:
+            return self._refusal(verdict.reason, best, missing=verdict.missing), resolved
+
+        # Entries come from the resolved query; sentences are chosen by the question as asked.
         sentence_vector = (
-            query_vector if not resolved.follow_up else (self.retriever.query_vector(sentence_text))
+            self.retriever.query_vector(terms.text) if resolved.follow_up else query_vector
         )
         if listed:
-            ranked = self._with_passages(listed, sentence_text, sentence_vector)
-            quotes = list_quotes(ranked)
+            quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
-            ranked = self._with_passages(top, sentence_text, sentence_vector)
+            ranked = self._with_passages(top, terms.text, sentence_vector)
             quotes = choose_sentences(ranked, follow_up=resolved.follow_up)
         if terms.unknown and not any(q.passage.overlap > 0 for q in quotes):
             # With words the corpus never uses in the question, the quoted sentences must at
             # least name what it asks about ("undergraduate degree" is not the MS sentence).
-            return self._with_follow_ups(
-                refuse(
-                    self.corpus,
-                    "the closest passages do not mention what the question asks about",
-                    confidence=candidates[0].score,
-                    degraded=self.degraded,
-                )
-            ), resolved
-        answer = compose(
-            quotes, self.corpus, min(1.0, max(0.0, candidates[0].score)), self.degraded
-        )
+            reason = "the closest passages do not mention what the question asks about"
+            return self._refusal(reason, best), resolved
+        answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
+
+    def _refusal(
+        self,
+        reason: str,
+        best: float,
+        missing: tuple[str, ...] = (),
+        only_in_insights: bool = False,
+    ) -> Answer:
+        answer = refuse(
+            self.corpus,
+            reason,
+            missing,
+            only_in_insights,
+            confidence=best,
+            degraded=self.degraded,
+        )
+        return self._with_follow_ups(answer)
 
     def _with_passages(
         self, hits: list[Hit], text: str, vector: Vector | None

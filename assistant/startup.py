@@ -51,9 +51,7 @@ def ensure_index(settings: Settings, embedder: Embedder, progress: Progress | No
     status = index_status(settings.index_root, settings.corpus_dir, embedder.fingerprint)
     if status.state == "fresh":
         return
-    log.info("index %s: %s; building", status.state, status.reason)
-    if progress:
-        progress(f"index {status.state} ({status.reason}); building it now")
+    (progress or log.info)(f"index {status.state} ({status.reason}); building it now")
     try:
         build(settings, embedder, progress)
     except CorpusError:
