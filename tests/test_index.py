@@ -165,3 +165,19 @@ def test_killed_build_leaves_previous_index_serving(
     # The next build finishes normally despite the dead one's lock and leftovers.
     after = build_index(load_corpus(settings.corpus_dir), fake_embedder, settings.index_root)
     assert load_index(settings.index_root).manifest.version == after.version
+
+
+def test_ensure_index_builds_a_missing_or_stale_index(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    messages: list[str] = []
+    ensure_index(settings, fake_embedder, messages.append)
+    first = load_index(settings.index_root).manifest
+    assert any("index missing" in m for m in messages)
+    ensure_index(settings, fake_embedder, messages.append)
+    assert load_index(settings.index_root).manifest.version == first.version  # fresh: kept
+    path = settings.corpus_dir / "contact.yaml"
+    path.write_text(path.read_text().replace("challenges.", "challenges and problems."))
+    ensure_index(settings, fake_embedder, messages.append)
+    assert any("index stale" in m for m in messages)
+    assert load_index(settings.index_root).manifest.corpus_digest != first.corpus_digest
