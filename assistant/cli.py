@@ -224,15 +224,18 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, timeout: int) 
     Example:
       assistant serve --port 8000 --workers 2
     """
+    from assistant.serving import prepare_metrics_dir
     from assistant.serving import serve as run_server
+
+    settings = _settings(ctx)
+    # Before the web layer (and so prometheus_client) is imported.
+    prepare_metrics_dir(settings.instance_dir / "metrics")
+    from assistant.observability import configure_json_logging
     from assistant.web import create_app
 
-    logging.getLogger("assistant").setLevel(logging.INFO)
-    try:
-        app = create_app(_settings(ctx))
-    except AssistantError as exc:
-        _fail(str(exc))
-    click.echo(f"serving on http://{host}:{port}", err=True)
+    configure_json_logging()
+    app = create_app(settings)
+    logging.getLogger(__name__).info("serving on http://%s:%s", host, port)
     run_server(app, host, port, workers, timeout)
 
 

@@ -48,24 +48,25 @@ class Reply:
 
 
 def normalise_question(text: str) -> str:
-    """Trim, fold whitespace and drop control characters; reject empty or oversized text."""
+    """Clean a question; reject one that is empty after cleaning or oversized.
+
+    Lone surrogates become U+FFFD and control characters spaces, so no input can fail later
+    while encoding or logging it.
+    """
     if not isinstance(text, str):
         raise QuestionError("question must be a string")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QuestionError("question contains characters that are not valid Unicode") from None
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
+        )
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     cleaned = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
         for ch in unicodedata.normalize("NFC", text)
     )
     cleaned = " ".join(cleaned.split())
     if not cleaned:
-        raise QuestionError("question is empty")
-    if len(cleaned) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}"
-        )
+        raise QuestionError("question is empty (or only control characters)")
     return cleaned
 
 

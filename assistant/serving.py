@@ -3,10 +3,62 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_metrics_dir(default: Path) -> Path:
+    """Set up and wipe the folder prometheus_client shares between workers.
+
+    Must run before prometheus_client is first imported: it picks its storage at import.
+    """
+    folder = Path(os.environ.get(MULTIPROCESS_ENV) or default)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROCESS_ENV] = str(folder)
+    return folder
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from assistant.observability import mark_worker_dead
+
+    mark_worker_dead(worker.pid)
+
+
+# gunicorn's own log lines, as JSON like the app's.
+LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "assistant.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{asctime}{levelname}{name}{message}{request_id}",
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": ["stderr"], "propagate": False},
+    },
+}
 
 
 class AssistantServer(BaseApplication):  # type: ignore[misc]
@@ -44,7 +96,10 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
         "keepalive": 5,
         # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two servers would fight over it.
         "control_socket_disable": True,
-        "accesslog": "-",
+        # The app logs each request itself, as JSON with its request id and outcome.
+        "accesslog": None,
         "errorlog": "-",
+        "logconfig_dict": LOG_CONFIG,
+        "child_exit": _child_exit,
     }
     AssistantServer(app, options).run()

@@ -5,23 +5,41 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 import uuid
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
-from werkzeug.exceptions import HTTPException
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from assistant import observability as obs
 from assistant.engine import MAX_HISTORY, SESSION_ID, Assistant, HistoryItem, Reply
 from assistant.errors import AssistantError, QuestionError
 from assistant.settings import Settings, settings_from_env
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("assistant.access")
 
 MAX_BODY_BYTES = 16 * 1024
+MAX_QUESTION_CHARS = 1000
+MAX_ANSWER_CHARS = 4000
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
+# Without ASSISTANT_ALLOWED_ORIGINS: pages served from localhost on any port (local work).
+LOCAL_ORIGINS = re.compile(r"http://(localhost|127\.0\.0\.1)(:\d{1,5})?\Z")
+# Headers a script on another origin may read.
+EXPOSED_HEADERS = ["X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"]
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 class Invalid(Exception):
@@ -38,14 +56,34 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
     settings = settings or settings_from_env(os.environ)
+    app.extensions["assistant_error"] = None
     if assistant is None:
         from assistant.startup import open_assistant
 
-        assistant = open_assistant(settings, progress=lambda message: log.info("%s", message))
+        try:
+            assistant = open_assistant(settings, progress=lambda message: log.info("%s", message))
+        except AssistantError as exc:
+            # Serve anyway: /api/v1/ready says why it is not ready instead of a crash loop.
+            log.error("assistant not ready: %s", exc)
+            app.extensions["assistant_error"] = str(exc)
     app.extensions["assistant"] = assistant
+    if assistant is not None:
+        _record_index_metrics(assistant)
 
-    app.before_request(_assign_request_id)
-    app.after_request(_echo_request_id)
+    origins = [re.compile(re.escape(o) + r"\Z") for o in settings.allowed_origins] or [
+        LOCAL_ORIGINS
+    ]
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": origins}},
+        methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "X-Request-ID", "Idempotency-Key"],
+        expose_headers=EXPOSED_HEADERS,
+        supports_credentials=False,
+        max_age=600,
+    )
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
     app.register_error_handler(HTTPException, _http_problem)
     app.register_error_handler(Invalid, _invalid_problem)
     app.register_error_handler(Exception, _unexpected_problem)
@@ -54,21 +92,38 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_url_rule("/api/v1/health", view_func=health)
     app.add_url_rule("/api/v1/ready", view_func=ready)
     app.add_url_rule("/api/v1/suggestions", view_func=suggestions)
+    app.add_url_rule("/api/v1/openapi.json", view_func=openapi_document)
+    app.add_url_rule("/metrics", view_func=metrics)
     app.add_url_rule("/", view_func=chat_page)
-    app.add_url_rule("/static/page.js", view_func=page_script)
+    app.add_url_rule("/static/<any('page.js', 'page.css'):name>", view_func=page_asset)
     return app
 
 
 def get_assistant() -> Assistant:
-    """The app's assistant."""
-    assistant: Assistant = current_app.extensions["assistant"]
+    """The app's assistant, or a 503 when it could not be loaded."""
+    assistant: Assistant | None = current_app.extensions["assistant"]
+    if assistant is None:
+        raise ServiceUnavailable(current_app.extensions["assistant_error"] or "not ready")
     return assistant
+
+
+def _record_index_metrics(assistant: Assistant) -> None:
+    manifest = assistant.index.manifest
+    obs.INDEX_ENTRIES.set(manifest.entries)
+    obs.INDEX_PASSAGES.set(manifest.passages)
+    obs.INDEX_BUILD_SECONDS.set(manifest.build_seconds)
+    obs.DEGRADED.set(1 if assistant.degraded else 0)
 
 
 def chat() -> Response:
     """POST /api/v1/chat: answer one question."""
     if not request.is_json:
         return problem(415, "Unsupported Media Type", "send the question as application/json")
+    request.get_data(cache=True)
+    if request.content_length is None:
+        # A chunked body stops at the size limit without an error; reading past it raises
+        # the 413 (werkzeug's LimitedStream.on_exhausted).
+        request.stream.read(1)
     payload = request.get_json(silent=True)
     if payload is None:
         return problem(400, "Malformed JSON", "the request body is not valid JSON")
@@ -77,6 +132,8 @@ def chat() -> Response:
         reply = get_assistant().ask(question, session_id=session_id, history=history)
     except QuestionError as exc:
         raise Invalid([{"field": "question", "message": str(exc)}]) from exc
+    g.abstained = reply.answer.abstained
+    obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
     return jsonify(chat_response(reply, g.request_id))
 
 
@@ -86,45 +143,57 @@ def parse_chat_request(payload: Any) -> tuple[str, str | None, list[HistoryItem]
         raise Invalid([{"field": "", "message": "the body must be a JSON object"}])
     errors: list[dict[str, str]] = []
     question = payload.get("question")
-    if not isinstance(question, str):
-        errors.append({"field": "question", "message": "required, a string"})
-    elif not question.strip():
-        errors.append({"field": "question", "message": "must not be empty"})
-    elif len(question.strip()) > 1000:
-        errors.append({"field": "question", "message": "at most 1000 characters"})
+    if (problem_text := _question_problem(question)) is not None:
+        errors.append({"field": "question", "message": problem_text})
     session_id = payload.get("session_id")
-    if session_id is not None and (
+    if "session_id" in payload and (
         not isinstance(session_id, str) or not SESSION_ID.match(session_id)
     ):
         errors.append({"field": "session_id", "message": "1-64 of A-Z, a-z, 0-9, '_' and '-'"})
     history: list[HistoryItem] = []
     raw_history = payload.get("history")
-    if raw_history is not None:
+    if "history" in payload:
         if not isinstance(raw_history, list) or len(raw_history) > MAX_HISTORY:
             errors.append({"field": "history", "message": f"a list of at most {MAX_HISTORY} turns"})
         else:
             for i, turn in enumerate(raw_history):
-                if (
-                    not isinstance(turn, dict)
-                    or not isinstance(turn.get("question"), str)
-                    or not turn["question"].strip()
-                    or len(turn["question"]) > 1000
-                    or not isinstance(turn.get("answer", ""), str)
-                ):
+                item = _history_item(turn)
+                if item is None:
                     errors.append(
                         {
                             "field": f"history[{i}]",
-                            "message": 'an object {"question": str (1-1000 chars), "answer": str?}',
+                            "message": 'an object {"question": str (1-1000 chars), '
+                            f'"answer": str (at most {MAX_ANSWER_CHARS} chars)?}}',
                         }
                     )
                 else:
-                    history.append(HistoryItem(turn["question"], turn.get("answer")))
-    unknown = sorted(set(payload) - {"question", "session_id", "history"})
-    for name in unknown:
+                    history.append(item)
+    for name in sorted(set(payload) - {"question", "session_id", "history"}):
         errors.append({"field": name, "message": "unknown field"})
     if errors:
         raise Invalid(errors)
     return str(question), session_id, history
+
+
+def _question_problem(question: Any) -> str | None:
+    if not isinstance(question, str):
+        return "required, a string"
+    if not question.strip():
+        return "must not be empty"
+    if len(question) > MAX_QUESTION_CHARS:
+        return f"at most {MAX_QUESTION_CHARS} characters"
+    return None
+
+
+def _history_item(turn: Any) -> HistoryItem | None:
+    if not isinstance(turn, dict) or set(turn) - {"question", "answer"}:
+        return None
+    answer = turn.get("answer")
+    if _question_problem(turn.get("question")) is not None:
+        return None
+    if "answer" in turn and (not isinstance(answer, str) or len(answer) > MAX_ANSWER_CHARS):
+        return None
+    return HistoryItem(turn["question"], answer)
 
 
 def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
@@ -148,7 +217,7 @@ def health() -> Response:
 
 
 def ready() -> Response:
-    """GET /api/v1/ready: the index is loaded; says whether answers are degraded."""
+    """GET /api/v1/ready: the index is loaded (503 until then); says whether degraded."""
     assistant = get_assistant()
     manifest = assistant.index.manifest
     return jsonify(
@@ -169,14 +238,31 @@ def suggestions() -> Response:
     return jsonify({"suggestions": get_assistant().suggestions()})
 
 
+def openapi_document() -> Response:
+    """GET /api/v1/openapi.json: the hand-kept OpenAPI 3.1 description of this API."""
+    return jsonify(_openapi())
+
+
+@cache
+def _openapi() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
+    return document
+
+
+def metrics() -> Response:
+    """GET /metrics: Prometheus exposition, merged across worker processes."""
+    payload, content_type = obs.metrics_payload()
+    return Response(payload, content_type=content_type)
+
+
 def chat_page() -> Response:
     """GET /: the full-page chat."""
     return send_from_directory(WEB_DIR, "index.html")
 
 
-def page_script() -> Response:
-    """GET /static/page.js: the full-page chat's script."""
-    return send_from_directory(WEB_DIR, "page.js", mimetype="text/javascript")
+def page_asset(name: str) -> Response:
+    """GET /static/page.js and page.css: the full-page chat's script and styles."""
+    return send_from_directory(WEB_DIR, name)
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
@@ -217,11 +303,31 @@ def _unexpected_problem(error: Exception) -> Response:
     return problem(500, "Internal Server Error", "something went wrong; the error was logged")
 
 
-def _assign_request_id() -> None:
+def _start_request() -> None:
+    g.started = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def _echo_request_id(response: Response) -> Response:
+def _finish_request(response: Response) -> Response:
+    """Echo the request id, add security headers, count, time and log the request."""
     response.headers["X-Request-ID"] = getattr(g, "request_id", "")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    is_page = response.mimetype == "text/html"
+    response.headers["Content-Security-Policy"] = PAGE_CSP if is_page else API_CSP
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    seconds = time.perf_counter() - getattr(g, "started", time.perf_counter())
+    obs.REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    obs.LATENCY.labels(request.method, route).observe(seconds)
+    access_log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "route": route,
+            "status": response.status_code,
+            "latency_ms": round(seconds * 1000, 2),
+            "abstained": getattr(g, "abstained", None),
+        },
+    )
     return response

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,7 +39,12 @@ def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, s
 
 
 @pytest.fixture(scope="module")
-def server(model_settings: Settings, real_assistant) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("server") / "stderr.log"
+
+
+@pytest.fixture(scope="module")
+def server(model_settings: Settings, real_assistant, server_log: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     port = free_port()
     command = [
         sys.executable,
@@ -53,9 +60,11 @@ def server(model_settings: Settings, real_assistant) -> Iterator[str]:  # type: 
         "--workers",
         "2",
     ]
-    with subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    ) as process:
+    # stderr goes to a file: a pipe nobody reads would fill up and stall the server.
+    with (
+        server_log.open("w") as log_file,
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file) as process,
+    ):
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -66,16 +75,12 @@ def server(model_settings: Settings, real_assistant) -> Iterator[str]:  # type: 
                 time.sleep(0.2)
         else:
             process.kill()
-            pytest.fail(
-                "server did not become ready: " + (process.stderr.read() if process.stderr else "")
-            )
+            pytest.fail("server did not become ready: " + server_log.read_text())
         yield base
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         assert process.returncode == 0
-        assert process.stderr is not None
-        log = process.stderr.read()
-        assert "Traceback" not in log
+        assert "Traceback" not in server_log.read_text()
 
 
 def test_served_by_gunicorn_and_answers_the_readme_question(server: str) -> None:
@@ -107,3 +112,72 @@ def test_bad_request_is_a_problem_not_a_stack_trace(server: str) -> None:
     status, headers, body = call(server + "/api/v1/chat", {"question": ""})
     assert status == 422 and headers["Content-Type"].startswith("application/problem+json")
     assert body["errors"][0]["field"] == "question"
+
+
+def counter(metrics_text: str, name: str) -> float:
+    return sum(
+        float(line.split()[-1]) for line in metrics_text.splitlines() if line.startswith(name)
+    )
+
+
+def test_metrics_count_every_request_exactly_once_across_workers(server: str) -> None:
+    name = 'assistant_http_requests_total{method="POST",route="/api/v1/chat",status="200"}'
+    before = counter(urllib.request.urlopen(server + "/metrics").read().decode(), name)
+    for n in range(40):
+        status, _, _ = call(server + "/api/v1/chat", {"question": f"What is QSR? ({n})"})
+        assert status == 200
+    after = counter(urllib.request.urlopen(server + "/metrics").read().decode(), name)
+    assert after - before == 40
+
+
+def test_chunked_body_over_the_limit_is_413(server: str) -> None:
+    connection = http.client.HTTPConnection(server.removeprefix("http://"), timeout=30)
+    body = (b'{"question": "' + b"x" * 20_000 + b'"}',)
+    connection.request(
+        "POST",
+        "/api/v1/chat",
+        body=iter(body),
+        headers={"Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    response = connection.getresponse()
+    assert response.status == 413
+    assert response.getheader("Content-Type", "").startswith("application/problem+json")
+    assert json.loads(response.read())["status"] == 413
+    connection.close()
+    # A body that fits, sent the same way, is answered.
+    connection = http.client.HTTPConnection(server.removeprefix("http://"), timeout=30)
+    fits = (b'{"question": "What is QSR?"}',)
+    connection.request(
+        "POST",
+        "/api/v1/chat",
+        body=iter(fits),
+        headers={"Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    with connection.getresponse() as response:
+        assert response.status == 200
+    connection.close()
+
+
+def test_log_lines_are_json_with_the_request_id(server: str, server_log: Path) -> None:
+    call(server + "/api/v1/health", None)
+    request = urllib.request.Request(
+        server + "/api/v1/chat",
+        data=json.dumps({"question": "What is his salary?"}).encode(),
+        headers={"content-type": "application/json", "X-Request-ID": "trace-me-123"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["X-Request-ID"] == "trace-me-123"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [
+            json.loads(line) for line in server_log.read_text().splitlines() if line.startswith("{")
+        ]
+        mine = [r for r in lines if r.get("request_id") == "trace-me-123"]
+        if mine:
+            break
+        time.sleep(0.1)
+    assert mine[0]["route"] == "/api/v1/chat" and mine[0]["status"] == 200
+    assert mine[0]["abstained"] is True and mine[0]["latency_ms"] > 0
+    assert all(line.startswith("{") for line in server_log.read_text().splitlines() if line)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from typing import Any
@@ -9,6 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
+from assistant.errors import IndexNotReadyError
+from assistant.settings import Settings
+from assistant.web import create_app
 
 CHAT = "/api/v1/chat"
 
@@ -98,11 +102,12 @@ def test_invalid_fields_get_422_naming_the_field(
     assert field in [e["field"] for e in problem["errors"]]
 
 
-def test_lone_surrogate_is_rejected_not_a_500(client: FlaskClient) -> None:
+def test_lone_surrogate_is_cleaned_not_a_500(client: FlaskClient) -> None:
     response = client.post(
-        CHAT, data='{"question": "hi \\ud800 there"}', content_type="application/json"
+        CHAT, data='{"question": "QSR \\ud800 platform"}', content_type="application/json"
     )
-    assert_problem(response, 422)
+    assert response.status_code == 200
+    assert response.get_json()["citations"][0]["id"] == "projects/qsr-integration-platform"
 
 
 def test_malformed_json_is_400(client: FlaskClient) -> None:
@@ -169,3 +174,133 @@ def test_engine_modules_do_not_import_flask() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+ALLOWED = "https://akshay.example"
+
+
+@pytest.fixture
+def strict_client(built: Settings, fake_assistant: Assistant) -> FlaskClient:
+    settings = dataclasses.replace(built, allowed_origins=(ALLOWED,))
+    return create_app(settings, assistant=fake_assistant).test_client()
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (ALLOWED, True),
+        ("https://evil.example", False),
+        ("http://akshay.example", False),  # another scheme
+        ("https://akshay.example.evil.example", False),  # the allowed host as a prefix
+        ("https://evilakshay.example", False),  # ... as a suffix
+        ("https://akshay.example:8443", False),  # another port
+        ("null", False),
+        ("http://localhost:3000", False),  # local origins only when no list is configured
+    ],
+)
+def test_cors_allows_exactly_the_listed_origins(
+    strict_client: FlaskClient, origin: str, allowed: bool
+) -> None:
+    response = strict_client.get("/api/v1/suggestions", headers={"Origin": origin})
+    assert response.status_code == 200
+    if allowed:
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+        assert "Origin" in response.headers["Vary"]
+        exposed = response.headers["Access-Control-Expose-Headers"]
+        assert {"X-Request-ID", "Retry-After", "RateLimit"} <= set(exposed.split(", "))
+    else:
+        assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_cors_preflight_is_cached_and_without_credentials(strict_client: FlaskClient) -> None:
+    response = strict_client.options(
+        CHAT,
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert int(response.headers["Access-Control-Max-Age"]) >= 600
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("http://localhost:5173", True),
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost", True),
+        ("http://localhost.evil.example", False),
+        ("https://localhost:3000", False),
+        ("http://127.0.0.1.evil.example", False),
+    ],
+)
+def test_default_origins_are_local_pages(client: FlaskClient, origin: str, allowed: bool) -> None:
+    response = client.get("/api/v1/health", headers={"Origin": origin})
+    assert (response.headers.get("Access-Control-Allow-Origin") == origin) is allowed
+
+
+def test_cors_stays_off_pages(client: FlaskClient) -> None:
+    with client.get("/", headers={"Origin": "http://localhost:5173"}) as page:
+        assert "Access-Control-Allow-Origin" not in page.headers
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    with client.get("/") as page:
+        csp = page.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        assert page.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    api = client.get("/api/v1/health")
+    assert api.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert api.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_metrics_count_requests_and_questions(client: FlaskClient) -> None:
+    def sample(text: str, name: str) -> float:
+        for line in text.splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[-1])
+        return 0.0
+
+    chat_ok = 'assistant_http_requests_total{method="POST",route="/api/v1/chat",status="200"}'
+    abstained = 'assistant_questions_total{outcome="abstained"}'
+    answered = 'assistant_questions_total{outcome="answered"}'
+    before = client.get("/metrics").get_data(as_text=True)
+    assert not ask(client, {"question": "What is the Split Payment System?"}).json["abstained"]
+    assert ask(client, {"question": "What is his salary expectation?"}).json["abstained"]
+    ask(client, {"question": ""})
+    after = client.get("/metrics").get_data(as_text=True)
+    assert sample(after, chat_ok) - sample(before, chat_ok) == 2
+    assert sample(after, abstained) - sample(before, abstained) == 1
+    assert sample(after, answered) - sample(before, answered) == 1
+    assert "assistant_http_request_duration_seconds_bucket" in after
+    assert sample(after, "assistant_index_entries") == 23
+
+
+def test_ready_is_503_when_the_index_cannot_be_loaded(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.startup
+
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise IndexNotReadyError("no index in instance/index; run `assistant build`")
+
+    monkeypatch.setattr(assistant.startup, "open_assistant", fail)
+    client = create_app(settings).test_client()
+    assert client.get("/api/v1/health").status_code == 200
+    problem = assert_problem(client.get("/api/v1/ready"), 503)
+    assert "assistant build" in problem["detail"]
+    assert_problem(ask(client, {"question": "Where did he study?"}), 503)
+
+
+def test_openapi_document_is_served(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    assert "/api/v1/chat" in document["paths"]
