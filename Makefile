@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint eval build clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test lint eval build browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +18,21 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 8000
 
-## Lint, type-check and run the whole test suite.
-test: $(STAMP)
+# axe-core for the accessibility test, from the npm registry (skipped if npm is missing).
+$(NODE_STAMP): package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
+
+## Lint, type-check and run the whole test suite. The browser tests need Debian's chromium
+## (`make browser`); without it they skip and say so, except in CI where they must run.
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check assistant tests wsgi.py
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+## Install Debian's chromium for the browser tests (needs root; no browser download).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends chromium fonts-noto-color-emoji)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests wsgi.py
@@ -35,4 +47,4 @@ eval: $(STAMP)
 	$(BIN)/assistant eval
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -206,6 +206,32 @@ def _cell(numerator: int, denominator: int) -> str:
 
 
 @cli.command()
+@click.argument("assistant_url")
+def embed(assistant_url: str) -> None:
+    """Print the script tag that embeds the widget, pinned with Subresource Integrity.
+
+    ASSISTANT_URL is where the assistant is served. The owner's site must be listed in
+    ASSISTANT_ALLOWED_ORIGINS there.
+
+    \b
+    Example:
+      assistant embed https://assistant.example.com
+    """
+    import base64
+    import hashlib
+
+    from assistant.web import WEB_DIR, widget_version
+
+    script = (WEB_DIR / "widget.js").read_bytes()
+    integrity = "sha384-" + base64.b64encode(hashlib.sha384(script).digest()).decode()
+    base = assistant_url.rstrip("/")
+    click.echo(
+        f'<script src="{base}/widget.{widget_version("js")}.js" integrity="{integrity}" '
+        f'crossorigin="anonymous" defer data-title="Ask about Akshay"></script>'
+    )
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32))

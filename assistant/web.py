@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -15,7 +16,7 @@ from typing import Any
 import yaml
 from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
 from flask_cors import CORS
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, NotFound, ServiceUnavailable
 
 from assistant import observability as obs
 from assistant.engine import MAX_HISTORY, SESSION_ID, Assistant, HistoryItem, Reply
@@ -40,6 +41,8 @@ PAGE_CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+WIDGET_MAX_AGE = 24 * 3600
+YEAR = 365 * 24 * 3600
 
 
 class Invalid(Exception):
@@ -75,7 +78,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     ]
     CORS(
         app,
-        resources={r"/api/*": {"origins": origins}},
+        # The widget files too: <script integrity crossorigin> needs CORS on the script.
+        resources={r"/api/*": {"origins": origins}, r"/widget*": {"origins": origins}},
         methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "X-Request-ID", "Idempotency-Key"],
         expose_headers=EXPOSED_HEADERS,
@@ -95,7 +99,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_url_rule("/api/v1/openapi.json", view_func=openapi_document)
     app.add_url_rule("/metrics", view_func=metrics)
     app.add_url_rule("/", view_func=chat_page)
-    app.add_url_rule("/static/<any('page.js', 'page.css'):name>", view_func=page_asset)
+    app.add_url_rule("/static/page.css", view_func=page_styles)
+    app.add_url_rule("/widget.<any(js, css):kind>", view_func=widget_asset)
+    app.add_url_rule("/widget.<version>.<any(js, css):kind>", view_func=versioned_widget_asset)
     return app
 
 
@@ -260,9 +266,32 @@ def chat_page() -> Response:
     return send_from_directory(WEB_DIR, "index.html")
 
 
-def page_asset(name: str) -> Response:
-    """GET /static/page.js and page.css: the full-page chat's script and styles."""
-    return send_from_directory(WEB_DIR, name)
+def page_styles() -> Response:
+    """GET /static/page.css: the full-page chat's layout."""
+    return send_from_directory(WEB_DIR, "page.css", max_age=3600)
+
+
+def widget_asset(kind: str) -> Response:
+    """GET /widget.js, /widget.css: the embeddable widget, cached for a day with validators."""
+    return send_from_directory(WEB_DIR, f"widget.{kind}", max_age=WIDGET_MAX_AGE)
+
+
+def versioned_widget_asset(version: str, kind: str) -> Response:
+    """GET /widget.<hash>.js: the same file under a name that changes with its content.
+
+    Cached for a year: pair it with Subresource Integrity (see `assistant embed`).
+    """
+    if version != widget_version(kind):
+        raise NotFound("no such widget version; use /widget.js or `assistant embed`")
+    response = send_from_directory(WEB_DIR, f"widget.{kind}", max_age=YEAR)
+    response.cache_control.immutable = True
+    return response
+
+
+@cache
+def widget_version(kind: str) -> str:
+    """A short content hash of a widget file, used in its versioned name."""
+    return hashlib.sha256((WEB_DIR / f"widget.{kind}").read_bytes()).hexdigest()[:12]
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:

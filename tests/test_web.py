@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -160,9 +161,56 @@ def test_health_ready_and_suggestions(client: FlaskClient, fake_assistant: Assis
 
 def test_chat_page_is_served(client: FlaskClient) -> None:
     with client.get("/") as page:
-        assert page.status_code == 200 and b"<form" in page.data
-    with client.get("/static/page.js") as script:
-        assert script.status_code == 200 and script.mimetype == "text/javascript"
+        assert page.status_code == 200
+        assert b"<assistant-chat inline" in page.data and b'src="/widget.js"' in page.data
+    with client.get("/static/page.css") as styles:
+        assert styles.status_code == 200 and styles.mimetype == "text/css"
+
+
+@pytest.mark.parametrize(
+    ("path", "mimetype"), [("/widget.js", "text/javascript"), ("/widget.css", "text/css")]
+)
+def test_widget_files_are_cached_with_validators(
+    client: FlaskClient, path: str, mimetype: str
+) -> None:
+    with client.get(path) as first:
+        assert first.status_code == 200 and first.mimetype == mimetype
+        assert first.cache_control.max_age == 86400
+        etag = first.headers["ETag"]
+    with client.get(path, headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304
+
+
+def test_versioned_widget_is_immutable_and_others_404(client: FlaskClient) -> None:
+    from assistant.web import widget_version
+
+    with client.get(f"/widget.{widget_version('js')}.js") as versioned:
+        assert versioned.status_code == 200
+        assert versioned.cache_control.max_age == 365 * 24 * 3600
+        assert versioned.cache_control.immutable
+    assert_problem(client.get("/widget.0123456789ab.js"), 404)
+
+
+def test_allowed_sites_may_load_the_widget_with_cors(strict_client: FlaskClient) -> None:
+    with strict_client.get("/widget.js", headers={"Origin": ALLOWED}) as allowed:
+        assert allowed.headers["Access-Control-Allow-Origin"] == ALLOWED
+    with strict_client.get("/widget.js", headers={"Origin": "https://evil.example"}) as other:
+        assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_embed_prints_a_pinned_script_tag(runner: CliRunner) -> None:
+    import base64
+    import hashlib
+
+    from assistant.cli import cli
+    from assistant.web import WEB_DIR, widget_version
+
+    result = runner.invoke(cli, ["embed", "https://assistant.example.com/"])
+    digest = base64.b64encode(hashlib.sha384((WEB_DIR / "widget.js").read_bytes()).digest())
+    assert result.exit_code == 0
+    assert f'src="https://assistant.example.com/widget.{widget_version("js")}.js"' in result.output
+    assert f'integrity="sha384-{digest.decode()}"' in result.output
+    assert 'crossorigin="anonymous"' in result.output
 
 
 def test_engine_modules_do_not_import_flask() -> None:
