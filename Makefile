@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint eval build browser clean
+.PHONY: run test lint eval build browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,15 @@ $(NODE_STAMP): package.json package-lock.json
 ## Lint, type-check and run the whole test suite. The browser tests need Debian's chromium
 ## (`make browser`); without it they skip and say so, except in CI where they must run.
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check assistant tests wsgi.py
+	$(BIN)/ruff check assistant tests wsgi.py bench
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+## Benchmark ours against the reference path (SMOKE=1 for a short run); needs wrk (Debian).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(if $(SMOKE),--smoke,)
 
 ## Install Debian's chromium for the browser tests (needs root; no browser download).
 browser:
@@ -35,7 +41,7 @@ browser:
 	  apt-get install -y -qq --no-install-recommends chromium fonts-noto-color-emoji)
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests wsgi.py
+	$(BIN)/ruff check assistant tests wsgi.py bench
 	$(BIN)/ruff format --check assistant tests wsgi.py
 
 ## Rebuild the index from corpus/ (only changed entries are re-embedded).

@@ -135,6 +135,12 @@ def choose_sentences(
     """Pick the best sentence, then close runners-up that add something new."""
     if not ranked:
         return []
+    # The lead sentence is the best among the top entries, weighing how well the sentence and
+    # its entry each match: a close second entry can hold the sentence that answers.
+    top_score = ranked[0][0].score
+    ranked = sorted(
+        ranked, key=lambda pair: pair[1][0].score + pair[0].score - top_score, reverse=True
+    )
     best_hit, best_passages = ranked[0]
     best = best_passages[0]
     names_entry_only = all(p.overlap == 0 for p in best_passages) and best_hit.keyword > 0
@@ -147,7 +153,7 @@ def choose_sentences(
     chosen = [Quote(best_hit, best)]
     candidates = [Quote(best_hit, p) for p in best_passages[1:]]
     for hit, passages in ranked[1:]:
-        if hit.score >= best_hit.score - ENTRY_MARGIN:
+        if hit.score >= top_score - ENTRY_MARGIN:
             candidates.append(Quote(hit, passages[0]))
     candidates.sort(key=lambda q: q.passage.score, reverse=True)
     for quote in candidates:

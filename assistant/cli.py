@@ -87,7 +87,7 @@ def build(ctx: click.Context, force: bool, as_json: bool) -> None:
     settings = _settings(ctx)
     try:
         _progress("loading the embedding model")
-        manifest = build_index(settings, load_embedder(settings), _progress, force=force)
+        manifest = build_index(settings, load_embedder(settings, _progress), _progress, force=force)
     except CorpusError as exc:
         _fail_corpus(exc)
     except AssistantError as exc:
@@ -260,6 +260,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, timeout: int) 
     from assistant.web import create_app
 
     configure_json_logging()
+    from assistant.startup import ensure_index_in_child
+
+    if settings.embedder == "onnx":
+        try:
+            ensure_index_in_child(settings)
+        except AssistantError as exc:
+            logging.getLogger(__name__).error("could not prepare the index: %s", exc)
     app = create_app(settings)
     logging.getLogger(__name__).info("serving on http://%s:%s", host, port)
     run_server(app, host, port, workers, timeout)

@@ -114,3 +114,93 @@ class SentenceTransformerEmbedder:
             texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+class OnnxEmbedder:
+    """The same model exported to ONNX (see onnx_export), run by onnxruntime: no torch.
+
+    Tokenisation and mean pooling follow sentence-transformers' all-MiniLM-L6-v2 pipeline
+    (max 256 tokens, mean over the attention mask, L2-normalised).
+    """
+
+    MAX_TOKENS = 256
+
+    def __init__(self, folder: Path, threads: int = 1) -> None:
+        import json
+
+        from tokenizers import Tokenizer
+
+        self.folder = folder
+        self.threads = threads
+        try:
+            export = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+            onnx_file = folder / "model.onnx"
+            stat = onnx_file.stat()
+            if _file_sha256(onnx_file, stat.st_size, stat.st_mtime_ns) != export["onnx_sha256"]:
+                raise ModelError(f"{onnx_file}: does not match its export record; rebuild it")
+            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelError(f"{folder}: the ONNX model could not be loaded: {exc}") from exc
+        self._tokenizer.enable_truncation(self.MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        # The prefix names how texts are fed to the model; change it when that changes.
+        self.fingerprint = "onnx-one-text-per-run:" + export["onnx_sha256"]
+        self._encode_one = lru_cache(maxsize=2048)(self._encode_uncached)
+        # The session is made on first use in each process. onnxruntime's threads do not
+        # survive a fork: a gunicorn master that ran a session hands its workers a runtime
+        # that aborts or hangs when they exit, so the master never makes one.
+        self._session: Any = None
+        self._session_pid = 0
+
+    def before_fork(self) -> None:
+        """Drop this process's session, if any, before worker processes are forked."""
+        self._session = None
+        self._session_pid = 0
+
+    def after_fork(self) -> None:
+        """Load the session in this process."""
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        # One thread per worker process: workers, not threads, use the cores.
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:
+            raise ModelError(f"{self.folder}: the ONNX model could not be loaded: {exc}") from exc
+        self._session_pid = os.getpid()
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Encode texts; single short texts (queries) are served from a small cache."""
+        if len(texts) == 1:
+            vector: Vectors = self._encode_one(texts[0])
+            return vector.reshape(1, -1)
+        # One text per run, never padded batches: dynamic int8 quantisation scales by the
+        # whole input, so padding would make a text's vector depend on its batch neighbours.
+        rows = [self._encode_batch([text]) for text in texts]
+        return np.concatenate(rows) if rows else np.zeros((0, DIMENSIONS), np.float32)
+
+    def _encode_uncached(self, text: str) -> Vectors:
+        vector: Vectors = self._encode_batch([text])[0]
+        vector.setflags(write=False)
+        return vector
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        if self._session_pid != os.getpid():
+            self.after_fork()
+        (hidden,) = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        vectors: Vectors = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return vectors

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, choose_sentences, compose, list_quotes, refuse
+from assistant.cache import BoundedCache
 from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
 from assistant.errors import QuestionError
@@ -27,6 +28,7 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
+ANSWER_CACHE_BYTES = 16 * 1024 * 1024
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
@@ -80,6 +82,7 @@ class Assistant:
         store: ConversationStore | None = None,
         common_words: frozenset[str] = frozenset(),
         history_turns: int = 3,
+        answer_cache_entries: int = 4096,
     ) -> None:
         self.index = index
         self.corpus = index.corpus
@@ -88,11 +91,32 @@ class Assistant:
         self.history_turns = history_turns
         self._entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
         self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
+        # One cache per loaded index: a new index comes with a new Assistant, so a cached
+        # answer can never outlive the index it was composed from.
+        self._answers: BoundedCache[tuple[Answer, Resolved]] = BoundedCache(
+            answer_cache_entries, ANSWER_CACHE_BYTES, _answer_size
+        )
 
     @property
     def degraded(self) -> bool:
         """True when answers come from keyword retrieval alone."""
         return self.retriever.degraded
+
+    def warm_up(self) -> None:
+        """Do the one-off work (starter questions' targets, first inference) before serving."""
+        self._targets()
+
+    def before_fork(self) -> None:
+        """Let the embedder drop what must not cross into forked worker processes."""
+        release = getattr(self.retriever.embedder, "before_fork", None)
+        if release is not None:
+            release()
+
+    def after_fork(self) -> None:
+        """Reload what before_fork dropped, in the new worker process."""
+        reload = getattr(self.retriever.embedder, "after_fork", None)
+        if reload is not None:
+            reload()
 
     def suggestions(self) -> list[str]:
         """Starter questions from site.yaml."""
@@ -118,7 +142,17 @@ class Assistant:
         return Reply(answer, session_id)
 
     def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
-        """Compose the answer to one normalised question given earlier turns."""
+        """The answer to one normalised question given earlier turns, cached."""
+        # Only the latest turn can change how a question resolves (see conversation.resolve).
+        latest = (turns[-1].topic, turns[-1].cited_ids) if turns else None
+        key = (" ".join(question.lower().split()), latest)
+        cached = self._answers.get(key)
+        if cached is None:
+            cached = self._compose(question, turns)
+            self._answers.put(key, cached)
+        return cached
+
+    def _compose(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         vocabulary = self.retriever.vocabulary
         terms = analyse(question, vocabulary)
         resolved = resolve(question, terms, turns)
@@ -246,10 +280,18 @@ class Assistant:
         """Which entries each starter question leads to, worked out once."""
         if self._suggestion_targets is None:
             self._suggestion_targets = {}  # answering the starters below must not recurse
+            # Not through the answer cache: these answers were composed without follow-ups.
             self._suggestion_targets = {
-                s: self.answer(s, [])[0].cited_ids for s in self.corpus.site.suggestions
+                s: self._compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
             }
         return self._suggestion_targets
+
+
+def _answer_size(item: tuple[Answer, Resolved]) -> int:
+    """Rough bytes held by a cached answer: its texts dominate."""
+    answer, resolved = item
+    texts = [answer.answer, resolved.query, *(c.snippet for c in answer.citations)]
+    return 512 + 2 * sum(len(t) for t in texts)
 
 
 def _prefer(hits: list[Hit], prior_ids: tuple[str, ...]) -> list[Hit]:

@@ -26,6 +26,13 @@ def prepare_metrics_dir(default: Path) -> Path:
     return folder
 
 
+def _warm_worker(assistant: Any) -> None:
+    """In each new worker: load the model session and do the one-off work before requests."""
+    if assistant is not None:
+        assistant.after_fork()
+        assistant.warm_up()
+
+
 def _child_exit(server: Any, worker: Any) -> None:
     from assistant.observability import mark_worker_dead
 
@@ -81,6 +88,9 @@ class AssistantServer(BaseApplication):  # type: ignore[misc]
 
 def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
     """Serve until SIGTERM/SIGINT; in-flight requests get `timeout` seconds to finish."""
+    assistant = app.extensions.get("assistant")
+    if assistant is not None:
+        assistant.before_fork()
     # Everything loaded so far lives as long as the process: freezing it keeps the periodic
     # full collection (~220 ms with the model loaded, FACTS.md) off the request path.
     gc.collect()
@@ -101,5 +111,6 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
         "errorlog": "-",
         "logconfig_dict": LOG_CONFIG,
         "child_exit": _child_exit,
+        "post_fork": lambda server, worker: _warm_worker(assistant),
     }
     AssistantServer(app, options).run()

@@ -20,11 +20,27 @@ class Settings:
     # How many earlier turns a follow-up question may lean on.
     history_turns: int = 3
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # "onnx": onnxruntime, no torch in the serving process (default); "torch": the
+    # sentence-transformers reference path.
+    embedder: str = "onnx"
+    # Answers kept per process for repeated questions; 0 turns the cache off.
+    answer_cache_entries: int = 4096
+
+    def __post_init__(self) -> None:
+        if self.embedder not in ("onnx", "torch"):
+            raise ValueError(f"embedder must be 'onnx' or 'torch', got {self.embedder!r}")
+        if self.answer_cache_entries < 0:
+            raise ValueError(f"answer_cache_entries must be >= 0, got {self.answer_cache_entries}")
 
     @property
     def index_root(self) -> Path:
         """Folder holding the built index versions and the CURRENT pointer."""
         return self.instance_dir / "index"
+
+    @property
+    def model_export_root(self) -> Path:
+        """Folder holding the ONNX exports of the model."""
+        return self.instance_dir / "model"
 
     @property
     def database_path(self) -> Path:
@@ -41,6 +57,10 @@ def settings_from_env(environ: Mapping[str, str], **overrides: object) -> Settin
         values["instance_dir"] = Path(value)
     if value := environ.get(ENV_PREFIX + "MODEL_DIR"):
         values["model_dir"] = Path(value)
+    if value := environ.get(ENV_PREFIX + "EMBEDDER"):
+        values["embedder"] = value
+    if value := environ.get(ENV_PREFIX + "ANSWER_CACHE"):
+        values["answer_cache_entries"] = int(value)
     if value := environ.get(ENV_PREFIX + "ALLOWED_ORIGINS"):
         values["allowed_origins"] = tuple(o.strip() for o in value.split(",") if o.strip())
     values.update({k: v for k, v in overrides.items() if v is not None})

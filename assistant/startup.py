@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from assistant.corpus import load_corpus
-from assistant.embedding import Embedder, SentenceTransformerEmbedder, packaged_model_dir
+from assistant.embedding import (
+    Embedder,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    packaged_model_dir,
+    verify_model_dir,
+)
 from assistant.engine import Assistant
 from assistant.errors import CorpusError, ModelError
 from assistant.index import Manifest, Progress, build_index, index_status, load_index
@@ -15,9 +21,22 @@ from assistant.store import ConversationStore
 log = logging.getLogger(__name__)
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """The packaged model (or the configured folder), checked and loaded."""
-    return SentenceTransformerEmbedder(settings.model_dir)
+def load_embedder(settings: Settings, progress: Progress | None = None) -> Embedder:
+    """The packaged model (or the configured folder), checked and loaded.
+
+    The ONNX path exports the model on first use (which needs torch), then never imports it.
+    """
+    if settings.embedder == "torch":
+        return SentenceTransformerEmbedder(settings.model_dir)
+    from assistant.onnx_export import export_folder, export_onnx
+
+    model_dir = settings.model_dir or packaged_model_dir()
+    if not (model_dir / "model.safetensors").is_file():
+        verify_model_dir(model_dir)  # raises the ModelError that says what is missing
+    folder = export_folder(settings.model_export_root, model_dir)
+    if not (folder / "export.json").is_file():
+        export_onnx(model_dir, folder, verify_model_dir(model_dir), progress)
+    return OnnxEmbedder(folder)
 
 
 def common_words(settings: Settings) -> frozenset[str]:
@@ -66,8 +85,34 @@ def open_assistant(
     settings: Settings, progress: Progress | None = None, embedder: Embedder | None = None
 ) -> Assistant:
     """Load everything an assistant needs, building the index first when needed."""
-    embedder = embedder or load_embedder(settings)
+    embedder = embedder or load_embedder(settings, progress)
     ensure_index(settings, embedder, progress)
     index = load_index(settings.index_root)
     store = ConversationStore(settings.database_path)
-    return Assistant(index, embedder, store, common_words(settings), settings.history_turns)
+    return Assistant(
+        index,
+        embedder,
+        store,
+        common_words(settings),
+        settings.history_turns,
+        answer_cache_entries=settings.answer_cache_entries,
+    )
+
+
+def ensure_index_in_child(settings: Settings) -> None:
+    """Export the model and build a missing or stale index in a fresh child process.
+
+    A server that forks workers must not run the model itself first (see OnnxEmbedder), so
+    the work that needs the model happens in a spawned interpreter that then exits.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        # Errors raised in the child (CorpusError, ModelError) come back raised here.
+        pool.apply(_prepare, (settings,))
+
+
+def _prepare(settings: Settings) -> None:
+    embedder = load_embedder(settings, log.info)
+    ensure_index(settings, embedder, log.info)

@@ -106,7 +106,16 @@ def model_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def real_embedder():  # type: ignore[no-untyped-def]
+def real_embedder(model_settings: Settings):  # type: ignore[no-untyped-def]
+    """The serving embedder: the packaged model exported to ONNX (exported once here)."""
+    from assistant.startup import load_embedder
+
+    return load_embedder(model_settings)
+
+
+@pytest.fixture(scope="session")
+def reference_embedder():  # type: ignore[no-untyped-def]
+    """sentence-transformers on torch: the reference the serving path must match."""
     from assistant.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()

@@ -39,8 +39,8 @@ def test_missing_model_folder_is_refused_quickly(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_real_vectors_are_normalised_and_meaningful(real_embedder) -> None:  # type: ignore[no-untyped-def]
-    vectors = real_embedder.encode(
+def test_real_vectors_are_normalised_and_meaningful(reference_embedder) -> None:  # type: ignore[no-untyped-def]
+    vectors = reference_embedder.encode(
         [
             "Where did he study?",
             "He earned an MS in Computer Science from the University of Texas at Dallas.",
@@ -51,4 +51,4 @@ def test_real_vectors_are_normalised_and_meaningful(real_embedder) -> None:  # t
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     # Single texts (queries) come from the cache and equal the batch result.
-    assert np.allclose(real_embedder.encode(["Where did he study?"])[0], vectors[0], atol=1e-5)
+    assert np.allclose(reference_embedder.encode(["Where did he study?"])[0], vectors[0], atol=1e-5)

@@ -1,0 +1,356 @@
+"""Benchmark the serving path against the straightforward reference, side by side.
+
+    python bench/run.py [--smoke] [--duration SECONDS]
+
+Ours: `assistant serve` with the ONNX embedder and the answer cache (the default settings).
+Reference: the same answer code with sentence-transformers on torch, one encode per request,
+no answer cache. Both run 2 gunicorn workers on this machine and are driven in turn by wrk
+(2 threads, 8 connections) with questions from the evaluation set: "distinct" appends a counter
+so that every request is new; "repeated" sends the same questions again. It also measures cold
+start (process start to first answer, index built), memory (unique set size per worker;
+proportional set size of the whole server) and `assistant build` times, then prints one table
+and writes bench/results/results.json and bench/results/latency.png.
+
+Timings on shared machines are noisy: compare the ratio to the reference measured in the same
+run, not absolute numbers across runs. No test asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results"
+ASSISTANT = [sys.executable, "-m", "assistant.cli"]
+TARGETS = {
+    "distinct_rps": 800,
+    "distinct_p99_ms": 20,
+    "ratio": 4,
+    "repeated_rps": 3000,
+    "cold_start_s": 1.5,
+    "worker_uss_mb": 250,
+    "server_mb": 600,
+    "build_s": 3,
+}
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command in the repository, failing loudly."""
+    return subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=900,
+    )
+
+
+def questions_file() -> Path:
+    """The evaluation questions, one per line, for wrk."""
+    import yaml
+
+    lines = []
+    for name in ("dev.yaml", "heldout.yaml"):
+        for item in yaml.safe_load((ROOT / "eval" / name).read_text(encoding="utf-8")):
+            lines.append(" ".join(item["q"].split()).replace('"', "'"))
+    path = WORK / "questions.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def post(url: str, question: str) -> int:
+    """Ask one question; return the status."""
+    request = urllib.request.Request(
+        url + "/api/v1/chat",
+        data=json.dumps({"question": question}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(response.status)
+
+
+class Server:
+    """One `assistant serve` process on a free port."""
+
+    def __init__(self, instance: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (WORK / f"server-{self.port}.log").open("w")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [
+                *ASSISTANT,
+                "--instance",
+                str(instance),
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                "2",
+            ],
+            stdout=self.log,
+            stderr=self.log,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+
+    def first_answer_seconds(self, timeout: float = 300) -> float:
+        """Seconds from process start to the first answered question."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if post(self.url, "Where did he study?") == 200:
+                    return time.perf_counter() - self.started
+            except OSError:
+                time.sleep(0.01)
+        raise RuntimeError(f"server on {self.url} did not answer; see {self.log.name}")
+
+    def memory(self) -> dict[str, float]:
+        """Largest worker USS and the whole server's PSS, in MB."""
+        children = run(["pgrep", "-P", str(self.process.pid)]).stdout.split()
+
+        def rollup(pid: str) -> dict[str, int]:
+            fields = {}
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+                name, value = line.split(":")[0], line.split()[1]
+                fields[name] = int(value)
+            return fields
+
+        workers = [rollup(pid) for pid in children]
+        master = rollup(str(self.process.pid))
+        uss = [(w["Private_Clean"] + w["Private_Dirty"]) / 1024 for w in workers]
+        total_pss = (master["Pss"] + sum(w["Pss"] for w in workers)) / 1024
+        return {"worker_uss_mb": round(max(uss), 1), "server_pss_mb": round(total_pss, 1)}
+
+    def stop(self) -> None:
+        """SIGTERM, then wait."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def wrk(url: str, mode: str, seconds: int, questions: Path) -> dict[str, Any]:
+    """One wrk run; its figures from the Lua script's summary line."""
+    result = run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "chat.lua"),
+            url,
+        ],
+        env={"QUESTIONS": str(questions), "MODE": mode},
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON "))
+    data: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
+    data["rps"] = round(data["requests"] / (data["duration_us"] / 1e6), 1)
+    data["p50_ms"] = round(data["p50"] / 1000, 2)
+    data["p99_ms"] = round(data["p99"] / 1000, 2)
+    return data
+
+
+def build_times(instance: Path) -> dict[str, Any]:
+    """Warm `assistant build` (model exported, vectors cached) and a one-entry edit."""
+    started = time.perf_counter()
+    run([*ASSISTANT, "--instance", str(instance), "build", "--force"])
+    warm = time.perf_counter() - started
+    corpus = WORK / "corpus-edited"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.copytree(ROOT / "corpus", corpus)
+    projects = corpus / "projects.yaml"
+    projects.write_text(projects.read_text().replace("at 99% uptime.", "at 99% uptime, every day."))
+    started = time.perf_counter()
+    edited = json.loads(
+        run(
+            [*ASSISTANT, "--corpus", str(corpus), "--instance", str(instance), "build", "--json"]
+        ).stdout
+    )
+    edit = time.perf_counter() - started
+    run([*ASSISTANT, "--instance", str(instance), "build"])  # back to the real corpus
+    return {
+        "warm_build_s": round(warm, 2),
+        "one_entry_edit_build_s": round(edit, 2),
+        "one_entry_edit_embedded": edited["embedded"],
+        "one_entry_edit_reused": edited["reused"],
+    }
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    """Latency by percentile for every load run, as a PNG."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed (pip install '.[bench]'); no plot", file=sys.stderr)
+        return
+    figure, axis = plt.subplots(figsize=(8, 4.5))
+    percent = [p - 0.5 for p in range(1, 101)]
+    for label, run_result in results["load"].items():
+        axis.plot(percent, [us / 1000 for us in run_result["cdf_us"]], label=label)
+    axis.set_yscale("log")
+    axis.set_xlabel("percentile")
+    axis.set_ylabel("latency (ms, log scale)")
+    axis.set_title("POST /api/v1/chat latency, 2 workers, wrk -t2 -c8")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+
+
+def main() -> None:
+    """Run everything and report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="short runs, to check it works")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per load run")
+    options = parser.parse_args()
+    seconds = 2 if options.smoke else options.duration
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    questions = questions_file()
+    ours_dir, reference_dir = WORK / "instance-ours", WORK / "instance-reference"
+    reference_env = {"ASSISTANT_EMBEDDER": "torch", "ASSISTANT_ANSWER_CACHE": "0"}
+
+    print("building both indexes (the first run also exports the model to ONNX)", flush=True)
+    run([*ASSISTANT, "--instance", str(ours_dir), "build"])
+    run([*ASSISTANT, "--instance", str(reference_dir), "build"], env=reference_env)
+    results: dict[str, Any] = {"build": build_times(ours_dir), "load": {}}
+
+    colds = []
+    for _ in range(1 if options.smoke else 3):
+        server = Server(ours_dir, {})
+        colds.append(server.first_answer_seconds())
+        server.stop()
+    results["cold_start_s"] = round(statistics.median(colds), 3)
+
+    ours, reference = Server(ours_dir, {}), Server(reference_dir, reference_env)
+    try:
+        results["reference_cold_start_s"] = round(reference.first_answer_seconds(), 3)
+        ours.first_answer_seconds()
+        for server in (ours, reference):
+            for question in questions.read_text().splitlines()[:20]:
+                post(server.url, question)
+        for label, server, mode in (
+            ("ours distinct", ours, "distinct"),
+            ("reference distinct", reference, "distinct"),
+            ("ours repeated", ours, "repeated"),
+            ("reference repeated", reference, "repeated"),
+        ):
+            print(f"load: {label} for {seconds}s", flush=True)
+            results["load"][label] = wrk(server.url, mode, seconds, questions)
+        results["memory"] = {"ours": ours.memory(), "reference": reference.memory()}
+    finally:
+        ours.stop()
+        reference.stop()
+
+    load = results["load"]
+    results["ratio_distinct"] = round(
+        load["ours distinct"]["rps"] / max(load["reference distinct"]["rps"], 0.1), 2
+    )
+    results["smoke"] = options.smoke
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
+    plot(results, RESULTS / "latency.png")
+    report(results)
+
+
+def report(results: dict[str, Any]) -> None:
+    """Print the table."""
+    load, memory, build = results["load"], results["memory"], results["build"]
+    rows = [
+        (
+            "distinct questions, answers/s",
+            load["ours distinct"]["rps"],
+            load["reference distinct"]["rps"],
+            f">= {TARGETS['distinct_rps']}",
+        ),
+        (
+            "distinct questions, p50 ms",
+            load["ours distinct"]["p50_ms"],
+            load["reference distinct"]["p50_ms"],
+            "",
+        ),
+        (
+            "distinct questions, p99 ms",
+            load["ours distinct"]["p99_ms"],
+            load["reference distinct"]["p99_ms"],
+            f"<= {TARGETS['distinct_p99_ms']}",
+        ),
+        ("ratio to reference (distinct)", results["ratio_distinct"], 1.0, f">= {TARGETS['ratio']}"),
+        (
+            "repeated question, answers/s",
+            load["ours repeated"]["rps"],
+            load["reference repeated"]["rps"],
+            f">= {TARGETS['repeated_rps']}",
+        ),
+        (
+            "repeated question, p99 ms",
+            load["ours repeated"]["p99_ms"],
+            load["reference repeated"]["p99_ms"],
+            "",
+        ),
+        (
+            "cold start to first answer, s",
+            results["cold_start_s"],
+            results["reference_cold_start_s"],
+            f"<= {TARGETS['cold_start_s']}",
+        ),
+        (
+            "memory per worker (USS), MB",
+            memory["ours"]["worker_uss_mb"],
+            memory["reference"]["worker_uss_mb"],
+            f"<= {TARGETS['worker_uss_mb']}",
+        ),
+        (
+            "whole server (PSS), MB",
+            memory["ours"]["server_pss_mb"],
+            memory["reference"]["server_pss_mb"],
+            f"<= {TARGETS['server_mb']}",
+        ),
+        ("assistant build, warm, s", build["warm_build_s"], "", f"<= {TARGETS['build_s']}"),
+        (
+            "build after editing one entry, s",
+            build["one_entry_edit_build_s"],
+            "",
+            f"re-embedded {build['one_entry_edit_embedded']} texts",
+        ),
+    ]
+    print(f"\n{'figure':<36}{'ours':>12}{'reference':>12}  target")
+    for name, ours, reference, target in rows:
+        print(f"{name:<36}{ours!s:>12}{reference!s:>12}  {target}")
+    errors = sum(r["errors"] for r in load.values())
+    print(f"\nerrors or non-2xx responses during load: {errors}")
+    print(f"results: {RESULTS / 'results.json'}, plot: {RESULTS / 'latency.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from assistant.chunking import chunk_corpus, passage_embed_text
+from assistant.corpus import load_corpus
+from assistant.embedding import OnnxEmbedder
+from assistant.errors import ModelError
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.model
+
+
+def texts_to_compare() -> list[str]:
+    chunks = chunk_corpus(load_corpus(ROOT / "corpus"))
+    texts = [c.embed_text for c in chunks]
+    texts += [passage_embed_text(c, p) for c in chunks for p in c.passages]
+    for name in ("dev.yaml", "heldout.yaml"):
+        texts += [item["q"] for item in yaml.safe_load((ROOT / "eval" / name).read_text())]
+    return texts
+
+
+def test_serving_vectors_match_sentence_transformers(real_embedder, reference_embedder) -> None:  # type: ignore[no-untyped-def]
+    texts = texts_to_compare()
+    served = real_embedder.encode(texts)
+    reference = reference_embedder.encode(texts)
+    cosines = (served * reference).sum(axis=1)
+    assert len(texts) > 150
+    assert cosines.min() >= 0.99, [texts[i] for i in np.argsort(cosines)[:3]]
+    # One query at a time (the serving case, through the cache) gives the same vectors.
+    assert np.allclose(real_embedder.encode([texts[0]])[0], served[0], atol=1e-5)
+
+
+def test_a_damaged_export_is_refused(
+    model_settings: Settings, real_embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    exported = next(model_settings.model_export_root.glob("minilm-*"))
+    copy = tmp_path / "export"
+    shutil.copytree(exported, copy)
+    with (copy / "model.onnx").open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xff" * 32)
+    with pytest.raises(ModelError, match="does not match its export record"):
+        OnnxEmbedder(copy)
+
+
+def test_serving_process_never_imports_torch(model_settings: Settings, real_assistant) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys, json; from pathlib import Path; from assistant.settings import Settings; "
+        "from assistant.web import create_app; "
+        f"app = create_app(Settings(corpus_dir=Path({str(model_settings.corpus_dir)!r}), "
+        f"instance_dir=Path({str(model_settings.instance_dir)!r}))); "
+        "r = app.test_client().post('/api/v1/chat', json={'question': 'Where did he study?'}); "
+        "print(json.dumps([r.status_code, 'torch' in sys.modules, "
+        "'sentence_transformers' in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [200, False, False]
