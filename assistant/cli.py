@@ -220,7 +220,7 @@ def embed(assistant_url: str) -> None:
     import base64
     import hashlib
 
-    from assistant.web import WEB_DIR, widget_version
+    from assistant.assets import WEB_DIR, widget_version
 
     script = (WEB_DIR / "widget.js").read_bytes()
     integrity = "sha384-" + base64.b64encode(hashlib.sha384(script).digest()).decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -14,23 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
+from flask import Flask, Response, current_app, g, jsonify, request
 from flask_cors import CORS
-from werkzeug.exceptions import HTTPException, NotFound, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from assistant import observability as obs
-from assistant.engine import MAX_HISTORY, SESSION_ID, Assistant, HistoryItem, Reply
+from assistant.assets import assets
+from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, QuestionError
 from assistant.settings import Settings, settings_from_env
+from assistant.validation import Invalid, parse_chat_request
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("assistant.access")
 
 MAX_BODY_BYTES = 16 * 1024
-MAX_QUESTION_CHARS = 1000
-MAX_ANSWER_CHARS = 4000
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 # Without ASSISTANT_ALLOWED_ORIGINS: pages served from localhost on any port (local work).
 LOCAL_ORIGINS = re.compile(r"http://(localhost|127\.0\.0\.1)(:\d{1,5})?\Z")
@@ -41,16 +39,6 @@ PAGE_CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-WIDGET_MAX_AGE = 24 * 3600
-YEAR = 365 * 24 * 3600
-
-
-class Invalid(Exception):
-    """A request whose fields fail validation: one message per field."""
-
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("invalid request")
-        self.errors = errors
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> Flask:
@@ -98,10 +86,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_url_rule("/api/v1/suggestions", view_func=suggestions)
     app.add_url_rule("/api/v1/openapi.json", view_func=openapi_document)
     app.add_url_rule("/metrics", view_func=metrics)
-    app.add_url_rule("/", view_func=chat_page)
-    app.add_url_rule("/static/page.css", view_func=page_styles)
-    app.add_url_rule("/widget.<any(js, css):kind>", view_func=widget_asset)
-    app.add_url_rule("/widget.<version>.<any(js, css):kind>", view_func=versioned_widget_asset)
+    app.register_blueprint(assets)
     return app
 
 
@@ -141,65 +126,6 @@ def chat() -> Response:
     g.abstained = reply.answer.abstained
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
     return jsonify(chat_response(reply, g.request_id))
-
-
-def parse_chat_request(payload: Any) -> tuple[str, str | None, list[HistoryItem]]:
-    """Check the chat body's fields, collecting one error per bad field."""
-    if not isinstance(payload, dict):
-        raise Invalid([{"field": "", "message": "the body must be a JSON object"}])
-    errors: list[dict[str, str]] = []
-    question = payload.get("question")
-    if (problem_text := _question_problem(question)) is not None:
-        errors.append({"field": "question", "message": problem_text})
-    session_id = payload.get("session_id")
-    if "session_id" in payload and (
-        not isinstance(session_id, str) or not SESSION_ID.match(session_id)
-    ):
-        errors.append({"field": "session_id", "message": "1-64 of A-Z, a-z, 0-9, '_' and '-'"})
-    history: list[HistoryItem] = []
-    raw_history = payload.get("history")
-    if "history" in payload:
-        if not isinstance(raw_history, list) or len(raw_history) > MAX_HISTORY:
-            errors.append({"field": "history", "message": f"a list of at most {MAX_HISTORY} turns"})
-        else:
-            for i, turn in enumerate(raw_history):
-                item = _history_item(turn)
-                if item is None:
-                    errors.append(
-                        {
-                            "field": f"history[{i}]",
-                            "message": 'an object {"question": str (1-1000 chars), '
-                            f'"answer": str (at most {MAX_ANSWER_CHARS} chars)?}}',
-                        }
-                    )
-                else:
-                    history.append(item)
-    for name in sorted(set(payload) - {"question", "session_id", "history"}):
-        errors.append({"field": name, "message": "unknown field"})
-    if errors:
-        raise Invalid(errors)
-    return str(question), session_id, history
-
-
-def _question_problem(question: Any) -> str | None:
-    if not isinstance(question, str):
-        return "required, a string"
-    if not question.strip():
-        return "must not be empty"
-    if len(question) > MAX_QUESTION_CHARS:
-        return f"at most {MAX_QUESTION_CHARS} characters"
-    return None
-
-
-def _history_item(turn: Any) -> HistoryItem | None:
-    if not isinstance(turn, dict) or set(turn) - {"question", "answer"}:
-        return None
-    answer = turn.get("answer")
-    if _question_problem(turn.get("question")) is not None:
-        return None
-    if "answer" in turn and (not isinstance(answer, str) or len(answer) > MAX_ANSWER_CHARS):
-        return None
-    return HistoryItem(turn["question"], answer)
 
 
 def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
@@ -259,39 +185,6 @@ def metrics() -> Response:
     """GET /metrics: Prometheus exposition, merged across worker processes."""
     payload, content_type = obs.metrics_payload()
     return Response(payload, content_type=content_type)
-
-
-def chat_page() -> Response:
-    """GET /: the full-page chat."""
-    return send_from_directory(WEB_DIR, "index.html")
-
-
-def page_styles() -> Response:
-    """GET /static/page.css: the full-page chat's layout."""
-    return send_from_directory(WEB_DIR, "page.css", max_age=3600)
-
-
-def widget_asset(kind: str) -> Response:
-    """GET /widget.js, /widget.css: the embeddable widget, cached for a day with validators."""
-    return send_from_directory(WEB_DIR, f"widget.{kind}", max_age=WIDGET_MAX_AGE)
-
-
-def versioned_widget_asset(version: str, kind: str) -> Response:
-    """GET /widget.<hash>.js: the same file under a name that changes with its content.
-
-    Cached for a year: pair it with Subresource Integrity (see `assistant embed`).
-    """
-    if version != widget_version(kind):
-        raise NotFound("no such widget version; use /widget.js or `assistant embed`")
-    response = send_from_directory(WEB_DIR, f"widget.{kind}", max_age=YEAR)
-    response.cache_control.immutable = True
-    return response
-
-
-@cache
-def widget_version(kind: str) -> str:
-    """A short content hash of a widget file, used in its versioned name."""
-    return hashlib.sha256((WEB_DIR / f"widget.{kind}").read_bytes()).hexdigest()[:12]
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:

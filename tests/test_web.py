@@ -182,7 +182,7 @@ def test_widget_files_are_cached_with_validators(
 
 
 def test_versioned_widget_is_immutable_and_others_404(client: FlaskClient) -> None:
-    from assistant.web import widget_version
+    from assistant.assets import widget_version
 
     with client.get(f"/widget.{widget_version('js')}.js") as versioned:
         assert versioned.status_code == 200
@@ -202,8 +202,8 @@ def test_embed_prints_a_pinned_script_tag(runner: CliRunner) -> None:
     import base64
     import hashlib
 
+    from assistant.assets import WEB_DIR, widget_version
     from assistant.cli import cli
-    from assistant.web import WEB_DIR, widget_version
 
     result = runner.invoke(cli, ["embed", "https://assistant.example.com/"])
     digest = base64.b64encode(hashlib.sha384((WEB_DIR / "widget.js").read_bytes()).digest())

@@ -1,0 +1,77 @@
+"""Validation of the chat request body: one error per bad field, never an exception leak."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.engine import MAX_HISTORY, SESSION_ID, HistoryItem
+
+MAX_QUESTION_CHARS = 1000
+MAX_ANSWER_CHARS = 4000
+
+
+class Invalid(Exception):
+    """A request whose fields fail validation: one message per field."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("invalid request")
+        self.errors = errors
+
+
+def parse_chat_request(payload: Any) -> tuple[str, str | None, list[HistoryItem]]:
+    """Check the chat body's fields, collecting one error per bad field."""
+    if not isinstance(payload, dict):
+        raise Invalid([{"field": "", "message": "the body must be a JSON object"}])
+    errors: list[dict[str, str]] = []
+    question = payload.get("question")
+    if (problem_text := _question_problem(question)) is not None:
+        errors.append({"field": "question", "message": problem_text})
+    session_id = payload.get("session_id")
+    if "session_id" in payload and (
+        not isinstance(session_id, str) or not SESSION_ID.match(session_id)
+    ):
+        errors.append({"field": "session_id", "message": "1-64 of A-Z, a-z, 0-9, '_' and '-'"})
+    history: list[HistoryItem] = []
+    raw_history = payload.get("history")
+    if "history" in payload:
+        if not isinstance(raw_history, list) or len(raw_history) > MAX_HISTORY:
+            errors.append({"field": "history", "message": f"a list of at most {MAX_HISTORY} turns"})
+        else:
+            for i, turn in enumerate(raw_history):
+                item = _history_item(turn)
+                if item is None:
+                    errors.append(
+                        {
+                            "field": f"history[{i}]",
+                            "message": 'an object {"question": str (1-1000 chars), '
+                            f'"answer": str (at most {MAX_ANSWER_CHARS} chars)?}}',
+                        }
+                    )
+                else:
+                    history.append(item)
+    for name in sorted(set(payload) - {"question", "session_id", "history"}):
+        errors.append({"field": name, "message": "unknown field"})
+    if errors:
+        raise Invalid(errors)
+    return str(question), session_id, history
+
+
+def _question_problem(question: Any) -> str | None:
+    if not isinstance(question, str):
+        return "required, a string"
+    if not question.strip():
+        return "must not be empty"
+    if len(question) > MAX_QUESTION_CHARS:
+        return f"at most {MAX_QUESTION_CHARS} characters"
+    return None
+
+
+def _history_item(turn: Any) -> HistoryItem | None:
+    if not isinstance(turn, dict) or set(turn) - {"question", "answer"}:
+        return None
+    answer = turn.get("answer")
+    if _question_problem(turn.get("question")) is not None:
+        return None
+    if "answer" in turn and (not isinstance(answer, str) or len(answer) > MAX_ANSWER_CHARS):
+        return None
+    return HistoryItem(turn["question"], answer)
