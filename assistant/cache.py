@@ -31,6 +31,12 @@ class BoundedCache(Generic[V]):
         """Estimated size of what is held."""
         return self._bytes
 
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
     def get(self, key: Hashable) -> V | None:
         """The cached value, marked as recently used, or None."""
         with self._lock:

@@ -106,6 +106,11 @@ class Assistant:
         """Do the one-off work (starter questions' targets, first inference) before serving."""
         self._targets()
 
+    def use_embedder(self, embedder: Embedder) -> None:
+        """Switch to a (recovered) model; answers composed without it are forgotten."""
+        self.retriever.embedder = embedder
+        self._answers.clear()
+
     def before_fork(self) -> None:
         """Let the embedder drop what must not cross into forked worker processes."""
         release = getattr(self.retriever.embedder, "before_fork", None)

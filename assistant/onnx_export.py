@@ -30,12 +30,10 @@ TOKENIZER_FILE = "tokenizer.json"
 EXPORT_FILE = "export.json"
 
 
-def export_folder(root: Path, model_dir: Path) -> Path:
-    """Where the export of this model folder lives (cheap: no hashing of the weights)."""
-    weights = model_dir / "model.safetensors"
-    stat = weights.stat()
-    key = f"{model_dir.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{RECIPE}"
-    return root / ("minilm-" + hashlib.sha256(key.encode()).hexdigest()[:12])
+def export_folder(root: Path, source_sha256: str) -> Path:
+    """Where the export of the model with these weights lives."""
+    recipe = hashlib.sha256(RECIPE.encode()).hexdigest()[:8]
+    return root / f"minilm-{source_sha256[:16]}-{recipe}"
 
 
 def export_onnx(

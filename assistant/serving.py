@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +28,32 @@ def prepare_metrics_dir(default: Path) -> Path:
     return folder
 
 
-def _warm_worker(assistant: Any) -> None:
+def _warm_worker(assistant: Any, settings: Any) -> None:
     """In each new worker: load the model session and do the one-off work before requests."""
-    if assistant is not None:
-        assistant.after_fork()
-        assistant.warm_up()
+    from assistant.observability import DEGRADED
+
+    if assistant is None:
+        return
+    assistant.after_fork()
+    assistant.warm_up()
+    DEGRADED.set(1 if assistant.degraded else 0)
+    if assistant.degraded:
+        # Threads do not survive a fork: each worker watches for the model itself.
+        threading.Thread(
+            target=_watch_model, args=(assistant, settings), daemon=True, name="model-recovery"
+        ).start()
+
+
+def _watch_model(assistant: Any, settings: Any) -> None:
+    """Retry the model until it loads, so the server recovers without a restart."""
+    from assistant.observability import DEGRADED
+    from assistant.startup import recover_model
+
+    while not recover_model(assistant, settings):
+        time.sleep(settings.model_retry_seconds)
+    assistant.after_fork()
+    assistant.warm_up()
+    DEGRADED.set(0)
 
 
 def _child_exit(server: Any, worker: Any) -> None:
@@ -89,6 +112,7 @@ class AssistantServer(BaseApplication):  # type: ignore[misc]
 def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
     """Serve until SIGTERM/SIGINT; in-flight requests get `timeout` seconds to finish."""
     assistant = app.extensions.get("assistant")
+    settings = app.extensions.get("settings")
     if assistant is not None:
         assistant.before_fork()
     # Everything loaded so far lives as long as the process: freezing it keeps the periodic
@@ -111,6 +135,6 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
         "errorlog": "-",
         "logconfig_dict": LOG_CONFIG,
         "child_exit": _child_exit,
-        "post_fork": lambda server, worker: _warm_worker(assistant),
+        "post_fork": lambda server, worker: _warm_worker(assistant, settings),
     }
     AssistantServer(app, options).run()

@@ -25,6 +25,8 @@ class Settings:
     embedder: str = "onnx"
     # Answers kept per process for repeated questions; 0 turns the cache off.
     answer_cache_entries: int = 4096
+    # While the model cannot be loaded, each worker tries again this often (seconds).
+    model_retry_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         if self.embedder not in ("onnx", "torch"):
@@ -61,6 +63,8 @@ def settings_from_env(environ: Mapping[str, str], **overrides: object) -> Settin
         values["embedder"] = value
     if value := environ.get(ENV_PREFIX + "ANSWER_CACHE"):
         values["answer_cache_entries"] = int(value)
+    if value := environ.get(ENV_PREFIX + "MODEL_RETRY_SECONDS"):
+        values["model_retry_seconds"] = float(value)
     if value := environ.get(ENV_PREFIX + "ALLOWED_ORIGINS"):
         values["allowed_origins"] = tuple(o.strip() for o in value.split(",") if o.strip())
     values.update({k: v for k, v in overrides.items() if v is not None})

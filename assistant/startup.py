@@ -31,11 +31,12 @@ def load_embedder(settings: Settings, progress: Progress | None = None) -> Embed
     from assistant.onnx_export import export_folder, export_onnx
 
     model_dir = settings.model_dir or packaged_model_dir()
-    if not (model_dir / "model.safetensors").is_file():
-        verify_model_dir(model_dir)  # raises the ModelError that says what is missing
-    folder = export_folder(settings.model_export_root, model_dir)
+    # The weights are checked even when their export exists: a damaged model folder means
+    # the deployment is broken, and the server then says so (degraded) rather than guess.
+    source_sha256 = verify_model_dir(model_dir)
+    folder = export_folder(settings.model_export_root, source_sha256)
     if not (folder / "export.json").is_file():
-        export_onnx(model_dir, folder, verify_model_dir(model_dir), progress)
+        export_onnx(model_dir, folder, source_sha256, progress)
     return OnnxEmbedder(folder)
 
 
@@ -84,10 +85,22 @@ def ensure_index(settings: Settings, embedder: Embedder, progress: Progress | No
 def open_assistant(
     settings: Settings, progress: Progress | None = None, embedder: Embedder | None = None
 ) -> Assistant:
-    """Load everything an assistant needs, building the index first when needed."""
-    embedder = embedder or load_embedder(settings, progress)
-    ensure_index(settings, embedder, progress)
+    """Load everything an assistant needs, building the index first when needed.
+
+    Without a usable model it still opens on the last built index, answering from keyword
+    search alone (degraded); without any index it raises IndexNotReadyError.
+    """
+    if embedder is None:
+        try:
+            embedder = load_embedder(settings, progress)
+        except ModelError as exc:
+            log.error("model unavailable, answering from keyword search alone: %s", exc)
+    if embedder is not None:
+        ensure_index(settings, embedder, progress)
     index = load_index(settings.index_root)
+    if embedder is not None and embedder.fingerprint != index.manifest.model_fingerprint:
+        log.error("the index was built with another model; run `assistant build`")
+        embedder = None
     store = ConversationStore(settings.database_path)
     return Assistant(
         index,
@@ -97,6 +110,23 @@ def open_assistant(
         settings.history_turns,
         answer_cache_entries=settings.answer_cache_entries,
     )
+
+
+def recover_model(assistant: Assistant, settings: Settings) -> bool:
+    """Try once to load the model for a degraded assistant; True when it is back."""
+    if not assistant.degraded:
+        return True
+    try:
+        embedder = load_embedder(settings)
+    except ModelError as exc:
+        log.warning("model still unavailable: %s", exc)
+        return False
+    if embedder.fingerprint != assistant.index.manifest.model_fingerprint:
+        log.error("the model loads but the index was built with another; run `assistant build`")
+        return False
+    assistant.use_embedder(embedder)
+    log.info("model recovered: answers use dense retrieval again")
+    return True
 
 
 def ensure_index_in_child(settings: Settings) -> None:

@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             log.error("assistant not ready: %s", exc)
             app.extensions["assistant_error"] = str(exc)
     app.extensions["assistant"] = assistant
+    app.extensions["settings"] = settings
     if assistant is not None:
         _record_index_metrics(assistant)
 
