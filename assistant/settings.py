@@ -27,12 +27,23 @@ class Settings:
     answer_cache_entries: int = 4096
     # While the model cannot be loaded, each worker tries again this often (seconds).
     model_retry_seconds: float = 30.0
+    # Questions per client address on POST /api/v1/chat; 0 turns a limit off.
+    rate_limit_per_minute: int = 20
+    rate_limit_per_day: int = 500
+    # Reverse proxies in front that append to X-Forwarded-For; 0 trusts no forwarded address.
+    trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
         if self.embedder not in ("onnx", "torch"):
             raise ValueError(f"embedder must be 'onnx' or 'torch', got {self.embedder!r}")
-        if self.answer_cache_entries < 0:
-            raise ValueError(f"answer_cache_entries must be >= 0, got {self.answer_cache_entries}")
+        for name in (
+            "answer_cache_entries",
+            "rate_limit_per_minute",
+            "rate_limit_per_day",
+            "trusted_proxies",
+        ):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
     @property
     def index_root(self) -> Path:
@@ -65,6 +76,9 @@ def settings_from_env(environ: Mapping[str, str], **overrides: object) -> Settin
         values["answer_cache_entries"] = int(value)
     if value := environ.get(ENV_PREFIX + "MODEL_RETRY_SECONDS"):
         values["model_retry_seconds"] = float(value)
+    for name in ("rate_limit_per_minute", "rate_limit_per_day", "trusted_proxies"):
+        if value := environ.get(ENV_PREFIX + name.upper()):
+            values[name] = int(value)
     if value := environ.get(ENV_PREFIX + "ALLOWED_ORIGINS"):
         values["allowed_origins"] = tuple(o.strip() for o in value.split(",") if o.strip())
     values.update({k: v for k, v in overrides.items() if v is not None})

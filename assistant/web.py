@@ -16,11 +16,13 @@ import yaml
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assistant import observability as obs
 from assistant.assets import assets
 from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, QuestionError
+from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.settings import Settings, settings_from_env
 from assistant.validation import Invalid, parse_chat_request
 
@@ -59,6 +61,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             app.extensions["assistant_error"] = str(exc)
     app.extensions["assistant"] = assistant
     app.extensions["settings"] = settings
+    app.extensions["rate_limiter"] = _rate_limiter(settings)
+    if settings.trusted_proxies:
+        # Only the addresses the trusted proxies appended count; a client's own
+        # X-Forwarded-For entries are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     if assistant is not None:
         _record_index_metrics(assistant)
 
@@ -91,6 +98,18 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     return app
 
 
+def _rate_limiter(settings: Settings) -> RateLimiter | None:
+    limits = tuple(
+        Limit(name, quota, period)
+        for name, quota, period in (
+            ("minute", settings.rate_limit_per_minute, 60),
+            ("day", settings.rate_limit_per_day, 86400),
+        )
+        if quota
+    )
+    return RateLimiter(settings.database_path, limits) if limits else None
+
+
 def get_assistant() -> Assistant:
     """The app's assistant, or a 503 when it could not be loaded."""
     assistant: Assistant | None = current_app.extensions["assistant"]
@@ -109,6 +128,17 @@ def _record_index_metrics(assistant: Assistant) -> None:
 
 def chat() -> Response:
     """POST /api/v1/chat: answer one question."""
+    limiter: RateLimiter | None = current_app.extensions["rate_limiter"]
+    if limiter is not None:
+        usages = limiter.hit(request.remote_addr or "unknown")
+        g.rate_limit = (limiter.limits, usages)
+        if any(u.exceeded for u in usages):
+            wait = retry_after(usages)
+            response = problem(
+                429, "Too Many Requests", f"too many questions from this address; retry in {wait} s"
+            )
+            response.headers["Retry-After"] = str(wait)
+            return response
     if not request.is_json:
         return problem(415, "Unsupported Media Type", "send the question as application/json")
     request.get_data(cache=True)
@@ -235,6 +265,10 @@ def _start_request() -> None:
 def _finish_request(response: Response) -> Response:
     """Echo the request id, add security headers, count, time and log the request."""
     response.headers["X-Request-ID"] = getattr(g, "request_id", "")
+    if (rate_limit := getattr(g, "rate_limit", None)) is not None:
+        limits, usages = rate_limit
+        response.headers["RateLimit-Policy"] = policy_header(limits)
+        response.headers["RateLimit"] = usage_header(usages)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     is_page = response.mimetype == "text/html"

@@ -21,6 +21,8 @@ from assistant.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+# For servers started by tests: many questions from one address.
+NO_RATE_LIMITS = {"ASSISTANT_RATE_LIMIT_PER_MINUTE": "0", "ASSISTANT_RATE_LIMIT_PER_DAY": "0"}
 
 
 class FakeEmbedder:
@@ -62,7 +64,13 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
-    return Settings(corpus_dir=corpus_dir, instance_dir=tmp_path / "instance")
+    # Rate limits off: tests send many questions; tests of the limits turn them on.
+    return Settings(
+        corpus_dir=corpus_dir,
+        instance_dir=tmp_path / "instance",
+        rate_limit_per_minute=0,
+        rate_limit_per_day=0,
+    )
 
 
 @pytest.fixture
@@ -102,7 +110,12 @@ def runner() -> CliRunner:
 def model_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     base = tmp_path_factory.mktemp("model")
     shutil.copytree(CORPUS, base / "corpus")
-    return Settings(corpus_dir=base / "corpus", instance_dir=base / "instance")
+    return Settings(
+        corpus_dir=base / "corpus",
+        instance_dir=base / "instance",
+        rate_limit_per_minute=0,
+        rate_limit_per_day=0,
+    )
 
 
 @pytest.fixture(scope="session")

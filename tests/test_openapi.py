@@ -28,7 +28,12 @@ def _app() -> Flask:
 
     base = Path(tempfile.mkdtemp(prefix="openapi-"))
     shutil.copytree(CORPUS, base / "corpus")
-    settings = Settings(corpus_dir=base / "corpus", instance_dir=base / "instance")
+    settings = Settings(
+        corpus_dir=base / "corpus",
+        instance_dir=base / "instance",
+        rate_limit_per_minute=0,
+        rate_limit_per_day=0,
+    )
     embedder = FakeEmbedder()
     build_index(load_corpus(settings.corpus_dir), embedder, settings.index_root)
     assistant = Assistant(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NO_RATE_LIMITS
 
 from assistant.embedding import WEIGHTS_FILE, packaged_model_dir
 from assistant.engine import Assistant
@@ -93,6 +94,7 @@ def test_server_degrades_then_recovers_without_restart(
         port = sock.getsockname()[1]
     env = {
         **os.environ,
+        **NO_RATE_LIMITS,
         "ASSISTANT_MODEL_DIR": str(broken_model),
         "ASSISTANT_MODEL_RETRY_SECONDS": "0.5",
     }

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NO_RATE_LIMITS
 
 from assistant.settings import Settings
 
@@ -63,7 +64,12 @@ def server(model_settings: Settings, real_assistant, server_log: Path) -> Iterat
     # stderr goes to a file: a pipe nobody reads would fill up and stall the server.
     with (
         server_log.open("w") as log_file,
-        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file) as process,
+        subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            env={**os.environ, **NO_RATE_LIMITS},
+        ) as process,
     ):
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120

@@ -98,7 +98,12 @@ def assistant_url(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> I
     projects = corpus / "projects.yaml"
     projects.write_text(projects.read_text() + XSS_ENTRY)
     port = free_port()
-    env = {**os.environ, "ASSISTANT_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port}"}
+    env = {
+        **os.environ,
+        "ASSISTANT_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port}",
+        "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",
+        "ASSISTANT_RATE_LIMIT_PER_DAY": "0",
+    }
     command = [
         sys.executable,
         "-m",
