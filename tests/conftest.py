@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -139,3 +147,58 @@ def real_assistant(model_settings: Settings, real_embedder) -> Iterator[Assistan
     from assistant.startup import open_assistant
 
     yield open_assistant(model_settings, embedder=real_embedder)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(
+    settings: Settings, log_path: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`assistant serve` (gunicorn, 2 workers) on a free port; yields its base URL once
+    /api/v1/health answers, and on exit stops it with SIGTERM and checks it shut down cleanly.
+    """
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "--corpus",
+        str(settings.corpus_dir),
+        "--instance",
+        str(settings.instance_dir),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+    ]
+    # Output goes to a file: a pipe nobody reads would fill up and stall the server.
+    with (
+        log_path.open("w") as log,
+        subprocess.Popen(
+            command, stdout=log, stderr=log, env={**os.environ, **(env or {})}
+        ) as process,
+    ):
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/api/v1/health", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    process.kill()
+                    pytest.fail("server did not start: " + log_path.read_text()[-3000:])
+                time.sleep(0.1)
+        try:
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+        assert process.returncode == 0, log_path.read_text()[-3000:]
+        assert "Traceback" not in log_path.read_text()

@@ -2,12 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
+import shutil
 import threading
 import time
 import urllib.error
@@ -16,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
@@ -114,66 +111,29 @@ def test_behind_one_trusted_proxy_the_forwarded_client_counts(
 
 
 @pytest.mark.model
-def test_the_limit_holds_across_two_workers(model_settings: Settings, real_assistant) -> None:  # type: ignore[no-untyped-def]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+def test_the_limit_holds_across_two_workers(
+    model_settings: Settings, real_assistant: Assistant, tmp_path: Path
+) -> None:
     quota = 6
-    env = {**os.environ, "ASSISTANT_RATE_LIMIT_PER_MINUTE": str(quota)}
-    command = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "--corpus",
-        str(model_settings.corpus_dir),
-        "--instance",
-        str(model_settings.instance_dir / "limited"),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-    ]
-    shutil_copy_index(model_settings)
-    base = f"http://127.0.0.1:{port}"
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    ) as process:
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(base + "/api/v1/health", timeout=5).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            # Start early in a window, so all N + 5 requests fall into one minute.
-            time.sleep((60 - time.time() % 60) % 60 if time.time() % 60 > 50 else 0)
-            outcomes = [post(base) for _ in range(quota + 5)]
-            assert [o[0] for o in outcomes].count(200) == quota
-            refused = [o for o in outcomes if o[0] == 429]
-            assert len(refused) == 5
-            waits = {int(o[1]["Retry-After"]) for o in refused}
-            assert len(waits) <= 2 and all(1 <= w <= 60 for w in waits)
-            assert all(
-                o[1]["RateLimit-Policy"] == f'"minute";q={quota};w=60, "day";q=500;w=86400'
-                for o in outcomes
-            )
-            time.sleep(max(waits) + 0.5)  # a client honouring Retry-After
-            assert post(base)[0] == 200
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
-
-
-def shutil_copy_index(settings: Settings) -> None:
-    import shutil
-
-    target = settings.instance_dir / "limited"
-    if not target.exists():
-        target.mkdir()
-        shutil.copytree(settings.index_root, target / "index")
-        shutil.copytree(settings.model_export_root, target / "model")
+    # Its own instance folder (the index and model copied): a fresh count in its database.
+    settings = dataclasses.replace(model_settings, instance_dir=tmp_path / "instance")
+    shutil.copytree(model_settings.index_root, settings.index_root)
+    shutil.copytree(model_settings.model_export_root, settings.model_export_root)
+    env = {"ASSISTANT_RATE_LIMIT_PER_MINUTE": str(quota)}
+    with running_server(settings, tmp_path / "server.log", env) as base:
+        # Start early in a window, so all N + 5 requests fall into one minute.
+        if time.time() % 60 > 50:
+            time.sleep(60 - time.time() % 60)
+        outcomes = [post(base) for _ in range(quota + 5)]
+        assert [o[0] for o in outcomes].count(200) == quota
+        refused = [o for o in outcomes if o[0] == 429]
+        assert len(refused) == 5
+        waits = {int(o[1]["Retry-After"]) for o in refused}
+        assert len(waits) <= 2 and all(1 <= w <= 60 for w in waits)
+        policy = f'"minute";q={quota};w=60, "day";q=500;w=86400'
+        assert all(o[1]["RateLimit-Policy"] == policy for o in outcomes)
+        time.sleep(max(waits) + 0.5)  # a client honouring Retry-After
+        assert post(base)[0] == 200
 
 
 def post(base: str) -> tuple[int, dict[str, str]]:

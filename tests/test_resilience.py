@@ -1,11 +1,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -13,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NO_RATE_LIMITS
+from conftest import NO_RATE_LIMITS, running_server
 
 from assistant.embedding import WEIGHTS_FILE, packaged_model_dir
 from assistant.engine import Assistant
@@ -87,75 +83,40 @@ def test_without_a_usable_model_answers_come_from_keywords(
 def test_server_degrades_then_recovers_without_restart(
     model_settings: Settings, real_assistant: Assistant, broken_model: Path, tmp_path: Path
 ) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {
-        **os.environ,
         **NO_RATE_LIMITS,
         "ASSISTANT_MODEL_DIR": str(broken_model),
         "ASSISTANT_MODEL_RETRY_SECONDS": "0.5",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "--corpus",
-        str(model_settings.corpus_dir),
-        "--instance",
-        str(model_settings.instance_dir),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-    ]
-    base = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "server.log"
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(command, stdout=log, stderr=log, env=env) as process,
-    ):
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    if get(base + "/api/v1/health")[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            status, ready = get(base + "/api/v1/ready")
-            assert status == 200 and ready["degraded"] is True
-            questions = [
-                "Where did he study?",
-                "What is the QSR Integration Platform?",
-                "Does he know Kubernetes?",
-                "What did he build at Amazon?",
-                "How can I contact him?",
-            ]
-            statuses, degraded = [], []
-            for n in range(500):
-                code, body = ask(base, questions[n % len(questions)] + f" {n}")
-                statuses.append(code)
-                degraded.append(body.get("degraded"))
-            assert [s for s in statuses if s >= 500] == []
-            assert set(statuses) == {200} and all(degraded)
-            assert "assistant_degraded 1.0" in get(base + "/metrics")[1]
-            assert "model unavailable" in log_path.read_text()
+    with running_server(model_settings, log_path, env) as base:
+        status, ready = get(base + "/api/v1/ready")
+        assert status == 200 and ready["degraded"] is True
+        questions = [
+            "Where did he study?",
+            "What is the QSR Integration Platform?",
+            "Does he know Kubernetes?",
+            "What did he build at Amazon?",
+            "How can I contact him?",
+        ]
+        statuses, degraded = [], []
+        for n in range(500):
+            code, body = ask(base, questions[n % len(questions)] + f" {n}")
+            statuses.append(code)
+            degraded.append(body.get("degraded"))
+        assert [s for s in statuses if s >= 500] == []
+        assert set(statuses) == {200} and all(degraded)
+        assert "assistant_degraded 1.0" in get(base + "/metrics")[1]
+        assert "model unavailable" in log_path.read_text()
 
-            restore(broken_model)
-            deadline = time.monotonic() + 60
-            recovered = 0
-            while time.monotonic() < deadline and recovered < 20:
-                code, body = ask(base, "What is the QSR Integration Platform?")
-                assert code == 200
-                recovered = recovered + 1 if body["degraded"] is False else 0
-                time.sleep(0.05)
-            assert recovered == 20, "not every worker recovered"
-            assert get(base + "/api/v1/ready")[1]["degraded"] is False
-            assert "model recovered" in log_path.read_text()
-        finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
+        restore(broken_model)
+        deadline = time.monotonic() + 60
+        recovered = 0
+        while time.monotonic() < deadline and recovered < 20:
+            code, body = ask(base, "What is the QSR Integration Platform?")
+            assert code == 200
+            recovered = recovered + 1 if body["degraded"] is False else 0
+            time.sleep(0.05)
+        assert recovered == 20, "not every worker recovered"
+        assert get(base + "/api/v1/ready")[1]["degraded"] is False
+        assert "model recovered" in log_path.read_text()

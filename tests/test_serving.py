@@ -3,10 +3,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,17 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NO_RATE_LIMITS
+from conftest import NO_RATE_LIMITS, running_server
 
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.model
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, str], Any]:
@@ -46,47 +36,8 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(model_settings: Settings, real_assistant, server_log: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "--corpus",
-        str(model_settings.corpus_dir),
-        "--instance",
-        str(model_settings.instance_dir),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-    ]
-    # stderr goes to a file: a pipe nobody reads would fill up and stall the server.
-    with (
-        server_log.open("w") as log_file,
-        subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-            env={**os.environ, **NO_RATE_LIMITS},
-        ) as process,
-    ):
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if call(base + "/api/v1/ready")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            process.kill()
-            pytest.fail("server did not become ready: " + server_log.read_text())
+    with running_server(model_settings, server_log, NO_RATE_LIMITS) as base:
         yield base
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-        assert process.returncode == 0
-        assert "Traceback" not in server_log.read_text()
 
 
 def test_served_by_gunicorn_and_answers_the_readme_question(server: str) -> None:
