@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.engine import MAX_HISTORY, SESSION_ID, HistoryItem
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 4000
+# The OpenAPI pattern of a question: one character that is neither white space nor control.
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]")
 
 
 class Invalid(Exception):
@@ -59,8 +62,8 @@ def parse_chat_request(payload: Any) -> tuple[str, str | None, list[HistoryItem]
 def _question_problem(question: Any) -> str | None:
     if not isinstance(question, str):
         return "required, a string"
-    if not question.strip():
-        return "must not be empty"
+    if not _VISIBLE.search(question):
+        return "must not be empty (or only spaces and control characters)"
     if len(question) > MAX_QUESTION_CHARS:
         return f"at most {MAX_QUESTION_CHARS} characters"
     return None

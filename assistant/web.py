@@ -22,6 +22,7 @@ from assistant import observability as obs
 from assistant.assets import assets
 from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, QuestionError
+from assistant.idempotency import IdempotencyStore, body_digest, parse_key
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.settings import Settings, settings_from_env
 from assistant.validation import Invalid, parse_chat_request
@@ -35,7 +36,13 @@ OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 # Without ASSISTANT_ALLOWED_ORIGINS: pages served from localhost on any port (local work).
 LOCAL_ORIGINS = re.compile(r"http://(localhost|127\.0\.0\.1)(:\d{1,5})?\Z")
 # Headers a script on another origin may read.
-EXPOSED_HEADERS = ["X-Request-ID", "Retry-After", "RateLimit", "RateLimit-Policy"]
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Idempotent-Replayed",
+]
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -62,6 +69,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.extensions["assistant"] = assistant
     app.extensions["settings"] = settings
     app.extensions["rate_limiter"] = _rate_limiter(settings)
+    app.extensions["idempotency"] = IdempotencyStore(settings.database_path)
     if settings.trusted_proxies:
         # Only the addresses the trusted proxies appended count; a client's own
         # X-Forwarded-For entries are ignored.
@@ -128,6 +136,8 @@ def _record_index_metrics(assistant: Assistant) -> None:
 
 def chat() -> Response:
     """POST /api/v1/chat: answer one question."""
+    if "Idempotency-Key" in request.headers and (early := _idempotent_retry()) is not None:
+        return early
     limiter: RateLimiter | None = current_app.extensions["rate_limiter"]
     if limiter is not None:
         usages = limiter.hit(request.remote_addr or "unknown")
@@ -157,6 +167,54 @@ def chat() -> Response:
     g.abstained = reply.answer.abstained
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
     return jsonify(chat_response(reply, g.request_id))
+
+
+def _idempotent_retry() -> Response | None:
+    """Replay, refuse or claim a request with an Idempotency-Key; None means run it."""
+    key = parse_key(request.headers["Idempotency-Key"])
+    if key is None:
+        return problem(
+            400,
+            "Bad Request",
+            "Idempotency-Key must be 1-255 of A-Z, a-z, 0-9, '_' and '-', bare or in double quotes",
+        )
+    store: IdempotencyStore = current_app.extensions["idempotency"]
+    claim = store.claim(key, body_digest(request.get_data(cache=True)))
+    if claim.outcome == "run":
+        g.idempotency_key = key
+        return None
+    if claim.outcome == "mismatch":
+        return problem(
+            422, "Idempotency-Key reused", "this Idempotency-Key was used with another request body"
+        )
+    if claim.outcome == "in_progress":
+        response = problem(
+            409, "Conflict", "a request with this Idempotency-Key is still running; retry shortly"
+        )
+        response.headers["Retry-After"] = "1"
+        return response
+    assert claim.stored is not None
+    g.replayed = True
+    replay = Response(
+        claim.stored.body,
+        status=claim.stored.status,
+        mimetype="application/json" if claim.stored.status < 400 else "application/problem+json",
+    )
+    replay.headers["Idempotent-Replayed"] = "true"
+    return replay
+
+
+def _keep_idempotent_response(response: Response) -> None:
+    """Store the response of a request that ran with a key; release the key if it failed."""
+    key = getattr(g, "idempotency_key", None)
+    if key is None:
+        return
+    store: IdempotencyStore = current_app.extensions["idempotency"]
+    # Failures and refusals that did not run the request leave the key free for a retry.
+    if response.status_code >= 500 or response.status_code in (409, 429):
+        store.release(key)
+    else:
+        store.finish(key, response.status_code, response.get_data(as_text=True))
 
 
 def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
@@ -273,6 +331,7 @@ def _finish_request(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     is_page = response.mimetype == "text/html"
     response.headers["Content-Security-Policy"] = PAGE_CSP if is_page else API_CSP
+    _keep_idempotent_response(response)
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
     seconds = time.perf_counter() - getattr(g, "started", time.perf_counter())
     obs.REQUESTS.labels(request.method, route, str(response.status_code)).inc()
@@ -285,6 +344,7 @@ def _finish_request(response: Response) -> Response:
             "status": response.status_code,
             "latency_ms": round(seconds * 1000, 2),
             "abstained": getattr(g, "abstained", None),
+            "replayed": getattr(g, "replayed", False),
         },
     )
     return response

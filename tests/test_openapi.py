@@ -51,6 +51,8 @@ CALLS: Counter[str] = Counter()
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_matches_its_openapi_document(case: Any) -> None:
     CALLS[f"{case.method} {case.path}"] += 1
+    # Each generated case stands alone: a key reused by another case would (rightly) get 422.
+    APP.extensions["idempotency"]._db.run(lambda db: db.execute("DELETE FROM idempotency"))
     case.call_and_validate()
 
 
