@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from assistant.errors import StoreBusy
+
 T = TypeVar("T")
 BUSY_GIVE_UP_SECONDS = 10.0
 
@@ -55,6 +57,6 @@ class SharedDatabase:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if time.monotonic() > deadline:
-                    raise
+                    raise StoreBusy(f"{self.path} stayed locked; try again") from exc
                 time.sleep(pause)
                 pause = min(pause * 2, 0.005)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from assistant.answer import Answer, choose_sentences, compose, list_quotes, ref
 from assistant.cache import BoundedCache
 from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
-from assistant.errors import QuestionError
+from assistant.errors import DeadlineExceeded, QuestionError
 from assistant.index import SearchIndex
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.store import ConversationStore
@@ -132,15 +133,22 @@ class Assistant:
         question: str,
         session_id: str | None = None,
         history: Sequence[HistoryItem] = (),
+        deadline: float | None = None,
     ) -> Reply:
-        """Answer a question, resolving follow-ups against the session or the given history."""
+        """Answer a question, resolving follow-ups against the session or the given history.
+
+        `deadline` (a time.monotonic() value) is checked before the model runs and before the
+        turn is stored: a late question raises DeadlineExceeded and leaves no turn behind.
+        """
         question = normalise_question(question)
         if session_id is not None and not SESSION_ID.match(session_id):
             raise QuestionError("session_id must be 1-64 of A-Z, a-z, 0-9, '_' and '-'")
         if len(history) > MAX_HISTORY:
             raise QuestionError(f"history holds at most {MAX_HISTORY} turns")
         turns = self._turns(session_id, history)
+        _check(deadline)
         answer, resolved = self.answer(question, turns)
+        _check(deadline)
         session_id = session_id or uuid.uuid4().hex
         if self.store is not None:
             self.store.append(session_id, Turn(question, resolved.topic, answer.cited_ids))
@@ -290,6 +298,11 @@ class Assistant:
                 s: self._compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
             }
         return self._suggestion_targets
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise DeadlineExceeded("the question could not be answered in time")
 
 
 def _answer_size(item: tuple[Answer, Resolved]) -> int:

@@ -27,3 +27,11 @@ class IndexNotReadyError(AssistantError):
 
 class QuestionError(AssistantError, ValueError):
     """A question (or its conversation context) is not acceptable."""
+
+
+class DeadlineExceeded(AssistantError):
+    """A question could not be answered before its deadline; the caller may retry."""
+
+
+class StoreBusy(AssistantError):
+    """The shared database stayed locked for too long; the caller may retry."""

@@ -32,6 +32,8 @@ class Settings:
     rate_limit_per_day: int = 500
     # Reverse proxies in front that append to X-Forwarded-For; 0 trusts no forwarded address.
     trusted_proxies: int = 0
+    # A question not answered within this many seconds gets 503 with Retry-After.
+    request_deadline_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         if self.embedder not in ("onnx", "torch"):
@@ -74,6 +76,8 @@ def settings_from_env(environ: Mapping[str, str], **overrides: object) -> Settin
         values["embedder"] = value
     if value := environ.get(ENV_PREFIX + "ANSWER_CACHE"):
         values["answer_cache_entries"] = int(value)
+    if value := environ.get(ENV_PREFIX + "REQUEST_DEADLINE_SECONDS"):
+        values["request_deadline_seconds"] = float(value)
     if value := environ.get(ENV_PREFIX + "MODEL_RETRY_SECONDS"):
         values["model_retry_seconds"] = float(value)
     for name in ("rate_limit_per_minute", "rate_limit_per_day", "trusted_proxies"):

@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from assistant import observability as obs
 from assistant.assets import assets
 from assistant.engine import Assistant, Reply
-from assistant.errors import AssistantError, QuestionError
+from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
 from assistant.idempotency import IdempotencyStore, body_digest, parse_key
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.settings import Settings, settings_from_env
@@ -161,7 +161,11 @@ def chat() -> Response:
         return problem(400, "Malformed JSON", "the request body is not valid JSON")
     question, session_id, history = parse_chat_request(payload)
     try:
-        reply = get_assistant().ask(question, session_id=session_id, history=history)
+        settings: Settings = current_app.extensions["settings"]
+        deadline = g.started_monotonic + settings.request_deadline_seconds
+        reply = get_assistant().ask(
+            question, session_id=session_id, history=history, deadline=deadline
+        )
     except QuestionError as exc:
         raise Invalid([{"field": "question", "message": str(exc)}]) from exc
     g.abstained = reply.answer.abstained
@@ -307,6 +311,11 @@ def _invalid_problem(error: Invalid) -> Response:
 def _unexpected_problem(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http_problem(error)
+    if isinstance(error, (DeadlineExceeded, StoreBusy)):
+        log.warning("request not answered: %s", error)
+        response = problem(503, "Service Unavailable", f"{error}; retry in a moment")
+        response.headers["Retry-After"] = "1"
+        return response
     if isinstance(error, AssistantError):
         log.error("request failed: %s", error)
         return problem(503, "Service Unavailable", "the assistant is not ready; try again shortly")
@@ -316,6 +325,7 @@ def _unexpected_problem(error: Exception) -> Response:
 
 def _start_request() -> None:
     g.started = time.perf_counter()
+    g.started_monotonic = time.monotonic()
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 

@@ -4,6 +4,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from assistant.conversation import Turn
 from assistant.store import MAX_TURNS_PER_SESSION, ConversationStore
 
@@ -59,3 +61,25 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(store.recent("shared", 100)) == 40
+
+
+def test_a_database_locked_for_too_long_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import assistant.database
+    from assistant.database import SharedDatabase
+    from assistant.errors import StoreBusy
+
+    monkeypatch.setattr(assistant.database, "BUSY_GIVE_UP_SECONDS", 0.05)
+    database = SharedDatabase(tmp_path / "db", "CREATE TABLE IF NOT EXISTS t (x);")
+    tries = []
+
+    def locked(db: sqlite3.Connection) -> None:
+        tries.append(1)
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(StoreBusy, match="stayed locked"):
+        database.run(locked)
+    assert len(tries) > 3  # retried, briefly, before giving up

@@ -352,3 +352,29 @@ def test_openapi_document_is_served(client: FlaskClient) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"
     assert "/api/v1/chat" in document["paths"]
+
+
+def test_a_question_past_its_deadline_is_a_503_with_retry_after(
+    built: Settings, fake_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    embedder = fake_assistant.retriever.embedder
+    assert embedder is not None
+    slow_encode = embedder.encode
+
+    def slow(texts):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return slow_encode(texts)
+
+    monkeypatch.setattr(embedder, "encode", slow)
+    settings = dataclasses.replace(built, request_deadline_seconds=0.1)
+    client = create_app(settings, assistant=fake_assistant).test_client()
+    response = client.post(
+        CHAT, json={"question": "A question nobody asked before?", "session_id": "late"}
+    )
+    body = assert_problem(response, 503)
+    assert response.headers["Retry-After"] == "1"
+    assert "in time" in body["detail"]
+    assert fake_assistant.store is not None
+    assert fake_assistant.store.recent("late", 5) == []  # a late question leaves no turn
