@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint eval build browser bench clean
+.PHONY: run test lint eval build browser bench soak clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(if $(SMOKE),--smoke,)
+
+## Ten minutes of steady load on the real server, watching memory, files and database size.
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --minutes 10
 
 ## Install Debian's chromium for the browser tests (needs root; no browser download).
 browser:

@@ -114,8 +114,12 @@ class Server:
             stderr=self.log,
             cwd=ROOT,
             # wrk is one client sending thousands of questions: no rate limits here.
-            env={**os.environ, "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",
-                 "ASSISTANT_RATE_LIMIT_PER_DAY": "0", **env},
+            env={
+                **os.environ,
+                "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",
+                "ASSISTANT_RATE_LIMIT_PER_DAY": "0",
+                **env,
+            },
         )
 
     def first_answer_seconds(self, timeout: float = 300) -> float:
