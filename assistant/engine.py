@@ -97,6 +97,31 @@ class Assistant:
         self._answers: BoundedCache[tuple[Answer, Resolved]] = BoundedCache(
             answer_cache_entries, ANSWER_CACHE_BYTES, _answer_size
         )
+        self._common_words = common_words
+
+    def with_index(self, index: SearchIndex) -> Assistant:
+        """A new Assistant on another index, with the same model, store and settings.
+
+        The model is kept only if the index was built with it; otherwise answers degrade to
+        keyword search until the index and the model agree again.
+        """
+        embedder = self.retriever.embedder
+        if embedder is not None and embedder.fingerprint != index.manifest.model_fingerprint:
+            log.error(
+                "index %s was built with another model; answering from keywords",
+                index.manifest.version,
+            )
+            embedder = None
+        fresh = Assistant(
+            index,
+            embedder,
+            self.store,
+            self._common_words,
+            self.history_turns,
+            self._answers.max_entries,
+        )
+        fresh.warm_up()
+        return fresh
 
     @property
     def degraded(self) -> bool:

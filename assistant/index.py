@@ -158,6 +158,14 @@ def load_index(root: Path) -> SearchIndex:
     return SearchIndex(manifest, corpus, chunks, entry_vectors, passage_vectors, owners)
 
 
+def current_version(root: Path) -> str | None:
+    """The version CURRENT names, or None when there is none (cheap: one small read)."""
+    try:
+        return (root / "CURRENT").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
 def _current_dir(root: Path) -> Path:
     pointer = root / "CURRENT"
     try:

@@ -34,6 +34,8 @@ class Settings:
     trusted_proxies: int = 0
     # A question not answered within this many seconds gets 503 with Retry-After.
     request_deadline_seconds: float = 10.0
+    # How often each worker looks for a newly built index (seconds).
+    reload_interval_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         if self.embedder not in ("onnx", "torch"):
@@ -78,6 +80,8 @@ def settings_from_env(environ: Mapping[str, str], **overrides: object) -> Settin
         values["answer_cache_entries"] = int(value)
     if value := environ.get(ENV_PREFIX + "REQUEST_DEADLINE_SECONDS"):
         values["request_deadline_seconds"] = float(value)
+    if value := environ.get(ENV_PREFIX + "RELOAD_INTERVAL_SECONDS"):
+        values["reload_interval_seconds"] = float(value)
     if value := environ.get(ENV_PREFIX + "MODEL_RETRY_SECONDS"):
         values["model_retry_seconds"] = float(value)
     for name in ("rate_limit_per_minute", "rate_limit_per_day", "trusted_proxies"):

@@ -24,6 +24,7 @@ from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
 from assistant.idempotency import IdempotencyStore, body_digest, parse_key
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
+from assistant.reloader import IndexReloader
 from assistant.settings import Settings, settings_from_env
 from assistant.validation import Invalid, parse_chat_request
 
@@ -76,6 +77,14 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     if assistant is not None:
         _record_index_metrics(assistant)
+        reloader = IndexReloader(
+            assistant,
+            settings.index_root,
+            lambda index, old: old.with_index(index),
+            settings.reload_interval_seconds,
+        )
+        reloader.on_reload = _record_index_metrics
+        app.extensions["reloader"] = reloader
 
     origins = [re.compile(re.escape(o) + r"\Z") for o in settings.allowed_origins] or [
         LOCAL_ORIGINS
@@ -120,10 +129,10 @@ def _rate_limiter(settings: Settings) -> RateLimiter | None:
 
 def get_assistant() -> Assistant:
     """The app's assistant, or a 503 when it could not be loaded."""
-    assistant: Assistant | None = current_app.extensions["assistant"]
-    if assistant is None:
+    reloader: IndexReloader | None = current_app.extensions.get("reloader")
+    if reloader is None:
         raise ServiceUnavailable(current_app.extensions["assistant_error"] or "not ready")
-    return assistant
+    return reloader.current()
 
 
 def _record_index_metrics(assistant: Assistant) -> None:
