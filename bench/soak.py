@@ -90,6 +90,9 @@ def main() -> None:
     lock = threading.Lock()
     stop = time.monotonic() + options.minutes * 60
     counter = itertools.count()
+    # Keys and sessions unique to this run: an earlier run's idempotency records live 24 h,
+    # and reusing a key with another question is (rightly) refused with 422.
+    run_id = f"{int(time.time())}"
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
@@ -103,13 +106,13 @@ def main() -> None:
             elif kind == 1:  # a repeated question
                 codes = [request(server.url, {"question": question})]
             elif kind == 2:  # a conversation with a follow-up
-                session = {"session_id": f"soak-{n}"}
+                session = {"session_id": f"soak-{run_id}-{n}"}
                 codes = [
                     request(server.url, {"question": question, **session}),
                     request(server.url, {"question": "What was its impact?", **session}),
                 ]
             else:  # a retried request
-                key = f"soak-key-{n}"
+                key = f"soak-{run_id}-key-{n}"
                 codes = [request(server.url, {"question": question}, key) for _ in range(2)]
             with lock:
                 for code in codes:
