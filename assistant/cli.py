@@ -47,7 +47,10 @@ def cli(ctx: click.Context, corpus_dir: Path | None, instance_dir: Path | None) 
       assistant build && assistant ask "Where did he study?"
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = settings_from_env(os.environ, corpus_dir=corpus_dir, instance_dir=instance_dir)
+    try:
+        ctx.obj = settings_from_env(os.environ, corpus_dir=corpus_dir, instance_dir=instance_dir)
+    except ValueError as exc:
+        _fail(str(exc))
 
 
 @cli.command()

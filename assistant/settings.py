@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,29 +65,40 @@ class Settings:
         return self.instance_dir / "assistant.sqlite3"
 
 
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(o.strip() for o in value.split(",") if o.strip())
+
+
+# Environment variable (after ASSISTANT_) -> (setting, how to read it).
+_FROM_ENV: dict[str, tuple[str, Callable[[str], object]]] = {
+    "CORPUS_DIR": ("corpus_dir", Path),
+    "INSTANCE_DIR": ("instance_dir", Path),
+    "MODEL_DIR": ("model_dir", Path),
+    "EMBEDDER": ("embedder", str),
+    "ANSWER_CACHE": ("answer_cache_entries", int),
+    "REQUEST_DEADLINE_SECONDS": ("request_deadline_seconds", float),
+    "RELOAD_INTERVAL_SECONDS": ("reload_interval_seconds", float),
+    "MODEL_RETRY_SECONDS": ("model_retry_seconds", float),
+    "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", int),
+    "RATE_LIMIT_PER_DAY": ("rate_limit_per_day", int),
+    "TRUSTED_PROXIES": ("trusted_proxies", int),
+    "ALLOWED_ORIGINS": ("allowed_origins", _origins),
+}
+
+
 def settings_from_env(environ: Mapping[str, str], **overrides: object) -> Settings:
-    """Build settings from ASSISTANT_* variables; `overrides` win over the environment."""
+    """Build settings from ASSISTANT_* variables; `overrides` win over the environment.
+
+    A value that cannot be read raises ValueError naming the variable.
+    """
     values: dict[str, object] = {}
-    if value := environ.get(ENV_PREFIX + "CORPUS_DIR"):
-        values["corpus_dir"] = Path(value)
-    if value := environ.get(ENV_PREFIX + "INSTANCE_DIR"):
-        values["instance_dir"] = Path(value)
-    if value := environ.get(ENV_PREFIX + "MODEL_DIR"):
-        values["model_dir"] = Path(value)
-    if value := environ.get(ENV_PREFIX + "EMBEDDER"):
-        values["embedder"] = value
-    if value := environ.get(ENV_PREFIX + "ANSWER_CACHE"):
-        values["answer_cache_entries"] = int(value)
-    if value := environ.get(ENV_PREFIX + "REQUEST_DEADLINE_SECONDS"):
-        values["request_deadline_seconds"] = float(value)
-    if value := environ.get(ENV_PREFIX + "RELOAD_INTERVAL_SECONDS"):
-        values["reload_interval_seconds"] = float(value)
-    if value := environ.get(ENV_PREFIX + "MODEL_RETRY_SECONDS"):
-        values["model_retry_seconds"] = float(value)
-    for name in ("rate_limit_per_minute", "rate_limit_per_day", "trusted_proxies"):
-        if value := environ.get(ENV_PREFIX + name.upper()):
-            values[name] = int(value)
-    if value := environ.get(ENV_PREFIX + "ALLOWED_ORIGINS"):
-        values["allowed_origins"] = tuple(o.strip() for o in value.split(",") if o.strip())
+    for variable, (name, read) in _FROM_ENV.items():
+        raw = environ.get(ENV_PREFIX + variable)
+        if not raw:
+            continue
+        try:
+            values[name] = read(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{variable}: cannot read {raw!r}") from None
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

@@ -87,3 +87,36 @@ def test_invalid_corpus_stops_build_with_exit_1(
     assert result.returncode == 1
     assert "about.yaml: entry 1: field 'id' must be a string" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ASSISTANT_RATE_LIMIT_PER_MINUTE", "abc", "ASSISTANT_RATE_LIMIT_PER_MINUTE: cannot read"),
+        ("ASSISTANT_REQUEST_DEADLINE_SECONDS", "soon", "ASSISTANT_REQUEST_DEADLINE_SECONDS"),
+        ("ASSISTANT_EMBEDDER", "gpu", "embedder must be 'onnx' or 'torch'"),
+        ("ASSISTANT_TRUSTED_PROXIES", "-1", "trusted_proxies must be >= 0"),
+    ],
+)
+def test_bad_settings_in_the_environment_are_one_clear_error(
+    runner: CliRunner, corpus_dir: Path, variable: str, value: str, message: str
+) -> None:
+    result = runner.invoke(cli, ["--corpus", str(corpus_dir), "check"], env={variable: value})
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_settings_are_read_from_the_environment() -> None:
+    from assistant.settings import settings_from_env
+
+    settings = settings_from_env(
+        {
+            "ASSISTANT_ALLOWED_ORIGINS": "https://a.example, https://b.example",
+            "ASSISTANT_RATE_LIMIT_PER_DAY": "7",
+            "ASSISTANT_MODEL_RETRY_SECONDS": "2.5",
+        },
+        corpus_dir=Path("elsewhere"),
+    )
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.rate_limit_per_day == 7 and settings.model_retry_seconds == 2.5
+    assert settings.corpus_dir == Path("elsewhere")
