@@ -155,6 +155,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cli_command(settings: Settings, *args: str) -> list[str]:
+    """The `assistant` command line for these settings' corpus and instance folders."""
+    return [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "--corpus",
+        str(settings.corpus_dir),
+        "--instance",
+        str(settings.instance_dir),
+        *args,
+    ]
+
+
 @contextlib.contextmanager
 def running_server(
     settings: Settings, log_path: Path, env: dict[str, str] | None = None
@@ -163,20 +177,7 @@ def running_server(
     /api/v1/health answers, and on exit stops it with SIGTERM and checks it shut down cleanly.
     """
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "--corpus",
-        str(settings.corpus_dir),
-        "--instance",
-        str(settings.instance_dir),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-    ]
+    command = cli_command(settings, "serve", "--port", str(port), "--workers", "2")
     # Output goes to a file: a pipe nobody reads would fill up and stall the server.
     with (
         log_path.open("w") as log,

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import cli_command
 
 from assistant.cli import cli
 from assistant.settings import Settings
@@ -39,16 +39,7 @@ def test_help_shows_examples(runner: CliRunner) -> None:
 
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "--corpus",
-            str(settings.corpus_dir),
-            "--instance",
-            str(settings.instance_dir),
-            *args,
-        ],
+        cli_command(settings, *args),
         capture_output=True,
         text=True,
         timeout=300,

@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -11,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import NO_RATE_LIMITS, BrokenEmbedder, FakeEmbedder, running_server
+from conftest import NO_RATE_LIMITS, BrokenEmbedder, FakeEmbedder, cli_command, running_server
 
 from assistant.corpus import load_corpus
 from assistant.engine import Assistant
@@ -97,17 +96,7 @@ def test_rebuilding_under_load_drops_no_request(
         path = settings.corpus_dir / "projects.yaml"
         path.write_text(path.read_text().replace("a 10% revenue", "a 12% revenue"))
         build = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "assistant.cli",
-                "--corpus",
-                str(settings.corpus_dir),
-                "--instance",
-                str(settings.instance_dir),
-                "build",
-                "--json",
-            ],
+            cli_command(settings, "build", "--json"),
             capture_output=True,
             text=True,
             timeout=300,
