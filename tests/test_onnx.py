@@ -68,3 +68,12 @@ def test_serving_process_never_imports_torch(model_settings: Settings, real_assi
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [200, False, False]
+
+
+def test_the_export_runs_fused_attention(model_settings: Settings, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    import onnx
+
+    exported = next(model_settings.model_export_root.glob("minilm-*"))
+    operators = {node.op_type for node in onnx.load(str(exported / "model.onnx")).graph.node}
+    # The speed of the serving path rests on these fused kernels (see onnx_export).
+    assert {"QAttention", "SkipLayerNormalization", "QEmbedLayerNormalization"} <= operators
