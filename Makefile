@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint eval build browser bench soak clean
+.PHONY: run test lint eval build browser services bench soak clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,8 @@ $(NODE_STAMP): package.json package-lock.json
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
 
 ## Lint, type-check and run the whole test suite. The browser tests need Debian's chromium
-## (`make browser`); without it they skip and say so, except in CI where they must run.
+## (`make browser`), the scale-out tests redis-server and nginx (`make services`); without
+## them those tests skip and say so, except in CI where they must run.
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check assistant tests wsgi.py bench
 	$(BIN)/mypy
@@ -43,6 +44,11 @@ soak: $(STAMP)
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && \
 	  apt-get install -y -qq --no-install-recommends chromium fonts-noto-color-emoji)
+
+## Install Debian's redis-server and nginx for the scale-out tests (needs root; not started).
+services:
+	command -v redis-server >/dev/null && command -v nginx >/dev/null || (apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends redis-server nginx)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests wsgi.py bench

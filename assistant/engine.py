@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import time
@@ -13,13 +15,13 @@ from dataclasses import dataclass, replace
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, choose_sentences, compose, list_quotes, refuse
-from assistant.cache import BoundedCache
 from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
 from assistant.errors import DeadlineExceeded, QuestionError
 from assistant.index import SearchIndex
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
-from assistant.store import ConversationStore
+from assistant.storage import AnswerCache, Conversations
+from assistant.storage.memory import LocalAnswerCache
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,6 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
-ANSWER_CACHE_BYTES = 16 * 1024 * 1024
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
@@ -80,10 +81,10 @@ class Assistant:
         self,
         index: SearchIndex,
         embedder: Embedder | None,
-        store: ConversationStore | None = None,
+        store: Conversations | None = None,
         common_words: frozenset[str] = frozenset(),
         history_turns: int = 3,
-        answer_cache_entries: int = 4096,
+        answers: AnswerCache | None = None,
     ) -> None:
         self.index = index
         self.corpus = index.corpus
@@ -92,11 +93,9 @@ class Assistant:
         self.history_turns = history_turns
         self._entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
         self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
-        # One cache per loaded index: a new index comes with a new Assistant, so a cached
-        # answer can never outlive the index it was composed from.
-        self._answers: BoundedCache[tuple[Answer, Resolved]] = BoundedCache(
-            answer_cache_entries, ANSWER_CACHE_BYTES, _answer_size
-        )
+        # Cache keys name the index version and the model state, so a cached answer never
+        # outlives the index it was composed from, nor crosses a model outage.
+        self._answers: AnswerCache = answers if answers is not None else LocalAnswerCache(4096)
         self._common_words = common_words
 
     def with_index(self, index: SearchIndex) -> Assistant:
@@ -118,8 +117,9 @@ class Assistant:
             self.store,
             self._common_words,
             self.history_turns,
-            self._answers.max_entries,
+            self._answers,
         )
+        self._answers.new_index()
         fresh.warm_up()
         return fresh
 
@@ -135,7 +135,6 @@ class Assistant:
     def use_embedder(self, embedder: Embedder) -> None:
         """Switch to a (recovered) model; answers composed without it are forgotten."""
         self.retriever.embedder = embedder
-        self._answers.clear()
 
     def before_fork(self) -> None:
         """Let the embedder drop what must not cross into forked worker processes."""
@@ -183,12 +182,18 @@ class Assistant:
         """The answer to one normalised question given earlier turns, cached."""
         # Only the latest turn can change how a question resolves (see conversation.resolve).
         latest = (turns[-1].topic, turns[-1].cited_ids) if turns else None
-        key = (" ".join(question.lower().split()), latest)
+        key = self._cache_key(" ".join(question.lower().split()), latest)
         cached = self._answers.get(key)
         if cached is None:
             cached = self._compose(question, turns)
             self._answers.put(key, cached)
         return cached
+
+    def _cache_key(self, question: str, latest: tuple[str, tuple[str, ...]] | None) -> str:
+        model = "keywords" if self.degraded else "dense"
+        text = json.dumps([question, latest], ensure_ascii=False)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"{self.index.manifest.version}:{model}:{digest}"
 
     def _compose(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         vocabulary = self.retriever.vocabulary
@@ -328,13 +333,6 @@ class Assistant:
 def _check(deadline: float | None) -> None:
     if deadline is not None and time.monotonic() > deadline:
         raise DeadlineExceeded("the question could not be answered in time")
-
-
-def _answer_size(item: tuple[Answer, Resolved]) -> int:
-    """Rough bytes held by a cached answer: its texts dominate."""
-    answer, resolved = item
-    texts = [answer.answer, resolved.query, *(c.snippet for c in answer.citations)]
-    return 512 + 2 * sum(len(t) for t in texts)
 
 
 def _prefer(hits: list[Hit], prior_ids: tuple[str, ...]) -> list[Hit]:

@@ -1,32 +1,18 @@
-"""Per-client rate limits shared by every worker process, kept in SQLite.
+"""Per-client rate limits in fixed windows, counted in the server's storage.
 
 flask-limiter was the first choice, but its storages are memory:// (one count per worker: a
-client gets N times the limit with N workers) and redis://; none is shared by the processes
-of one server without another service. Fixed windows counted with one atomic UPSERT per limit
-are exact across workers: SQLite serialises the writes.
+client gets N times the limit with N workers) and redis://, nothing for the embedded default.
+The counts live in assistant.storage instead: an atomic UPSERT in SQLite (exact across the
+workers of one server) or INCR in Redis (exact across replicas).
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
 import time
 from dataclasses import dataclass
-from functools import partial
-from pathlib import Path
 
-from assistant.database import SharedDatabase
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS rate_limits (
-    client TEXT NOT NULL,
-    window INTEGER NOT NULL,
-    period INTEGER NOT NULL,
-    count INTEGER NOT NULL,
-    PRIMARY KEY (client, period, window)
-);
-"""
-SWEEP_SECONDS = 300.0
+from assistant.storage import WindowCounters
 
 
 @dataclass(frozen=True)
@@ -57,12 +43,11 @@ class Usage:
 
 
 class RateLimiter:
-    """Counts requests per client in fixed windows, across processes."""
+    """Counts requests per client against each limit."""
 
-    def __init__(self, path: Path, limits: tuple[Limit, ...]) -> None:
+    def __init__(self, counters: WindowCounters, limits: tuple[Limit, ...]) -> None:
         self.limits = limits
-        self._last_sweep = 0.0
-        self._db = SharedDatabase(path, _SCHEMA)
+        self._counters = counters
 
     def hit(self, client: str, now: float | None = None) -> list[Usage]:
         """Count one request from `client`; the usage of every limit after it."""
@@ -70,32 +55,10 @@ class RateLimiter:
         usages = []
         for limit in self.limits:
             window = int(now // limit.period)
-            count = self._db.run(
-                partial(self._increment, client=client, limit=limit, window=window)
-            )
+            count = self._counters.increment(client, limit.period, window)
             reset = max(1, math.ceil((window + 1) * limit.period - now))
             usages.append(Usage(limit, limit.quota - count, reset))
-        if now - self._last_sweep > SWEEP_SECONDS:
-            self._last_sweep = now
-            self._db.run(lambda db: self._sweep(db, now))
         return usages
-
-    @staticmethod
-    def _increment(db: sqlite3.Connection, *, client: str, limit: Limit, window: int) -> int:
-        row = db.execute(
-            "INSERT INTO rate_limits (client, period, window, count) VALUES (?, ?, ?, 1)"
-            " ON CONFLICT (client, period, window) DO UPDATE SET count = count + 1"
-            " RETURNING count",
-            (client, limit.period, window),
-        ).fetchone()
-        return int(row[0])
-
-    def _sweep(self, db: sqlite3.Connection, now: float) -> None:
-        for limit in self.limits:
-            db.execute(
-                "DELETE FROM rate_limits WHERE period = ? AND window < ?",
-                (limit.period, int(now // limit.period) - 1),
-            )
 
 
 def policy_header(limits: tuple[Limit, ...]) -> str:

@@ -23,7 +23,10 @@ class Settings:
     # "onnx": onnxruntime, no torch in the serving process (default); "torch": the
     # sentence-transformers reference path.
     embedder: str = "onnx"
-    # Answers kept per process for repeated questions; 0 turns the cache off.
+    # Redis shared by replicas (conversations, rate limits, idempotency, answers), e.g.
+    # redis://127.0.0.1:6379/0; None keeps them in SQLite under instance_dir.
+    redis_url: str | None = None
+    # Answers kept for repeated questions (per process, or shared in Redis); 0 turns it off.
     answer_cache_entries: int = 4096
     # While the model cannot be loaded, each worker tries again this often (seconds).
     model_retry_seconds: float = 30.0
@@ -38,6 +41,12 @@ class Settings:
     reload_interval_seconds: float = 2.0
 
     def __post_init__(self) -> None:
+        if self.redis_url is not None and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise ValueError(
+                f"redis_url must start with redis://, rediss:// or unix://, got {self.redis_url!r}"
+            )
         if self.embedder not in ("onnx", "torch"):
             raise ValueError(f"embedder must be 'onnx' or 'torch', got {self.embedder!r}")
         for name in (
@@ -83,6 +92,7 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "RATE_LIMIT_PER_DAY": ("rate_limit_per_day", int),
     "TRUSTED_PROXIES": ("trusted_proxies", int),
     "ALLOWED_ORIGINS": ("allowed_origins", _origins),
+    "REDIS_URL": ("redis_url", str),
 }
 
 

@@ -16,7 +16,7 @@ from assistant.engine import Assistant
 from assistant.errors import CorpusError, ModelError
 from assistant.index import Manifest, Progress, build_index, index_status, load_index
 from assistant.settings import Settings
-from assistant.store import ConversationStore
+from assistant.storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,10 @@ def ensure_index(settings: Settings, embedder: Embedder, progress: Progress | No
 
 
 def open_assistant(
-    settings: Settings, progress: Progress | None = None, embedder: Embedder | None = None
+    settings: Settings,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+    storage: Storage | None = None,
 ) -> Assistant:
     """Load everything an assistant needs, building the index first when needed.
 
@@ -101,14 +104,14 @@ def open_assistant(
     if embedder is not None and embedder.fingerprint != index.manifest.model_fingerprint:
         log.error("the index was built with another model; run `assistant build`")
         embedder = None
-    store = ConversationStore(settings.database_path)
+    storage = storage or open_storage(settings)
     return Assistant(
         index,
         embedder,
-        store,
+        storage.conversations,
         common_words(settings),
         settings.history_turns,
-        answer_cache_entries=settings.answer_cache_entries,
+        answers=storage.answers,
     )
 
 

@@ -22,10 +22,11 @@ from assistant import observability as obs
 from assistant.assets import assets
 from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
-from assistant.idempotency import IdempotencyStore, body_digest, parse_key
+from assistant.idempotency import body_digest, parse_key
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.reloader import IndexReloader
 from assistant.settings import Settings, settings_from_env
+from assistant.storage import IdempotencyRecords, Storage, WindowCounters, open_storage
 from assistant.validation import Invalid, parse_chat_request
 
 log = logging.getLogger(__name__)
@@ -58,19 +59,23 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.json.sort_keys = False  # type: ignore[attr-defined]
     settings = settings or settings_from_env(os.environ)
     app.extensions["assistant_error"] = None
+    storage = open_storage(settings)
     if assistant is None:
         from assistant.startup import open_assistant
 
         try:
-            assistant = open_assistant(settings, progress=lambda message: log.info("%s", message))
+            assistant = open_assistant(
+                settings, progress=lambda message: log.info("%s", message), storage=storage
+            )
         except AssistantError as exc:
             # Serve anyway: /api/v1/ready says why it is not ready instead of a crash loop.
             log.error("assistant not ready: %s", exc)
             app.extensions["assistant_error"] = str(exc)
     app.extensions["assistant"] = assistant
     app.extensions["settings"] = settings
-    app.extensions["rate_limiter"] = _rate_limiter(settings)
-    app.extensions["idempotency"] = IdempotencyStore(settings.database_path)
+    app.extensions["storage"] = storage
+    app.extensions["rate_limiter"] = _rate_limiter(settings, storage.counters)
+    app.extensions["idempotency"] = storage.idempotency
     if settings.trusted_proxies:
         # Only the addresses the trusted proxies appended count; a client's own
         # X-Forwarded-For entries are ignored.
@@ -115,7 +120,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     return app
 
 
-def _rate_limiter(settings: Settings) -> RateLimiter | None:
+def _rate_limiter(settings: Settings, counters: WindowCounters) -> RateLimiter | None:
     limits = tuple(
         Limit(name, quota, period)
         for name, quota, period in (
@@ -124,7 +129,7 @@ def _rate_limiter(settings: Settings) -> RateLimiter | None:
         )
         if quota
     )
-    return RateLimiter(settings.database_path, limits) if limits else None
+    return RateLimiter(counters, limits) if limits else None
 
 
 def get_assistant() -> Assistant:
@@ -191,7 +196,7 @@ def _idempotent_retry() -> Response | None:
             "Bad Request",
             "Idempotency-Key must be 1-255 of A-Z, a-z, 0-9, '_' and '-', bare or in double quotes",
         )
-    store: IdempotencyStore = current_app.extensions["idempotency"]
+    store: IdempotencyRecords = current_app.extensions["idempotency"]
     claim = store.claim(key, body_digest(request.get_data(cache=True)))
     if claim.outcome == "run":
         g.idempotency_key = key
@@ -222,7 +227,7 @@ def _keep_idempotent_response(response: Response) -> None:
     key = getattr(g, "idempotency_key", None)
     if key is None:
         return
-    store: IdempotencyStore = current_app.extensions["idempotency"]
+    store: IdempotencyRecords = current_app.extensions["idempotency"]
     # Failures and refusals that did not run the request leave the key free for a retry.
     if response.status_code >= 500 or response.status_code in (409, 429):
         store.release(key)
@@ -254,10 +259,12 @@ def ready() -> Response:
     """GET /api/v1/ready: the index is loaded (503 until then); says whether degraded."""
     assistant = get_assistant()
     manifest = assistant.index.manifest
+    storage: Storage = current_app.extensions["storage"]
     return jsonify(
         {
             "status": "ready",
             "degraded": assistant.degraded,
+            "store": {"backend": storage.backend, "reachable": storage.reachable()},
             "index": {
                 "version": manifest.version,
                 "entries": manifest.entries,
@@ -285,6 +292,9 @@ def _openapi() -> dict[str, Any]:
 
 def metrics() -> Response:
     """GET /metrics: Prometheus exposition, merged across worker processes."""
+    storage: Storage = current_app.extensions["storage"]
+    if storage.backend == "redis":
+        storage.reachable()  # refreshes assistant_shared_store_up
     payload, content_type = obs.metrics_payload()
     return Response(payload, content_type=content_type)
 

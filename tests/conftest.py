@@ -24,7 +24,7 @@ from assistant.embedding import DIMENSIONS, Vectors
 from assistant.engine import Assistant
 from assistant.index import build_index, load_index
 from assistant.settings import Settings
-from assistant.store import ConversationStore
+from assistant.storage.sqlite import SqliteConversations
 from assistant.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def built(settings: Settings, fake_embedder: FakeEmbedder) -> Settings:
 
 @pytest.fixture
 def fake_assistant(built: Settings, fake_embedder: FakeEmbedder) -> Assistant:
-    store = ConversationStore(built.database_path)
+    store = SqliteConversations(built.database_path)
     return Assistant(load_index(built.index_root), fake_embedder, store)
 
 
@@ -169,33 +169,47 @@ def cli_command(settings: Settings, *args: str) -> list[str]:
     ]
 
 
+def start_server(
+    settings: Settings,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    port: int | None = None,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `assistant serve` (gunicorn) on a free port; return it and its base URL once
+    /api/v1/health answers. The caller stops it."""
+    port = port or free_port()
+    command = cli_command(settings, "serve", "--port", str(port), "--workers", str(workers))
+    # Output goes to a file: a pipe nobody reads would fill up and stall the server.
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=log, env={**os.environ, **(env or {})}
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/health", timeout=5):
+                return process, base
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("server did not start: " + log_path.read_text()[-3000:])
+            time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def running_server(
-    settings: Settings, log_path: Path, env: dict[str, str] | None = None
+    settings: Settings,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """`assistant serve` (gunicorn, 2 workers) on a free port; yields its base URL once
-    /api/v1/health answers, and on exit stops it with SIGTERM and checks it shut down cleanly.
-    """
-    port = free_port()
-    command = cli_command(settings, "serve", "--port", str(port), "--workers", "2")
-    # Output goes to a file: a pipe nobody reads would fill up and stall the server.
-    with (
-        log_path.open("w") as log,
-        subprocess.Popen(
-            command, stdout=log, stderr=log, env={**os.environ, **(env or {})}
-        ) as process,
-    ):
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/v1/health", timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    process.kill()
-                    pytest.fail("server did not start: " + log_path.read_text()[-3000:])
-                time.sleep(0.1)
+    """`assistant serve` while the block runs; on exit stops it with SIGTERM and checks it
+    shut down cleanly."""
+    process, base = start_server(settings, log_path, env, workers, port)
+    with process:
         try:
             yield base
         finally:
@@ -203,3 +217,66 @@ def running_server(
             process.wait(timeout=60)
         assert process.returncode == 0, log_path.read_text()[-3000:]
         assert "Traceback" not in log_path.read_text()
+
+
+def require_debian_tool(name: str) -> str:
+    """A tool from Debian's packages; skip without it, fail in CI (.ci/run installs it)."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if path is None:
+        message = f"{name} is not installed (make services installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must run these tests")
+        pytest.skip(message)
+    return path
+
+
+class RedisServer:
+    """A redis-server in the foreground on a free loopback port, in its own folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [
+            require_debian_tool("redis-server"),
+            "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--daemonize", "no", "--dir", str(self.folder),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            if time.monotonic() > deadline:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The shared test Redis, emptied for each test."""
+    import redis
+
+    if redis_server.process is None:
+        redis_server.start()
+    redis.Redis.from_url(redis_server.url).flushall()
+    return redis_server.url

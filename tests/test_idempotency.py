@@ -12,8 +12,11 @@ from conftest import NO_RATE_LIMITS, running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.idempotency import IdempotencyStore, body_digest, parse_key
+from assistant.idempotency import body_digest, parse_key
 from assistant.settings import Settings
+from assistant.storage import IdempotencyRecords
+from assistant.storage.memory import MemoryIdempotency
+from assistant.storage.sqlite import SqliteIdempotency
 
 CHAT = "/api/v1/chat"
 BODY = {"question": "What is the QSR Integration Platform?", "session_id": "idem-session"}
@@ -40,8 +43,20 @@ def test_body_digest_ignores_key_order_and_spacing() -> None:
     assert body_digest(b'{"a": 1}') != body_digest(b'{"a": 2}')
 
 
-def test_claims_replays_mismatches_and_expiry(tmp_path: Path) -> None:
-    store = IdempotencyStore(tmp_path / "db")
+@pytest.fixture(params=["sqlite", "redis", "memory"])
+def records(request: pytest.FixtureRequest, tmp_path: Path) -> IdempotencyRecords:
+    """Every backend follows the same rules."""
+    if request.param == "sqlite":
+        return SqliteIdempotency(tmp_path / "db")
+    if request.param == "memory":
+        return MemoryIdempotency()
+    from assistant.storage.redis import RedisIdempotency, RedisLink
+
+    return RedisIdempotency(RedisLink(request.getfixturevalue("redis_url")))
+
+
+def test_claims_replays_mismatches_and_expiry(records: IdempotencyRecords) -> None:
+    store = records
     assert store.claim("k", "d1", now=1000).outcome == "run"
     assert store.claim("k", "d1", now=1001).outcome == "in_progress"
     assert store.claim("k", "d2", now=1001).outcome == "mismatch"

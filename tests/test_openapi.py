@@ -24,7 +24,7 @@ def _app() -> Flask:
 
     from assistant.corpus import load_corpus
     from assistant.index import build_index, load_index
-    from assistant.store import ConversationStore
+    from assistant.storage.sqlite import SqliteConversations
 
     base = Path(tempfile.mkdtemp(prefix="openapi-"))
     shutil.copytree(CORPUS, base / "corpus")
@@ -37,7 +37,7 @@ def _app() -> Flask:
     embedder = FakeEmbedder()
     build_index(load_corpus(settings.corpus_dir), embedder, settings.index_root)
     assistant = Assistant(
-        load_index(settings.index_root), embedder, ConversationStore(settings.database_path)
+        load_index(settings.index_root), embedder, SqliteConversations(settings.database_path)
     )
     return create_app(settings, assistant=assistant)
 

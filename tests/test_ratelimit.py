@@ -8,6 +8,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,34 @@ from flask.testing import FlaskClient
 from assistant.engine import Assistant
 from assistant.ratelimit import Limit, RateLimiter, policy_header, usage_header
 from assistant.settings import Settings
+from assistant.storage import WindowCounters
+from assistant.storage.memory import MemoryWindowCounters
+from assistant.storage.sqlite import SqliteWindowCounters
 from assistant.web import create_app
 
 CHAT = "/api/v1/chat"
 
 
-def test_counts_are_exact_across_processes_sharing_the_file(tmp_path: Path) -> None:
-    # Two limiters on one file stand for two worker processes.
+@pytest.fixture(params=["sqlite", "redis", "memory"])
+def open_counters(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Every backend counts the same way; the shared ones are opened twice on one store."""
+    if request.param == "sqlite":
+        return lambda: SqliteWindowCounters(tmp_path / "db")
+    if request.param == "memory":
+        counters = MemoryWindowCounters()
+        return lambda: counters
+    from assistant.storage.redis import RedisLink, RedisWindowCounters
+
+    url = request.getfixturevalue("redis_url")
+    return lambda: RedisWindowCounters(RedisLink(url))
+
+
+def test_counts_are_exact_across_processes_sharing_the_store(
+    open_counters: Callable[[], WindowCounters],
+) -> None:
+    # Two limiters on one store stand for two worker processes (or replicas).
     limits = (Limit("minute", 5, 60),)
-    first, second = RateLimiter(tmp_path / "db", limits), RateLimiter(tmp_path / "db", limits)
+    first, second = RateLimiter(open_counters(), limits), RateLimiter(open_counters(), limits)
     now = 1_000_040.0  # 20 s into a minute window
     outcomes = [(first if n % 2 else second).hit("1.2.3.4", now)[0] for n in range(8)]
     assert [u.exceeded for u in outcomes] == [False] * 5 + [True] * 3
@@ -35,8 +55,10 @@ def test_counts_are_exact_across_processes_sharing_the_file(tmp_path: Path) -> N
     assert not first.hit("1.2.3.4", now + 60)[0].exceeded  # a new window
 
 
-def test_concurrent_hits_are_counted_once_each(tmp_path: Path) -> None:
-    limiter = RateLimiter(tmp_path / "db", (Limit("minute", 1000, 60),))
+def test_concurrent_hits_are_counted_once_each(
+    open_counters: Callable[[], WindowCounters],
+) -> None:
+    limiter = RateLimiter(open_counters(), (Limit("minute", 1000, 60),))
     results: list[int] = []
     lock = threading.Lock()
 

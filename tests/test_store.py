@@ -2,16 +2,31 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from assistant.conversation import Turn
-from assistant.store import MAX_TURNS_PER_SESSION, ConversationStore
+from assistant.storage import MAX_TURNS_PER_SESSION, Conversations
+from assistant.storage.sqlite import SqliteConversations
+
+Opener = Callable[..., Conversations]
 
 
-def test_turns_come_back_oldest_first_per_session(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "db.sqlite3")
+@pytest.fixture(params=["sqlite", "redis"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    """Both backends honour the same contract: each test below runs on each."""
+    if request.param == "sqlite":
+        return lambda **options: SqliteConversations(tmp_path / "db.sqlite3", **options)
+    from assistant.storage.redis import RedisConversations, RedisLink
+
+    url = request.getfixturevalue("redis_url")
+    return lambda **options: RedisConversations(RedisLink(url), **options)
+
+
+def test_turns_come_back_oldest_first_per_session(open_store: Opener) -> None:
+    store = open_store()
     store.append("a", Turn("first?", "first?", ("projects/x",)))
     store.append("b", Turn("other?", "other?"))
     store.append("a", Turn("second?", "first?", ()))
@@ -22,16 +37,22 @@ def test_turns_come_back_oldest_first_per_session(tmp_path: Path) -> None:
     assert store.recent("missing", 5) == []
 
 
-def test_a_second_store_on_the_same_file_sees_the_turns(tmp_path: Path) -> None:
-    ConversationStore(tmp_path / "db.sqlite3").append("s", Turn("q?", "q?"))
-    assert ConversationStore(tmp_path / "db.sqlite3").recent("s", 3)[0].question == "q?"
+def test_a_second_store_on_the_same_backend_sees_the_turns(open_store: Opener) -> None:
+    open_store().append("s", Turn("q?", "q?"))
+    assert open_store().recent("s", 3)[0].question == "q?"
 
 
-def test_expired_turns_are_ignored_and_removed(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "db.sqlite3", ttl_seconds=0.2)
+def test_expired_turns_are_ignored(open_store: Opener) -> None:
+    store = open_store(ttl_seconds=0.2)
     store.append("s", Turn("old?", "old?"))
     time.sleep(0.3)
     assert store.recent("s", 3) == []
+
+
+def test_expired_turns_are_removed_from_sqlite(tmp_path: Path) -> None:
+    store = SqliteConversations(tmp_path / "db.sqlite3", ttl_seconds=0.2)
+    store.append("s", Turn("old?", "old?"))
+    time.sleep(0.3)
     store.append("t", Turn("new?", "new?"))
     import sqlite3
 
@@ -39,8 +60,18 @@ def test_expired_turns_are_ignored_and_removed(tmp_path: Path) -> None:
         assert db.execute("SELECT COUNT(*) FROM turns").fetchone() == (1,)
 
 
-def test_sessions_are_capped(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "db.sqlite3")
+def test_expired_sessions_are_removed_from_redis(redis_url: str) -> None:
+    import redis
+
+    from assistant.storage.redis import RedisConversations, RedisLink
+
+    RedisConversations(RedisLink(redis_url), ttl_seconds=0.2).append("s", Turn("old?", "old?"))
+    time.sleep(0.3)
+    assert redis.Redis.from_url(redis_url).keys("*") == []
+
+
+def test_sessions_are_capped(open_store: Opener) -> None:
+    store = open_store()
     for n in range(MAX_TURNS_PER_SESSION + 5):
         store.append("s", Turn(f"q{n}?", "t"))
     turns = store.recent("s", 1000)
@@ -48,8 +79,8 @@ def test_sessions_are_capped(tmp_path: Path) -> None:
     assert turns[-1].question == f"q{MAX_TURNS_PER_SESSION + 4}?"
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "db.sqlite3")
+def test_concurrent_writers_lose_nothing(open_store: Opener) -> None:
+    store = open_store()
 
     def write(worker: int) -> None:
         for n in range(20):
@@ -68,11 +99,11 @@ def test_a_database_locked_for_too_long_is_reported(
 ) -> None:
     import sqlite3
 
-    import assistant.database
-    from assistant.database import SharedDatabase
+    import assistant.storage.sqlite
     from assistant.errors import StoreBusy
+    from assistant.storage.sqlite import SharedDatabase
 
-    monkeypatch.setattr(assistant.database, "BUSY_GIVE_UP_SECONDS", 0.05)
+    monkeypatch.setattr(assistant.storage.sqlite, "BUSY_GIVE_UP_SECONDS", 0.05)
     database = SharedDatabase(tmp_path / "db", "CREATE TABLE IF NOT EXISTS t (x);")
     tries = []
 
@@ -83,3 +114,18 @@ def test_a_database_locked_for_too_long_is_reported(
     with pytest.raises(StoreBusy, match="stayed locked"):
         database.run(locked)
     assert len(tries) > 3  # retried, briefly, before giving up
+
+
+def test_a_database_from_an_older_version_is_made_afresh(tmp_path: Path) -> None:
+    import sqlite3
+
+    # The shape of the turns table before schema versions existed.
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        db.execute(
+            "CREATE TABLE turns (session_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+            " question TEXT NOT NULL, topic TEXT NOT NULL, cited_ids TEXT NOT NULL,"
+            " created REAL NOT NULL, PRIMARY KEY (session_id, seq))"
+        )
+    store = SqliteConversations(tmp_path / "db.sqlite3")
+    store.append("s", Turn("q?", "q?"))
+    assert [t.question for t in store.recent("s", 3)] == ["q?"]

@@ -1,0 +1,113 @@
+"""What the server keeps between requests, behind one interface with two backends.
+
+- SQLite in instance/ (the default): shared by the worker processes of one server.
+- Redis (ASSISTANT_REDIS_URL): shared by every replica behind a load balancer. When Redis
+  cannot be reached, each part falls back to what one process can do on its own (see
+  storage.redis) and the server keeps answering.
+
+Four things are kept, each with the same expiry and size bounds on both backends:
+conversations (recent turns per session), rate-limit counters (per client and window),
+idempotency records (claimed keys and their responses) and composed answers (a cache).
+The engine and the routes see only the protocols below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.conversation import Resolved, Turn
+    from assistant.idempotency import Claim
+    from assistant.settings import Settings
+
+# Conversations: a turn is forgotten a day after it was asked; a session keeps its latest 50.
+SESSION_TTL_SECONDS = 24 * 3600
+MAX_TURNS_PER_SESSION = 50
+
+CachedAnswer = tuple["Answer", "Resolved"]
+
+
+class Conversations(Protocol):
+    """Recent turns per session."""
+
+    def recent(self, session_id: str, limit: int) -> list[Turn]:
+        """The latest `limit` unexpired turns of a session, oldest first."""
+
+    def append(self, session_id: str, turn: Turn) -> None:
+        """Record a turn."""
+
+
+class WindowCounters(Protocol):
+    """Counts per key in fixed time windows (the rate limiter's storage)."""
+
+    def increment(self, key: str, period: int, window: int) -> int:
+        """Add one to the count of `key` in window number `window` of length `period` s."""
+
+
+class IdempotencyRecords(Protocol):
+    """Claims of Idempotency-Keys and the responses kept for replay (see idempotency)."""
+
+    def claim(self, key: str, digest: str, now: float | None = None) -> Claim:
+        """Claim the key for this request, or say why not (atomically)."""
+
+    def finish(self, key: str, status: int, body: str) -> None:
+        """Keep the response of the request that ran."""
+
+    def release(self, key: str) -> None:
+        """Forget a claim whose request failed, so that a retry runs again."""
+
+
+class AnswerCache(Protocol):
+    """Composed answers by a key that names the index, the model state and the question."""
+
+    def get(self, key: str) -> CachedAnswer | None:
+        """The cached answer, or None."""
+
+    def put(self, key: str, value: CachedAnswer) -> None:
+        """Keep an answer within the cache's bounds."""
+
+    def new_index(self) -> None:
+        """A new index is loaded: entries of older ones can go (their keys never match)."""
+
+
+class ReachabilityCheck(Protocol):
+    """Asks the shared store whether it answers."""
+
+    def __call__(self) -> bool:
+        """Whether the shared store answers now."""
+
+
+@dataclass
+class Storage:
+    """The four stores of one process, and where they live."""
+
+    backend: str  # "sqlite" or "redis"
+    conversations: Conversations
+    counters: WindowCounters
+    idempotency: IdempotencyRecords
+    answers: AnswerCache
+    reachable: ReachabilityCheck
+
+
+def open_storage(settings: Settings) -> Storage:
+    """The stores for these settings: Redis when a URL is set, else SQLite in instance/."""
+    from assistant.storage.memory import LocalAnswerCache
+
+    answers = LocalAnswerCache(settings.answer_cache_entries)
+    if settings.redis_url:
+        from assistant.storage.redis import open_redis_storage
+
+        return open_redis_storage(settings.redis_url, answers, settings.answer_cache_entries)
+    from assistant.storage import sqlite
+
+    path = settings.database_path
+    return Storage(
+        "sqlite",
+        sqlite.SqliteConversations(path),
+        sqlite.SqliteWindowCounters(path),
+        sqlite.SqliteIdempotency(path),
+        answers,
+        lambda: True,
+    )

@@ -1,0 +1,389 @@
+"""The Redis backend: state shared by every replica behind a load balancer.
+
+Atomicity: rate-limit counts are INCR (+ EXPIRE) in one MULTI; an idempotency claim, an answer
+put with its eviction, and a record's finish/release are Lua scripts, which Redis runs whole.
+
+Outages: every call goes through RedisLink. A failed call marks Redis down for a second (so
+requests do not each wait on a dead socket), logs once, sets the `assistant_shared_store_up`
+gauge to 0 and answers from the fallback: conversations forget (a follow-up loses its
+context), counters and idempotency records and answers live in this process. The first call
+after that second tries Redis again; when it answers, the link is up again by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from assistant import observability as obs
+from assistant.answer import Answer, Citation
+from assistant.conversation import Resolved, Turn
+from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
+from assistant.storage import (
+    MAX_TURNS_PER_SESSION,
+    SESSION_TTL_SECONDS,
+    CachedAnswer,
+    Storage,
+)
+from assistant.storage.memory import (
+    ANSWER_CACHE_BYTES,
+    LocalAnswerCache,
+    MemoryIdempotency,
+    MemoryWindowCounters,
+)
+
+if TYPE_CHECKING:
+    import redis
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PREFIX = "assistant:"
+# After a failed call, Redis is left alone for this long before the next try.
+RETRY_SECONDS = 1.0
+# Shared answers live at most this long (and go earlier when the cache is full).
+ANSWER_TTL_SECONDS = 3600
+# A single answer larger than this is not shared (list answers stay well below it).
+MAX_ANSWER_BYTES = 64 * 1024
+
+
+class RedisLink:
+    """One Redis client per process, and whether Redis answered lately."""
+
+    def __init__(self, url: str, retry_seconds: float = RETRY_SECONDS) -> None:
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        self.url = url
+        self.retry_seconds = retry_seconds
+        # Short timeouts and a single immediate retry (for a pooled connection that Redis
+        # closed when it restarted): redis-py's default retries ten times with backoff.
+        self.client: redis.Redis = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=0.25,
+            socket_timeout=0.5,
+            retry=Retry(NoBackoff(), 1),
+            decode_responses=True,
+        )
+        self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        self._down_until = 0.0
+        self._up = True
+        self._lock = threading.Lock()
+        obs.SHARED_STORE_UP.set(1)
+
+    @property
+    def up(self) -> bool:
+        """Whether the latest call reached Redis."""
+        return self._up
+
+    def run(self, operation: Callable[[redis.Redis], T], fallback: Callable[[], T]) -> T:
+        """Run an operation on Redis, or the fallback while Redis cannot be reached."""
+        if not self._up and time.monotonic() < self._down_until:
+            return fallback()
+        try:
+            result = operation(self.client)
+        except self._errors as exc:
+            self._mark(up=False, error=exc)
+            return fallback()
+        if not self._up:
+            self._mark(up=True)
+        return result
+
+    def check(self) -> bool:
+        """Ping Redis now (for /ready and /metrics); True when it answers."""
+        return self.run(lambda client: bool(client.ping()), lambda: False)
+
+    def _mark(self, up: bool, error: Exception | None = None) -> None:
+        with self._lock:
+            if up:
+                if not self._up:
+                    log.warning("shared store reachable again at %s", _redacted(self.url))
+            else:
+                self._down_until = time.monotonic() + self.retry_seconds
+                if self._up:
+                    log.error(
+                        "shared store unreachable at %s, serving from this process: %s",
+                        _redacted(self.url),
+                        error,
+                    )
+            self._up = up
+            obs.SHARED_STORE_UP.set(1 if up else 0)
+
+
+def _redacted(url: str) -> str:
+    """The URL without a password, for logs."""
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"
+
+
+class RedisConversations:
+    """Turns per session in a list, capped and expiring like the SQLite ones."""
+
+    def __init__(self, link: RedisLink, ttl_seconds: float = SESSION_TTL_SECONDS) -> None:
+        self._link = link
+        self.ttl_seconds = ttl_seconds
+
+    def recent(self, session_id: str, limit: int) -> list[Turn]:
+        """The latest `limit` unexpired turns of a session, oldest first (none if Redis is away)."""
+        limit = min(limit, MAX_TURNS_PER_SESSION)
+        key = f"{PREFIX}turns:{session_id}"
+        rows: list[bytes | str] = self._link.run(lambda r: r.lrange(key, -limit, -1), list)
+        cutoff = time.time() - self.ttl_seconds
+        turns = []
+        for row in rows:
+            item = json.loads(row)
+            if item["created"] >= cutoff:
+                turns.append(Turn(item["question"], item["topic"], tuple(item["cited_ids"])))
+        return turns
+
+    def append(self, session_id: str, turn: Turn) -> None:
+        """Record a turn (dropped, with the outage logged, if Redis is away)."""
+        key = f"{PREFIX}turns:{session_id}"
+        row = json.dumps(
+            {
+                "question": turn.question,
+                "topic": turn.topic,
+                "cited_ids": list(turn.cited_ids),
+                "created": time.time(),
+            }
+        )
+
+        def write(r: redis.Redis) -> None:
+            with r.pipeline(transaction=True) as pipe:
+                pipe.rpush(key, row)
+                pipe.ltrim(key, -MAX_TURNS_PER_SESSION, -1)
+                pipe.pexpire(key, max(1, int(self.ttl_seconds * 1000)))
+                pipe.execute()
+
+        self._link.run(write, lambda: None)
+
+
+class RedisWindowCounters:
+    """Fixed-window counts: INCR and EXPIRE in one transaction, exact across replicas."""
+
+    def __init__(self, link: RedisLink) -> None:
+        self._link = link
+        self._fallback = MemoryWindowCounters()
+
+    def increment(self, key: str, period: int, window: int) -> int:
+        """Add one to the count of `key` in this window; the count after it."""
+        name = f"{PREFIX}rate:{period}:{window}:{key}"
+
+        def count(r: redis.Redis) -> int:
+            with r.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                # The window's key outlives the window by one period, then goes.
+                pipe.expire(name, 2 * period, nx=True)
+                value, _ = pipe.execute()
+            return int(value)
+
+        return self._link.run(count, lambda: self._fallback.increment(key, period, window))
+
+
+_CLAIM = """
+local record = redis.call('HMGET', KEYS[1], 'digest', 'status', 'body', 'created')
+local created = tonumber(record[4])
+if created == nil or created < tonumber(ARGV[3])
+   or (record[2] == false and created < tonumber(ARGV[4])) then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'digest', ARGV[1], 'created', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return {'run'}
+end
+if record[1] ~= ARGV[1] then return {'mismatch'} end
+if record[2] == false then return {'in_progress'} end
+return {'replay', record[2], record[3]}
+"""
+_FINISH = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'status', ARGV[1], 'body', ARGV[2])
+end
+"""
+_RELEASE = """
+if redis.call('HEXISTS', KEYS[1], 'status') == 0 then redis.call('DEL', KEYS[1]) end
+"""
+
+
+class RedisIdempotency:
+    """Idempotency records as hashes; claim, finish and release are Lua scripts (atomic)."""
+
+    def __init__(self, link: RedisLink, keep_seconds: float = KEEP_SECONDS) -> None:
+        self._link = link
+        self.keep_seconds = keep_seconds
+        self._fallback = MemoryIdempotency(keep_seconds)
+        self._claim = link.client.register_script(_CLAIM)
+        self._finish = link.client.register_script(_FINISH)
+        self._release = link.client.register_script(_RELEASE)
+
+    def claim(self, key: str, digest: str, now: float | None = None) -> Claim:
+        """Claim the key for this request, or say why not."""
+        now = time.time() if now is None else now
+        name = f"{PREFIX}idempotency:{key}"
+        args: list[str | int] = [
+            digest,
+            repr(now),
+            repr(now - self.keep_seconds),
+            repr(now - ABANDONED_SECONDS),
+            max(1, int(self.keep_seconds * 1000)),
+        ]
+
+        def claim(r: redis.Redis) -> Claim:
+            outcome = self._claim(keys=[name], args=args, client=r)
+            if outcome[0] == "replay":
+                return Claim("replay", Stored(int(outcome[1]), str(outcome[2])))
+            return Claim(str(outcome[0]))
+
+        return self._link.run(claim, lambda: self._fallback.claim(key, digest, now))
+
+    def finish(self, key: str, status: int, body: str) -> None:
+        """Keep the response of the request that ran."""
+        name = f"{PREFIX}idempotency:{key}"
+        self._link.run(
+            lambda r: self._finish(keys=[name], args=[status, body], client=r),
+            lambda: self._fallback.finish(key, status, body),
+        )
+        self._fallback.finish(key, status, body)
+
+    def release(self, key: str) -> None:
+        """Forget a claim whose request failed, so that a retry runs again."""
+        name = f"{PREFIX}idempotency:{key}"
+        self._link.run(lambda r: self._release(keys=[name], client=r), lambda: None)
+        self._fallback.release(key)
+
+
+# KEYS: entry, index (sorted set: entry -> time put), sizes (hash: entry -> bytes, plus total)
+# ARGV: value, ttl seconds, max entries, max bytes. Redis's clock orders the entries.
+_PUT_ANSWER = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local size = string.len(ARGV[1])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], now, KEYS[1])
+redis.call('HSET', KEYS[3], KEYS[1], size)
+local total = redis.call('HINCRBY', KEYS[3], ' total', size)
+local expired_before = now - tonumber(ARGV[2])
+while true do
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if #oldest == 0 then break end
+  local over = redis.call('ZCARD', KEYS[2]) > tonumber(ARGV[3]) or total > tonumber(ARGV[4])
+  if not over and tonumber(oldest[2]) >= expired_before then break end
+  local freed = tonumber(redis.call('HGET', KEYS[3], oldest[1]) or '0')
+  redis.call('ZREM', KEYS[2], oldest[1])
+  redis.call('HDEL', KEYS[3], oldest[1])
+  redis.call('DEL', oldest[1])
+  total = redis.call('HINCRBY', KEYS[3], ' total', -freed)
+end
+return 1
+"""
+
+
+class RedisAnswerCache:
+    """Composed answers shared by the replicas, bounded in entries and bytes like the local one.
+
+    Entries are evicted oldest first (the sorted set keeps the order they were put in), and
+    each expires after ANSWER_TTL_SECONDS. Keys name the index version, so a new index never
+    meets an old answer.
+    """
+
+    def __init__(
+        self,
+        link: RedisLink,
+        fallback: LocalAnswerCache,
+        max_entries: int,
+        max_bytes: int = ANSWER_CACHE_BYTES,
+    ) -> None:
+        self._link = link
+        self._fallback = fallback
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._put = link.client.register_script(_PUT_ANSWER)
+
+    def get(self, key: str) -> CachedAnswer | None:
+        """The shared answer, or None."""
+        if self.max_entries == 0:
+            return None
+        found = self._link.run(
+            lambda r: r.get(f"{PREFIX}answer:{key}"), lambda: self._fallback.get(key)
+        )
+        if found is None or isinstance(found, tuple):
+            return found
+        return decode_answer(json.loads(found))
+
+    def put(self, key: str, value: CachedAnswer) -> None:
+        """Share an answer (kept in this process instead while Redis is away)."""
+        if self.max_entries == 0:
+            return
+        text = json.dumps(encode_answer(value), separators=(",", ":"))
+        if len(text) > min(MAX_ANSWER_BYTES, self.max_bytes):
+            return
+        keys = [f"{PREFIX}answer:{key}", f"{PREFIX}answers:order", f"{PREFIX}answers:sizes"]
+        args: list[str | int] = [text, ANSWER_TTL_SECONDS, self.max_entries, self.max_bytes]
+        self._link.run(
+            lambda r: self._put(keys=keys, args=args, client=r),
+            lambda: self._fallback.put(key, value),
+        )
+
+    def new_index(self) -> None:
+        """Nothing to drop in Redis (keys name their index and expire); drop the local ones."""
+        self._fallback.new_index()
+
+
+def encode_answer(value: CachedAnswer) -> dict[str, Any]:
+    """A cached answer as JSON-ready data (never pickle: Redis is shared)."""
+    answer, resolved = value
+    return {
+        "answer": {
+            "answer": answer.answer,
+            "citations": [vars(c) for c in answer.citations],
+            "abstained": answer.abstained,
+            "confidence": answer.confidence,
+            "degraded": answer.degraded,
+            "follow_ups": list(answer.follow_ups),
+            "reason": answer.reason,
+            "cited_ids": list(answer.cited_ids),
+        },
+        "resolved": {
+            "query": resolved.query,
+            "topic": resolved.topic,
+            "follow_up": resolved.follow_up,
+            "prior_ids": list(resolved.prior_ids),
+        },
+    }
+
+
+def decode_answer(data: dict[str, Any]) -> CachedAnswer:
+    """The inverse of encode_answer."""
+    a, r = data["answer"], data["resolved"]
+    answer = Answer(
+        answer=a["answer"],
+        citations=tuple(Citation(**c) for c in a["citations"]),
+        abstained=a["abstained"],
+        confidence=a["confidence"],
+        degraded=a["degraded"],
+        follow_ups=tuple(a["follow_ups"]),
+        reason=a["reason"],
+        cited_ids=tuple(a["cited_ids"]),
+    )
+    resolved = Resolved(r["query"], r["topic"], r["follow_up"], tuple(r["prior_ids"]))
+    return answer, resolved
+
+
+def open_redis_storage(url: str, answers: LocalAnswerCache, max_answers: int) -> Storage:
+    """The four stores on Redis at `url`, with per-process fallbacks."""
+    link = RedisLink(url)
+    return Storage(
+        "redis",
+        RedisConversations(link),
+        RedisWindowCounters(link),
+        RedisIdempotency(link),
+        RedisAnswerCache(link, answers, max_answers),
+        link.check,
+    )

@@ -1,0 +1,263 @@
+"""The SQLite backend: one database in instance/ shared by the worker processes of a server.
+
+WAL mode lets readers run beside the writer; every write is a single statement in autocommit
+mode, so the write lock is held for microseconds. When two workers collide, the loser retries
+after a fraction of a millisecond instead of SQLite's busy handler, which sleeps 1, 2, 5, 10...
+ms and showed up as a 300 ms p99 under load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from assistant.conversation import Turn
+from assistant.errors import StoreBusy
+from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
+from assistant.storage import MAX_TURNS_PER_SESSION, SESSION_TTL_SECONDS
+
+T = TypeVar("T")
+BUSY_GIVE_UP_SECONDS = 10.0
+# Bump when a table changes shape. Everything kept here is short-lived (a day at most), so a
+# database from another version has its tables dropped and made afresh rather than migrated.
+SCHEMA_VERSION = 2
+TABLES = ("turns", "rate_limits", "idempotency")
+
+
+class SharedDatabase:
+    """Connections per thread and process to one SQLite file, and retries on contention."""
+
+    def __init__(self, path: Path, schema: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.run(lambda db: db.execute("PRAGMA journal_mode=WAL"))
+        self.run(partial(_migrate, schema=schema))
+
+    def connection(self) -> sqlite3.Connection:
+        """The calling thread's connection, opened in this process.
+
+        Opening one per call costs more than the query, and a connection must never cross a
+        fork (gunicorn preloads the app, then forks the workers).
+        """
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None or self._local.pid != os.getpid():
+            db = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+            # WAL + NORMAL: commits survive a process crash; only power loss may drop the last.
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db, self._local.pid = db, os.getpid()
+        return db
+
+    def run(self, operation: Callable[[sqlite3.Connection], T]) -> T:
+        """Run one operation, retrying briefly while another process holds the lock."""
+        deadline = time.monotonic() + BUSY_GIVE_UP_SECONDS
+        pause = 0.0001
+        while True:
+            try:
+                return operation(self.connection())
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreBusy(f"{self.path} stayed locked; try again") from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.005)
+
+
+def _migrate(db: sqlite3.Connection, schema: str) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version != SCHEMA_VERSION:
+            for table in TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        for statement in schema.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+class SqliteConversations:
+    """Turns of each session; expired turns and turns beyond the cap are swept now and then."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS turns (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        cited_ids TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS turns_session ON turns (session_id, id);
+    CREATE INDEX IF NOT EXISTS turns_created ON turns (created);
+    """
+    # Sweeps run at most this often (and at least once per TTL).
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self, path: Path, ttl_seconds: float = SESSION_TTL_SECONDS) -> None:
+        self.path = path
+        self.ttl_seconds = ttl_seconds
+        self._last_sweep = 0.0
+        self._db = SharedDatabase(path, self.SCHEMA)
+
+    def recent(self, session_id: str, limit: int) -> list[Turn]:
+        """The latest `limit` unexpired turns of a session, oldest first."""
+        cutoff = time.time() - self.ttl_seconds
+        limit = min(limit, MAX_TURNS_PER_SESSION)
+        rows = self._db.run(
+            lambda db: db.execute(
+                "SELECT question, topic, cited_ids FROM turns"
+                " WHERE session_id = ? AND created >= ? ORDER BY id DESC LIMIT ?",
+                (session_id, cutoff, limit),
+            ).fetchall()
+        )
+        return [Turn(q, t, tuple(json.loads(c))) for q, t, c in reversed(rows)]
+
+    def append(self, session_id: str, turn: Turn) -> None:
+        """Record a turn (one INSERT, committed at once)."""
+        now = time.time()
+        row = (session_id, turn.question, turn.topic, json.dumps(turn.cited_ids), now)
+        self._db.run(
+            lambda db: db.execute(
+                "INSERT INTO turns (session_id, question, topic, cited_ids, created)"
+                " VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+        )
+        if now - self._last_sweep >= min(self.SWEEP_SECONDS, self.ttl_seconds):
+            self._last_sweep = now
+            self._db.run(lambda db: self._sweep(db, now))
+
+    def _sweep(self, db: sqlite3.Connection, now: float) -> None:
+        db.execute("DELETE FROM turns WHERE created < ?", (now - self.ttl_seconds,))
+        db.execute(
+            "DELETE FROM turns WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+            " (PARTITION BY session_id ORDER BY id DESC) AS age FROM turns) WHERE age > ?)",
+            (MAX_TURNS_PER_SESSION,),
+        )
+
+
+class SqliteWindowCounters:
+    """Fixed-window counts, one atomic UPSERT each: exact across the workers of a server."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS rate_limits (
+        key TEXT NOT NULL,
+        period INTEGER NOT NULL,
+        window INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (key, period, window)
+    );
+    """
+    SWEEP_SECONDS = 300.0
+
+    def __init__(self, path: Path) -> None:
+        self._db = SharedDatabase(path, self.SCHEMA)
+        self._last_sweep = 0.0
+
+    def increment(self, key: str, period: int, window: int) -> int:
+        """Add one to the count of `key` in this window; the count after it."""
+        row = self._db.run(
+            lambda db: db.execute(
+                "INSERT INTO rate_limits (key, period, window, count) VALUES (?, ?, ?, 1)"
+                " ON CONFLICT (key, period, window) DO UPDATE SET count = count + 1"
+                " RETURNING count",
+                (key, period, window),
+            ).fetchone()
+        )
+        now = time.time()
+        if now - self._last_sweep > self.SWEEP_SECONDS:
+            self._last_sweep = now
+            # Windows before the previous one can no longer be counted into.
+            self._db.run(
+                lambda db: db.execute(
+                    "DELETE FROM rate_limits WHERE period = ? AND window < ?", (period, window - 1)
+                )
+            )
+        return int(row[0])
+
+
+class SqliteIdempotency:
+    """Idempotency records; the claim is one atomic INSERT ... ON CONFLICT."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS idempotency (
+        key TEXT PRIMARY KEY,
+        body_sha256 TEXT NOT NULL,
+        status INTEGER,
+        response TEXT,
+        created REAL NOT NULL
+    );
+    """
+    SWEEP_SECONDS = 600.0
+
+    def __init__(self, path: Path, keep_seconds: float = KEEP_SECONDS) -> None:
+        self.keep_seconds = keep_seconds
+        self._db = SharedDatabase(path, self.SCHEMA)
+        self._last_sweep = 0.0
+
+    def claim(self, key: str, digest: str, now: float | None = None) -> Claim:
+        """Claim the key for this request, or say why not."""
+        now = time.time() if now is None else now
+        if now - self._last_sweep > self.SWEEP_SECONDS:
+            self._last_sweep = now
+            self._db.run(
+                lambda db: db.execute(
+                    "DELETE FROM idempotency WHERE created < ?", (now - self.keep_seconds,)
+                )
+            )
+        inserted = self._db.run(
+            lambda db: db.execute(
+                "INSERT INTO idempotency (key, body_sha256, created) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET body_sha256 = excluded.body_sha256,"
+                " status = NULL, response = NULL, created = excluded.created"
+                # Take over only an expired record or an abandoned claim; otherwise no change.
+                " WHERE idempotency.created < ? OR (idempotency.status IS NULL"
+                " AND idempotency.created < ?)"
+                " RETURNING key",
+                (key, digest, now, now - self.keep_seconds, now - ABANDONED_SECONDS),
+            ).fetchone()
+        )
+        if inserted:
+            return Claim("run")
+        row = self._db.run(
+            lambda db: db.execute(
+                "SELECT body_sha256, status, response FROM idempotency WHERE key = ?", (key,)
+            ).fetchone()
+        )
+        if row is None:  # expired and swept in between: try once more
+            return self.claim(key, digest, now)
+        stored_digest, status, response = row
+        if stored_digest != digest:
+            return Claim("mismatch")
+        if status is None:
+            return Claim("in_progress")
+        return Claim("replay", Stored(int(status), str(response)))
+
+    def finish(self, key: str, status: int, body: str) -> None:
+        """Keep the response of the request that ran."""
+        self._db.run(
+            lambda db: db.execute(
+                "UPDATE idempotency SET status = ?, response = ? WHERE key = ?", (status, body, key)
+            )
+        )
+
+    def release(self, key: str) -> None:
+        """Forget a claim whose request failed, so that a retry runs again."""
+        self._db.run(
+            lambda db: db.execute(
+                "DELETE FROM idempotency WHERE key = ? AND status IS NULL", (key,)
+            )
+        )
