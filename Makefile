@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint eval build browser services bench soak clean
+.PHONY: run test lint eval build browser services bench bench-scale soak clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(NODE_STAMP): package.json package-lock.json
 ## (`make browser`), the scale-out tests redis-server and nginx (`make services`); without
 ## them those tests skip and say so, except in CI where they must run.
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check assistant tests wsgi.py bench
+	$(BIN)/ruff check assistant tests wsgi.py bench deploy
 	$(BIN)/mypy
 	$(BIN)/pytest
 
@@ -35,6 +35,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(if $(SMOKE),--smoke,)
+
+## The same load on replicas sharing Redis: one replica, then two behind deploy/nginx.conf.
+bench-scale: $(STAMP) services
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/scale.py $(if $(SMOKE),--smoke,)
 
 ## Ten minutes of steady load on the real server, watching memory, files and database size.
 soak: $(STAMP)
@@ -51,8 +56,8 @@ services:
 	  apt-get install -y -qq --no-install-recommends redis-server nginx)
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests wsgi.py bench
-	$(BIN)/ruff format --check assistant tests wsgi.py
+	$(BIN)/ruff check assistant tests wsgi.py bench deploy
+	$(BIN)/ruff format --check assistant tests wsgi.py bench deploy
 
 ## Rebuild the index from corpus/ (only changed entries are re-embedded).
 build: $(STAMP)

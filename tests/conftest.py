@@ -26,6 +26,7 @@ from assistant.index import build_index, load_index
 from assistant.settings import Settings
 from assistant.storage.sqlite import SqliteConversations
 from assistant.web import create_app
+from deploy.local import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -230,43 +231,17 @@ def require_debian_tool(name: str) -> str:
     return path
 
 
-class RedisServer:
-    """A redis-server in the foreground on a free loopback port, in its own folder."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [
-            require_debian_tool("redis-server"),
-            "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--daemonize", "no", "--dir", str(self.folder),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
-                return
-            if time.monotonic() > deadline:
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
+def start_redis(folder: Path) -> RedisServer:
+    """A running redis-server of its own (skips or fails without Debian's redis-server)."""
+    require_debian_tool("redis-server")
+    server = RedisServer(folder)
+    server.start()
+    return server
 
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
+    server = start_redis(tmp_path_factory.mktemp("redis"))
     yield server
     server.stop()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import RedisServer
+from conftest import start_redis
 
 from assistant.answer import Answer, Citation
 from assistant.conversation import Resolved, Turn
@@ -19,6 +19,7 @@ from assistant.storage.redis import (
     decode_answer,
     encode_answer,
 )
+from deploy.local import RedisServer
 
 
 def an_answer(text: str = "Akshay studied at UT Dallas [1].") -> tuple[Answer, Resolved]:
@@ -61,8 +62,7 @@ def test_the_shared_cache_is_bounded_in_entries_and_bytes(redis_url: str) -> Non
 @pytest.fixture
 def own_redis(tmp_path_factory: pytest.TempPathFactory) -> RedisServer:
     """A Redis this test may stop and start."""
-    server = RedisServer(tmp_path_factory.mktemp("own-redis"))
-    server.start()
+    server = start_redis(tmp_path_factory.mktemp("own-redis"))
     yield server
     server.stop()
 

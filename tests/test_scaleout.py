@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -27,17 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
-    ROOT,
-    RedisServer,
-    free_port,
-    require_debian_tool,
-    running_server,
-    start_server,
-)
+from conftest import require_debian_tool, running_server, start_redis, start_server
 
+import deploy.local
 from assistant.engine import Assistant
 from assistant.settings import Settings
+from deploy.local import RedisServer
 
 pytestmark = pytest.mark.model
 CHAT = "/api/v1/chat"
@@ -197,38 +191,10 @@ def test_concurrent_retries_of_one_key_over_both_replicas_run_once(
 
 @contextlib.contextmanager
 def running_nginx(folder: Path, upstreams: tuple[str, ...]) -> Iterator[str]:
-    """deploy/nginx.conf with its port and replicas replaced by these, in the foreground."""
-    nginx = require_debian_tool("nginx")
-    config = (ROOT / "deploy" / "nginx.conf").read_text()
-    servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+ .*;$", config, re.M)
-    assert len(servers) == 2, "deploy/nginx.conf lists two replicas"
-    lines = [
-        servers[0].replace(re.search(r"127\.0\.0\.1:\d+", servers[0])[0], u) for u in upstreams
-    ]  # type: ignore[index]
-    config = config.replace("\n".join(servers), "\n".join(lines))
-    port = free_port()
-    config = config.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    for sub in ("logs", "run"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    (folder / "nginx.conf").write_text(config)
-    with (folder / "logs" / "stderr.log").open("w") as stderr:
-        process = subprocess.Popen(
-            [nginx, "-p", f"{folder}/", "-c", "nginx.conf"],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    deadline = time.monotonic() + 10
-    while True:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
-            break
-        if time.monotonic() > deadline or process.poll() is not None:
-            pytest.fail("nginx did not start: " + (folder / "logs" / "error.log").read_text())
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGQUIT)  # graceful
-        process.wait(timeout=20)
+    """deploy/nginx.conf, its port and replicas replaced by these, in the foreground."""
+    require_debian_tool("nginx")
+    with deploy.local.running_nginx(folder, list(upstreams)) as base:
+        yield base
 
 
 def upstreams(bases: tuple[str, ...]) -> tuple[str, ...]:
@@ -316,9 +282,7 @@ def test_killing_a_replica_mid_load_loses_no_request(
 def test_redis_stopped_mid_run_costs_no_5xx_and_comes_back(
     shipped: Settings, tmp_path: Path
 ) -> None:
-    own = RedisServer(tmp_path / "redis")
-    (tmp_path / "redis").mkdir()
-    own.start()
+    own = start_redis(tmp_path / "redis")
     try:
         with two_replicas(shipped, tmp_path, own.url, limit=0) as (first, second):
             stop = threading.Event()
