@@ -70,7 +70,7 @@ def compose(quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bo
     citations = tuple(
         _citation(numbers[uid], documents[uid], group, corpus) for uid, group in by_entry.items()
     )
-    sentences = [_mark(q.passage.text, numbers[q.hit.chunk.uid]) for q in quotes]
+    sentences = [mark_citation(q.passage.text, numbers[q.hit.chunk.uid]) for q in quotes]
     return Answer(
         answer=" ".join(sentences),
         citations=citations,
@@ -212,7 +212,7 @@ def _sentences(document: Document) -> list[str]:
     return split_sentences(document.text)
 
 
-def _mark(sentence: str, n: int) -> str:
+def mark_citation(sentence: str, n: int) -> str:
     """Put the citation marker before the sentence's final punctuation."""
     if sentence[-1:] in ".!?":
         return f"{sentence[:-1]} [{n}]{sentence[-1]}"

@@ -144,7 +144,7 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("eval"),
     show_default=True,
-    help="Folder holding dev.yaml and heldout.yaml.",
+    help="Folder holding dev.yaml, heldout.yaml and match.yaml.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every failing question.")
@@ -152,16 +152,22 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
 def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose: bool) -> None:
     """Score the assistant on the evaluation set; exit 1 below the target rates.
 
+    Questions (dev.yaml, heldout.yaml) and job descriptions for the fit report (match.yaml).
+
     \b
     Example:
       assistant eval --verbose
     """
     from assistant.evaluation import SPLITS, TARGETS, evaluate, load_items
+    from assistant.match_evaluation import MATCH_TARGETS, evaluate_matches, load_cases
     from assistant.startup import open_assistant
 
     try:
         items = load_items(eval_dir)
-        rates = evaluate(open_assistant(_settings(ctx), _progress), items)
+        cases = load_cases(eval_dir / "match.yaml")
+        assistant = open_assistant(_settings(ctx), _progress)
+        rates = evaluate(assistant, items)
+        match_rates = evaluate_matches(assistant, cases)
     except (AssistantError, OSError) as exc:
         _fail(str(exc))
     names = list(TARGETS)
@@ -175,7 +181,25 @@ def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose:
             }
             for part, r in rates.items()
         }
-        click.echo(json.dumps({"targets": TARGETS, "rates": report}, indent=2))
+        match_report = {
+            part: {
+                **{n: round(r.rate(n), 4) for n in MATCH_TARGETS},
+                "requirements": r.expected,
+                "found": r.found,
+            }
+            for part, r in match_rates.items()
+        }
+        click.echo(
+            json.dumps(
+                {
+                    "targets": TARGETS,
+                    "rates": report,
+                    "match_targets": MATCH_TARGETS,
+                    "match_rates": match_report,
+                },
+                indent=2,
+            )
+        )
     else:
         click.echo(
             f"{'part':<9}{'questions':>10}{'covered correct':>18}"
@@ -192,14 +216,43 @@ def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose:
         click.echo(
             "targets: " + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in TARGETS.items())
         )
+        _print_match_rates(match_rates)
     if verbose or not rates["all"].meets_targets():
         for outcome in rates["all"].failures:
             click.echo(
                 f"FAIL [{outcome.item.split}] {outcome.item.question!r}: {outcome.problem}",
                 err=True,
             )
-    if not all(rates[p].meets_targets() for p in ("all", *SPLITS)):
+    if verbose or not match_rates["all"].meets_targets():
+        for split in SPLITS:
+            for failure in match_rates[split].failures:
+                click.echo(f"FAIL [match {split}] {failure}", err=True)
+    parts = ("all", *SPLITS)
+    if not all(rates[p].meets_targets() and match_rates[p].meets_targets() for p in parts):
         sys.exit(1)
+
+
+def _print_match_rates(match_rates: dict[str, Any]) -> None:
+    from assistant.evaluation import SPLITS
+    from assistant.match_evaluation import MATCH_TARGETS
+
+    click.echo("")
+    click.echo(
+        f"{'fit report':<11}{'verdict correct':>17}{'no false evidence':>20}"
+        f"{'boilerplate left out':>23}{'grounded':>14}"
+    )
+    for part in ("all", *SPLITS):
+        r = match_rates[part]
+        click.echo(
+            f"{part:<11}{_cell(r.verdict_correct, r.expected):>17}"
+            f"{_cell(r.weaker_expected - r.false_evidence, r.weaker_expected):>20}"
+            f"{_cell(r.boilerplate_excluded, r.boilerplate):>23}"
+            f"{_cell(r.grounded, r.cited):>14}"
+        )
+    click.echo(
+        "targets: "
+        + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in MATCH_TARGETS.items())
+    )
 
 
 def _cell(numerator: int, denominator: int) -> str:

@@ -29,7 +29,11 @@ MIN_WORDS_PER_SENTENCE = 5
 _REQUIRED_FIELDS = ("id", "title", "text", "updated")
 _STRING_FIELDS = ("org", "email", "linkedin")
 _LIST_FIELDS = ("metrics", "tags", "keywords")
-_KNOWN_FIELDS = {*_REQUIRED_FIELDS, *_STRING_FIELDS, *_LIST_FIELDS, "year"}
+_KNOWN_FIELDS = {*_REQUIRED_FIELDS, *_STRING_FIELDS, *_LIST_FIELDS, "year", "evidence"}
+# What an entry shows about the owner, for the job-description fit report (assistant.matching):
+# "work" (what he did or does), "credential" (degrees, certifications, training) or "none"
+# (his goals, contact details, notes on other companies' systems: never evidence).
+EVIDENCE_KINDS = ("work", "credential", "none")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Section:
     anchor: str
     label: str
     list_words: tuple[str, ...]
+    evidence: str = "work"  # the default kind of evidence of its entries (EVIDENCE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Document:
     keywords: tuple[str, ...] = ()
     email: str | None = None
     linkedin: str | None = None
+    evidence: str | None = None  # None: the section's kind
 
     @property
     def uid(self) -> str:
@@ -97,6 +103,10 @@ class Corpus:
     def by_uid(self) -> dict[str, Document]:
         """Documents keyed by their citation id."""
         return {d.uid: d for d in self.documents}
+
+    def evidence_kind(self, document: Document) -> str:
+        """What the entry shows about the owner: its own kind, else its section's."""
+        return document.evidence or self.site.sections[document.section].evidence
 
 
 def split_sentences(text: str) -> list[str]:
@@ -179,11 +189,18 @@ def _load_site(path: Path, problems: list[str]) -> Site | None:
         if not _is_string_list(words):
             problems.append(f"{path}: section '{name}': 'list_words' must be a list of strings")
             words = []
+        evidence = raw.get("evidence", "work")
+        if evidence not in EVIDENCE_KINDS:
+            problems.append(
+                f"{path}: section '{name}': 'evidence' must be one of {', '.join(EVIDENCE_KINDS)}"
+            )
+            evidence = "work"
         sections[name] = Section(
             name=name,
             anchor=raw["anchor"],
             label=str(raw.get("label") or name.title()),
             list_words=tuple(words),
+            evidence=evidence,
         )
     suggestions = data.get("suggestions") or []
     if not _is_string_list(suggestions):
@@ -270,6 +287,9 @@ def _validate_entry(
     linkedin = raw.get("linkedin")
     if isinstance(linkedin, str) and not linkedin.startswith("https://"):
         bad("linkedin", f"must be an https:// URL, got {linkedin!r}")
+    evidence = raw.get("evidence")
+    if evidence is not None and evidence not in EVIDENCE_KINDS:
+        bad("evidence", f"must be one of {', '.join(EVIDENCE_KINDS)}, got {evidence!r}")
     if len(problems) > before:
         return None
     return Document(
@@ -285,6 +305,7 @@ def _validate_entry(
         keywords=tuple(raw.get("keywords") or ()),
         email=email,
         linkedin=linkedin,
+        evidence=evidence,
     )
 
 

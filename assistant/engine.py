@@ -19,6 +19,7 @@ from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
 from assistant.errors import DeadlineExceeded, QuestionError
 from assistant.index import SearchIndex
+from assistant.matching import FitReport, Matcher
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.storage import AnswerCache, Conversations
 from assistant.storage.memory import LocalAnswerCache
@@ -97,6 +98,7 @@ class Assistant:
         # outlives the index it was composed from, nor crosses a model outage.
         self._answers: AnswerCache = answers if answers is not None else LocalAnswerCache(4096)
         self._common_words = common_words
+        self._matcher: Matcher | None = None
 
     def with_index(self, index: SearchIndex) -> Assistant:
         """A new Assistant on another index, with the same model, store and settings.
@@ -147,6 +149,12 @@ class Assistant:
         reload = getattr(self.retriever.embedder, "after_fork", None)
         if reload is not None:
             reload()
+
+    def match(self, job_description: str, deadline: float | None = None) -> FitReport:
+        """The fit report of a job description against the portfolio (see matching)."""
+        if self._matcher is None:
+            self._matcher = Matcher(self.corpus, self.retriever, self.retriever.vocabulary)
+        return self._matcher.report(job_description, lambda: _check(deadline))
 
     def suggestions(self) -> list[str]:
         """Starter questions from site.yaml."""

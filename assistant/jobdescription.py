@@ -1,0 +1,121 @@
+"""Split a job description into the requirements a fit report checks one by one.
+
+A requirement is a bullet or a sentence. Left out: headings ("What you'll do", the job title),
+and boilerplate about the employer rather than the candidate: the company blurb, benefits and
+pay, equal-opportunity and accommodation statements, visa and application logistics. The rules
+are plain so that the owner can see why a line was or was not checked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.corpus import split_sentences
+
+MAX_REQUIREMENTS = 40
+MAX_REQUIREMENT_CHARS = 300
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣●○■□➢►▸–—+]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
+# Headings of sections that describe the employer or the offer, not the candidate.
+_BOILERPLATE_HEADING = re.compile(
+    r"\b(about (us|the company|our company|the team)|who we are|our (culture|mission|values|"
+    r"company|story)|benefits|perks|what we offer|we offer|compensation|salary|pay range|"
+    r"equal (employment )?opportunity|eeo|how to apply|to apply|application process|"
+    r"location|working here|life at)\b",
+    re.IGNORECASE,
+)
+# Sentences in the employer's voice ("We offer...", "Our team...", "The X team helps...").
+_EMPLOYER_VOICE = re.compile(
+    r"^(we|we're|we’re|we've|we’ve|our|us|join us|(the|this) [\w\s-]{0,40}?"
+    r"\b(team|company|organization|group|position|role) (is|are|helps?|builds?|was|offers?|"
+    r"will be|does not|doesn't))\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE_WORDS = re.compile(
+    r"\b(equal opportunity|discriminat\w*|race|religion|national origin|sexual orientation|"
+    r"veteran|disabilit\w*|accommodation|visa|sponsorship|authorized to work|salary|"
+    r"compensation|equity|stock options|401\(?k\)?|insurance|dental|paid time off|pto|"
+    r"parental leave|stipend|perks?|benefits package|free lunch|gym|remote-first|"
+    r"flexible hours|apply|resume|cover letter|recruit\w*)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"\S+@\S+\.\w+|https?://\S+")
+_TERMINAL = (".", "!", "?", ";")
+
+
+def split_requirements(text: str) -> list[str]:
+    """The candidate requirements of a job description, in order, without duplicates."""
+    lines = [_clean(line) for line in text.splitlines()]
+    structured = any(_BULLET.match(line) for line in lines)
+    found: list[str] = []
+    skipping = False  # inside a section about the employer or the offer
+    seen_heading = False
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        # Prose before the first heading of a structured description is the company blurb.
+        if paragraph and not skipping and (seen_heading or not structured):
+            found.extend(split_sentences(" ".join(paragraph)))
+        paragraph.clear()
+
+    for line in lines:
+        if not line:
+            flush()
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            flush()
+            if not skipping:
+                found.append(line[bullet.end() :])
+            continue
+        label, colon, rest = line.partition(":")
+        if colon and len(label.split()) <= 4 and rest.strip():
+            # "Compensation: $180,000", "Requirements: Python": a heading and its text.
+            flush()
+            seen_heading = True
+            skipping = bool(_BOILERPLATE_HEADING.search(label))
+            if not skipping:
+                found.append(rest.strip())
+            continue
+        if _is_heading(line):
+            flush()
+            seen_heading = True
+            skipping = bool(_BOILERPLATE_HEADING.search(line))
+            continue
+        paragraph.append(line)
+    flush()
+
+    requirements: list[str] = []
+    seen: set[str] = set()
+    for candidate in found:
+        requirement = candidate.strip().rstrip(";,").strip()
+        key = requirement.lower()
+        if _is_requirement(requirement) and key not in seen:
+            seen.add(key)
+            requirements.append(requirement[:MAX_REQUIREMENT_CHARS])
+    return requirements[:MAX_REQUIREMENTS]
+
+
+def _clean(line: str) -> str:
+    """One line with control characters and odd spaces made plain."""
+    kept = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") else c for c in line
+    )
+    return " ".join(kept.split())
+
+
+def _is_heading(line: str) -> bool:
+    """A short line that is not a sentence: a title or a section heading."""
+    return line.endswith(":") or (len(line.split()) <= 8 and not line.endswith(_TERMINAL))
+
+
+def _is_requirement(text: str) -> bool:
+    letters = sum(c.isalpha() for c in text)
+    return (
+        len(text.split()) >= 2
+        and letters >= 0.5 * len(text)
+        and not _EMPLOYER_VOICE.search(text)
+        and not _BOILERPLATE_WORDS.search(text)
+        and not _CONTACT.search(text)
+    )
