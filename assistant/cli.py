@@ -1,4 +1,4 @@
-"""The `assistant` command: check, build, ask, eval, serve. Parses, calls the engine, prints."""
+"""The `assistant` command: check, build, ask, match, eval, serve, embed. Parses, calls, prints."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
 from assistant.errors import AssistantError, CorpusError
 from assistant.settings import Settings, settings_from_env
+
+# A job description file: 20,000 characters of text at most 4 bytes each.
+MAX_JOB_FILE_BYTES = 80_000
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -136,6 +139,57 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
     for citation in reply.answer.citations:
         click.echo(f"  [{citation.n}] {citation.title} ({citation.section}, {citation.url})")
         click.echo(f'      "{citation.snippet}"')
+
+
+@cli.command()
+@click.argument("job_file", metavar="FILE", type=click.File("rb"))
+@click.option("--json", "as_json", is_flag=True, help="Print the raw API response.")
+@click.pass_context
+def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
+    """Check a job description (FILE, or - for stdin) against the portfolio.
+
+    Requirement by requirement: evidenced, partial or not found, each with its source.
+
+    \b
+    Example:
+      assistant match job.txt
+      pbpaste | assistant match -
+    """
+    from assistant.startup import open_assistant
+    from assistant.validation import Invalid, parse_match_request
+
+    name = getattr(job_file, "name", "<stdin>")
+    data = job_file.read(MAX_JOB_FILE_BYTES + 1)
+    if len(data) > MAX_JOB_FILE_BYTES:
+        _fail(f"{name}: larger than {MAX_JOB_FILE_BYTES:,} bytes; paste the job text only")
+    try:
+        text = parse_match_request({"job_description": data.decode("utf-8")})
+    except UnicodeDecodeError:
+        _fail(f"{name}: not UTF-8 text (a PDF or Word file? paste its text instead)")
+    except Invalid as exc:
+        _fail(f"{name}: job description {exc.errors[0]['message']}")
+    try:
+        assistant = open_assistant(_settings(ctx), _progress)
+        report = assistant.match(text)
+    except AssistantError as exc:
+        _fail(str(exc))
+    if not report.requirements:
+        _fail(f"{name}: no requirements found in it")
+    if as_json:
+        from assistant.web import match_response
+
+        click.echo(json.dumps(match_response(report, assistant.degraded, "cli"), indent=2))
+        return
+    marks = {"evidenced": "[x]", "partial": "[~]", "not_found": "[ ]"}
+    counts = ", ".join(f"{report.count(v)} {v.replace('_', ' ')}" for v in marks)
+    click.echo(f"{len(report.requirements)} requirements: {counts}\n")
+    for requirement in report.requirements:
+        click.echo(f"{marks[requirement.verdict]} {requirement.requirement}")
+        click.echo(f"    {requirement.sentence}")
+        for citation in requirement.citations:
+            click.echo(f"    [{citation.n}] {citation.title} ({citation.section}, {citation.url})")
+        if requirement.verdict == "partial" and requirement.missing:
+            click.echo(f"    not shown: {', '.join(requirement.missing)}")
 
 
 @cli.command(name="eval")

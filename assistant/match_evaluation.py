@@ -11,9 +11,8 @@ import yaml
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
 from assistant.evaluation import SPLITS
-from assistant.matching import RequirementMatch
+from assistant.matching import VERDICTS, RequirementMatch
 
-VERDICTS = ("evidenced", "partial", "not_found")
 # `assistant eval` exits 1 below these (on the whole set).
 # "no_false_evidence": no requirement expected partial or not_found is reported evidenced.
 MATCH_TARGETS = {

@@ -30,6 +30,7 @@ from assistant.corpus import Corpus, Document, split_sentences
 from assistant.jobdescription import split_requirements
 from assistant.retrieval import Retriever
 
+VERDICTS = ("evidenced", "partial", "not_found")
 EVIDENCED_SHARE = 0.6
 PARTIAL_SHARE = 0.34
 STRONGEST = 3
@@ -171,6 +172,7 @@ class Matcher:
         shown: set[str] = set()
         soft_missing: list[str] = []
         named_missing: list[str] = []
+        missing_in_order: list[str] = []
         kinds: set[str] = set()
         tokens = list(_tokens(text))
         for position, (raw, word) in enumerate(tokens):
@@ -185,8 +187,10 @@ class Matcher:
                 continue  # "5+ engineers": a count the portfolio does not state is no topic
             elif self._is_name(raw, word, position):
                 named_missing.append(raw)
+                missing_in_order.append(raw)
             else:
                 soft_missing.append(raw)
+                missing_in_order.append(raw)
         points, total = len(shown), len(shown) + len(soft_missing) + len(named_missing)
         # Years and degrees qualify the topic ("6+ years of data engineering"); they are
         # weighed on their own and never make up for a topic the portfolio does not show.
@@ -205,7 +209,7 @@ class Matcher:
             strength = points / total
         else:  # nothing but years or a degree: those decide
             strength = 1.0 if qualifiers_met and (required_years or degree) else 0.0
-        missing = tuple(dict.fromkeys(named_missing + soft_missing))
+        missing = tuple(dict.fromkeys(missing_in_order))
         if named_missing and not points:
             verdict = "not_found"
         elif not named_missing and strength >= EVIDENCED_SHARE and qualifiers_met:

@@ -78,3 +78,36 @@ def _history_item(turn: Any) -> HistoryItem | None:
     if "answer" in turn and (not isinstance(answer, str) or len(answer) > MAX_ANSWER_CHARS):
         return None
     return HistoryItem(turn["question"], answer)
+
+
+MAX_JOB_DESCRIPTION_CHARS = 20_000
+
+
+def parse_match_request(payload: Any) -> str:
+    """Check the fit-report body: one `job_description` string of visible text."""
+    if not isinstance(payload, dict):
+        raise Invalid([{"field": "", "message": "the body must be a JSON object"}])
+    errors: list[dict[str, str]] = []
+    text = payload.get("job_description")
+    if not isinstance(text, str):
+        errors.append({"field": "job_description", "message": "required, a string"})
+    elif not _VISIBLE.search(text):
+        errors.append(
+            {
+                "field": "job_description",
+                "message": "must not be empty (or only spaces and control characters)",
+            }
+        )
+    elif len(text) > MAX_JOB_DESCRIPTION_CHARS:
+        errors.append(
+            {
+                "field": "job_description",
+                "message": f"at most {MAX_JOB_DESCRIPTION_CHARS:,} characters, got {len(text):,}",
+            }
+        )
+    for name in sorted(set(payload) - {"job_description"}):
+        errors.append({"field": name, "message": "unknown field"})
+    if errors:
+        raise Invalid(errors)
+    # A lone surrogate cannot be encoded anywhere later: it becomes U+FFFD here.
+    return str(text).encode("utf-16", "surrogatepass").decode("utf-16", "replace")

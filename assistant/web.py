@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_cors import CORS
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assistant import observability as obs
@@ -23,16 +23,18 @@ from assistant.assets import assets
 from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
 from assistant.idempotency import body_digest, parse_key
+from assistant.matching import VERDICTS, FitReport
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.reloader import IndexReloader
 from assistant.settings import Settings, settings_from_env
 from assistant.storage import IdempotencyRecords, Storage, WindowCounters, open_storage
-from assistant.validation import Invalid, parse_chat_request
+from assistant.validation import Invalid, parse_chat_request, parse_match_request
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("assistant.access")
 
 MAX_BODY_BYTES = 16 * 1024
+MAX_MATCH_BODY_BYTES = 256 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 # Without ASSISTANT_ALLOWED_ORIGINS: pages served from localhost on any port (local work).
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.register_error_handler(Exception, _unexpected_problem)
 
     app.add_url_rule("/api/v1/chat", view_func=chat, methods=["POST"])
+    app.add_url_rule("/api/v1/match", view_func=match, methods=["POST"])
     app.add_url_rule("/api/v1/health", view_func=health)
     app.add_url_rule("/api/v1/ready", view_func=ready)
     app.add_url_rule("/api/v1/suggestions", view_func=suggestions)
@@ -152,19 +155,65 @@ def chat() -> Response:
     """POST /api/v1/chat: answer one question."""
     if "Idempotency-Key" in request.headers and (early := _idempotent_retry()) is not None:
         return early
+    if (limited := _rate_limited()) is not None:
+        return limited
+    payload = _json_body("send the question as application/json")
+    question, session_id, history = parse_chat_request(payload)
+    try:
+        reply = get_assistant().ask(
+            question, session_id=session_id, history=history, deadline=_deadline()
+        )
+    except QuestionError as exc:
+        raise Invalid([{"field": "question", "message": str(exc)}]) from exc
+    g.abstained = reply.answer.abstained
+    obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
+    return jsonify(chat_response(reply, g.request_id))
+
+
+def match() -> Response:
+    """POST /api/v1/match: the fit report of a job description."""
+    # A 20,000-character description is larger than any question (JSON escapes included).
+    request.max_content_length = MAX_MATCH_BODY_BYTES
+    if (limited := _rate_limited()) is not None:
+        return limited
+    payload = _json_body("send the job description as application/json")
+    job_description = parse_match_request(payload)
+    assistant = get_assistant()
+    report = assistant.match(job_description, deadline=_deadline())
+    if not report.requirements:
+        raise Invalid(
+            [
+                {
+                    "field": "job_description",
+                    "message": "no requirements found: paste the job description's text, "
+                    "with its responsibilities and qualifications",
+                }
+            ]
+        )
+    return jsonify(match_response(report, assistant.degraded, g.request_id))
+
+
+def _rate_limited() -> Response | None:
+    """Count this request against the client's limits; a 429 when one is exceeded."""
     limiter: RateLimiter | None = current_app.extensions["rate_limiter"]
-    if limiter is not None:
-        usages = limiter.hit(request.remote_addr or "unknown")
-        g.rate_limit = (limiter.limits, usages)
-        if any(u.exceeded for u in usages):
-            wait = retry_after(usages)
-            response = problem(
-                429, "Too Many Requests", f"too many questions from this address; retry in {wait} s"
-            )
-            response.headers["Retry-After"] = str(wait)
-            return response
+    if limiter is None:
+        return None
+    usages = limiter.hit(request.remote_addr or "unknown")
+    g.rate_limit = (limiter.limits, usages)
+    if not any(u.exceeded for u in usages):
+        return None
+    wait = retry_after(usages)
+    response = problem(
+        429, "Too Many Requests", f"too many requests from this address; retry in {wait} s"
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _json_body(hint: str) -> Any:
+    """The request's JSON, or the problem (415, 413, 400) raised as an HTTP error."""
     if not request.is_json:
-        return problem(415, "Unsupported Media Type", "send the question as application/json")
+        raise UnsupportedMediaType(hint)
     request.get_data(cache=True)
     if request.content_length is None:
         # A chunked body stops at the size limit without an error; reading past it raises
@@ -172,19 +221,20 @@ def chat() -> Response:
         request.stream.read(1)
     payload = request.get_json(silent=True)
     if payload is None:
-        return problem(400, "Malformed JSON", "the request body is not valid JSON")
-    question, session_id, history = parse_chat_request(payload)
-    try:
-        settings: Settings = current_app.extensions["settings"]
-        deadline = g.started_monotonic + settings.request_deadline_seconds
-        reply = get_assistant().ask(
-            question, session_id=session_id, history=history, deadline=deadline
-        )
-    except QuestionError as exc:
-        raise Invalid([{"field": "question", "message": str(exc)}]) from exc
-    g.abstained = reply.answer.abstained
-    obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
-    return jsonify(chat_response(reply, g.request_id))
+        raise MalformedJson()
+    return payload
+
+
+class MalformedJson(BadRequest):
+    """A body that is not JSON (400)."""
+
+    name = "Malformed JSON"
+    description = "the request body is not valid JSON"
+
+
+def _deadline() -> float:
+    settings: Settings = current_app.extensions["settings"]
+    return float(g.started_monotonic + settings.request_deadline_seconds)
 
 
 def _idempotent_retry() -> Response | None:
@@ -233,6 +283,33 @@ def _keep_idempotent_response(response: Response) -> None:
         store.release(key)
     else:
         store.finish(key, response.status_code, response.get_data(as_text=True))
+
+
+def match_response(report: FitReport, degraded: bool, request_id: str) -> dict[str, Any]:
+    """The 200 body of POST /api/v1/match."""
+    requirements = list(report.requirements)
+    return {
+        "summary": {
+            "requirements": len(requirements),
+            **{verdict: report.count(verdict) for verdict in VERDICTS},
+            "strongest": [
+                {"index": requirements.index(r), "requirement": r.requirement}
+                for r in report.strongest
+            ],
+        },
+        "requirements": [
+            {
+                "requirement": r.requirement,
+                "verdict": r.verdict,
+                "sentence": r.sentence,
+                "citations": [asdict(c) for c in r.citations],
+                "missing": list(r.missing),
+            }
+            for r in requirements
+        ],
+        "degraded": degraded,
+        "request_id": request_id,
+    }
 
 
 def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:

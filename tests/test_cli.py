@@ -32,7 +32,7 @@ def test_check_lists_every_problem_and_exits_1(runner: CliRunner, corpus_dir: Pa
 
 
 def test_help_shows_examples(runner: CliRunner) -> None:
-    for command in ("build", "ask", "eval", "serve", "check"):
+    for command in ("build", "ask", "match", "eval", "serve", "check"):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output
 
@@ -111,3 +111,50 @@ def test_settings_are_read_from_the_environment() -> None:
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
     assert settings.rate_limit_per_day == 7 and settings.model_retry_seconds == 2.5
     assert settings.corpus_dir == Path("elsewhere")
+
+
+@pytest.mark.model
+def test_match_reads_a_file_or_stdin(
+    model_settings: Settings, real_assistant, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    job = (
+        "Requirements\n- Experience with event-driven architecture\n- Experience with Kubernetes\n"
+    )
+    (tmp_path / "job.txt").write_text(job)
+    printed = run_cli(model_settings, "match", str(tmp_path / "job.txt"))
+    assert printed.returncode == 0, printed.stderr
+    assert "2 requirements: 1 evidenced, 0 partial, 1 not found" in printed.stdout
+    assert "[x] Experience with event-driven architecture" in printed.stdout
+    assert "[ ] Experience with Kubernetes" in printed.stdout
+    piped = subprocess.run(
+        cli_command(model_settings, "match", "--json", "-"),
+        input=job,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = json.loads(piped.stdout)
+    assert [r["verdict"] for r in report["requirements"]] == ["evidenced", "not_found"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "must not be empty"),
+        (b" \n\t ", "must not be empty"),
+        (b"%PDF-1.7\n\xe2\xe3\xcf\xd3\x00\xff", "not UTF-8 text"),
+        (b"a" * 80_001, "larger than 80,000 bytes"),
+        (("- x " * 5_001).encode(), "at most 20,000 characters"),
+        (b"Benefits\n- Dental insurance\n", "no requirements found"),
+    ],
+)
+def test_match_refuses_bad_input_with_one_line(
+    runner: CliRunner, built: Settings, data: bytes, message: str
+) -> None:
+    result = runner.invoke(
+        cli,
+        ["--corpus", str(built.corpus_dir), "--instance", str(built.instance_dir), "match", "-"],
+        input=data,
+    )
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
