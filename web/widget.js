@@ -68,6 +68,8 @@
       this.started = false;
       this.busy = false;
       this.built = false;
+      this.jobMode = false;
+      this.jobBusy = false;
     }
 
     get apiBase() {
@@ -156,13 +158,21 @@
         this.send(this.input.value);
       });
 
+      this.modeButton = el("button", { type: "button", class: "mode-switch", part: "mode-switch" },
+        "Check a job description");
+      this.modeButton.addEventListener("click", () => this.setJobMode(!this.jobMode));
+      this.chatView = el("div", { class: "view chat-view" },
+        this.log, this.suggestionsNode, this.form);
+      this.jobView = this.buildJobView();
+
       this.panel = el("section", { id: "panel", class: "panel", part: "panel",
         "aria-labelledby": "title", hidden: true },
         el("header", { part: "header" }, this.titleNode,
           el("div", { class: "header-actions" }, clearButton, this.inline ? null : closeButton)),
-        this.log, this.suggestionsNode, this.form,
-        el("p", { class: "footnote" },
-          "Answers come only from Akshay's portfolio, with sources."));
+        this.chatView, this.jobView,
+        el("div", { class: "panel-footer" }, this.modeButton,
+          el("p", { class: "footnote" },
+            "Answers come only from Akshay's portfolio, with sources.")));
       this.panel.addEventListener("keydown", (event) => {
         if (event.key === "Escape" && !this.inline) {
           event.stopPropagation();
@@ -175,6 +185,125 @@
       this.wrapper.dataset.position = this.position();
       root.replaceChildren(stylesheet, this.wrapper);
       this.applyAccent();
+    }
+
+    // The job-description mode: paste a posting, get each requirement checked with sources.
+    buildJobView() {
+      this.jobInput = el("textarea", { id: "job", name: "job_description", rows: "7",
+        maxlength: "20000", required: true, part: "job-input", "aria-describedby": "job-hint",
+        placeholder: "Paste the job description: responsibilities and qualifications…" });
+      this.jobButton = el("button", { type: "submit", class: "send", part: "job-send" },
+        "Check fit");
+      const form = el("form", { class: "job-form", part: "job-form" },
+        el("label", { for: "job", class: "job-label" }, "Job description"),
+        this.jobInput,
+        el("p", { id: "job-hint", class: "hint" },
+          "Each requirement is checked against his portfolio: evidenced, partial or not found."),
+        this.jobButton);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.checkJob(this.jobInput.value);
+      });
+      this.reportNode = el("div", { class: "report", part: "report", role: "region",
+        "aria-label": "Fit report", "aria-live": "polite", tabindex: "-1" });
+      return el("div", { class: "view job-view", hidden: true }, form, this.reportNode);
+    }
+
+    setJobMode(on) {
+      this.jobMode = on;
+      this.jobView.hidden = !on;
+      this.chatView.hidden = on;
+      this.modeButton.textContent = on ? "Back to the chat" : "Check a job description";
+      this.modeButton.setAttribute("aria-pressed", on ? "true" : "false");
+      (on ? this.jobInput : this.input).focus();
+    }
+
+    async checkJob(rawText) {
+      const text = String(rawText || "");
+      if (!text.trim() || this.jobBusy) return;
+      this.jobBusy = true;
+      this.jobButton.disabled = true;
+      this.reportNode.replaceChildren(el("p", { class: "typing-text", role: "status" },
+        "Checking each requirement…"));
+      let node;
+      try {
+        const response = await fetch(this.apiBase + "/api/v1/match", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ job_description: text }),
+          signal: this.abortSignal(),
+          credentials: "omit",
+        });
+        node = response.ok ? this.reportView(await response.json())
+          : await this.jobFailureNode(response);
+      } catch (error) {
+        if (error && error.name === "AbortError") return;
+        node = el("p", { class: "message error", role: "alert" },
+          "Couldn't reach the assistant. Check your connection and try again.");
+      } finally {
+        this.jobBusy = false;
+        this.jobButton.disabled = false;
+      }
+      this.reportNode.replaceChildren(node);
+      const heading = this.reportNode.querySelector("h3");
+      if (heading) {
+        this.jobInput.rows = 3; // the report gets the room; the text can still be edited
+        heading.focus();
+      }
+    }
+
+    async jobFailureNode(response) {
+      let body = {};
+      try {
+        body = await response.json();
+      } catch (error) {
+        body = {};
+      }
+      let text = "The assistant had a problem checking it. Please try again.";
+      if (response.status === 429) {
+        const seconds = retryAfterSeconds(response);
+        text = `Too many requests right now. Try again ${seconds ? `in ${seconds} s` : "shortly"}.`;
+      } else if (response.status === 413) {
+        text = "That is too long to check: paste the job description's text only.";
+      } else if (response.status < 500) {
+        const first = Array.isArray(body.errors) && body.errors[0] ? body.errors[0].message : "";
+        text = `That couldn't be checked: ${first || body.detail || "invalid input"}.`;
+      }
+      return el("p", { class: "message error", part: "message error", role: "alert" }, text);
+    }
+
+    reportView(report) {
+      const summary = report.summary || {};
+      const items = Array.isArray(report.requirements) ? report.requirements : [];
+      const total = Number(summary.requirements) || items.length;
+      const view = el("div", {},
+        el("h3", { tabindex: "-1" },
+          `${Number(summary.evidenced) || 0} of ${total} requirements evidenced`),
+        el("p", { class: "summary" }, `${Number(summary.evidenced) || 0} evidenced · ` +
+          `${Number(summary.partial) || 0} partial · ${Number(summary.not_found) || 0} not found`));
+      const list = el("ul", { class: "checklist", part: "checklist" });
+      for (const item of items) list.append(this.requirementNode(item));
+      view.append(list);
+      return view;
+    }
+
+    requirementNode(item) {
+      const labels = { evidenced: "Evidenced", partial: "Partial", not_found: "Not found" };
+      const verdict = Object.hasOwn(labels, item.verdict) ? item.verdict : "not_found";
+      const node = el("li", { class: `requirement ${verdict}`, part: `requirement ${verdict}` },
+        el("span", { class: "badge", part: "badge" }, labels[verdict]),
+        el("span", { class: "requirement-text" }, String(item.requirement || "")));
+      // The evidence sentence, its [1] marker linked to the cited section like a chat answer.
+      const evidence = this.answerNode({ answer: item.sentence, citations: item.citations });
+      evidence.className = "evidence";
+      evidence.setAttribute("part", "evidence");
+      evidence.querySelector(".visually-hidden")?.remove();
+      node.append(evidence);
+      const missing = Array.isArray(item.missing) ? item.missing.map(String) : [];
+      if (verdict === "partial" && missing.length) {
+        node.append(el("p", { class: "missing" }, "Not shown: " + missing.join(", ")));
+      }
+      return node;
     }
 
     stylesheetUrl() {
@@ -193,7 +322,7 @@
       this.wrapper.classList.add("open");
       if (!this.started) this.start();
       this.save();
-      if (focus) this.input.focus();
+      if (focus) (this.jobMode ? this.jobInput : this.input).focus();
       if (wasHidden) {
         this.dispatchEvent(new CustomEvent("assistant-chat:open", { bubbles: true, composed: true }));
       }
@@ -470,6 +599,9 @@
       this.sendButton.disabled = false;
       this.messages = [];
       this.sessionId = null;
+      this.reportNode.replaceChildren();
+      this.jobInput.value = "";
+      if (this.jobMode) this.setJobMode(false);
       try {
         sessionStorage.removeItem(this.storageKey);
       } catch (error) {

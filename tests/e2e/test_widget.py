@@ -265,3 +265,53 @@ def test_widget_size_is_recorded(artifacts: Path) -> None:
         sizes[name] = {"bytes": len(data), "gzipped": len(gzip.compress(data, 9))}
     (artifacts / "widget-size.json").write_text(json.dumps(sizes, indent=2))
     assert sizes["widget.js"]["gzipped"] < 20_000
+
+
+JOB = """Senior Backend Engineer
+
+Requirements
+- Experience with event-driven architecture
+- Experience with Kubernetes
+- 8+ years of experience building distributed systems
+
+Benefits
+- Dental insurance
+"""
+
+
+def test_a_job_description_is_checked_requirement_by_requirement(
+    page: Page, demo_url: str, axe_script: Path, artifacts: Path
+) -> None:
+    page.goto(demo_url)
+    open_widget(page)
+    page.get_by_role("button", name="Check a job description").click()
+    field = page.get_by_label("Job description")
+    expect(field).to_be_focused()
+    field.fill(JOB)
+    page.get_by_role("button", name="Check fit").click()
+    # Focus moves to the report's heading, so a screen reader announces the result.
+    expect(page.get_by_role("heading", name="1 of 3 requirements evidenced")).to_be_focused()
+    items = page.locator("li.requirement")
+    expect(items).to_have_count(3)  # the benefits are not a requirement
+    expect(items.nth(0)).to_contain_text("Evidenced")
+    expect(items.nth(0).locator("a.marker")).to_have_attribute("href", demo_url + "#skills")
+    expect(items.nth(0).locator("a.chip")).to_contain_text("Event-driven architecture")
+    expect(items.nth(1)).to_contain_text("Not found")
+    expect(items.nth(1)).to_contain_text("no evidence of Kubernetes")
+    expect(items.nth(1).locator("a")).to_have_count(0)
+    expect(items.nth(2)).to_contain_text("Partial")
+    expect(items.nth(2)).to_contain_text("6+ years")
+    page.screenshot(path=str(artifacts / "widget-job-report.png"), scale="css")
+
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("axe.run('assistant-chat')")
+    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+    # Text with no requirement in it: the server's reason, as an alert.
+    field.fill("Benefits\n- Dental insurance")
+    page.get_by_role("button", name="Check fit").click()
+    expect(page.get_by_role("alert")).to_contain_text("no requirements found")
+
+    page.get_by_role("button", name="Back to the chat").click()
+    expect(page.get_by_label("Your question")).to_be_focused()
