@@ -192,6 +192,62 @@ def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
             click.echo(f"    not shown: {', '.join(requirement.missing)}")
 
 
+@cli.command()
+@click.option(
+    "--days", type=click.IntRange(min=1), help="Look back this many days [default: all kept]."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def report(ctx: click.Context, days: int | None, as_json: bool) -> None:
+    """What recruiters asked that the portfolio could not answer, grouped by meaning.
+
+    Questions the assistant abstained on or answered with low confidence, from the question
+    log (ASSISTANT_LOG_DAYS), most asked first: the list of what to add to the portfolio.
+
+    \b
+    Example:
+      assistant report
+      assistant report --days 7 --json
+    """
+    from assistant.errors import ModelError
+    from assistant.startup import load_embedder
+    from assistant.storage import open_storage
+    from assistant.unanswered import build_report, since_days
+
+    settings = _settings(ctx)
+    period = min(days or settings.log_days, settings.log_days)
+    try:
+        entries = open_storage(settings).questions.since(since_days(period))
+    except (AssistantError, OSError) as exc:
+        _fail(str(exc))
+    try:
+        embedder = load_embedder(settings) if entries else None
+    except ModelError as exc:
+        click.echo(f"model unavailable ({exc}); grouping identical questions only", err=True)
+        embedder = None
+    result = build_report(entries, embedder, period)
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2))
+        return
+    if not settings.question_log:
+        click.echo("note: ASSISTANT_QUESTION_LOG is off; no new questions are being kept", err=True)
+    click.echo(
+        f"Unanswered questions, last {period} days: {result.unanswered} of {result.logged} asked "
+        f"(abstained or low confidence), {len(result.groups)} groups"
+    )
+    for group in result.groups:
+        click.echo(f"\n{group.count:>4}x  {group.examples[0]}")
+        for other in group.examples[1:]:
+            click.echo(f"       also: {other}")
+        click.echo(f"       {group.abstained} abstained, last asked {_day(group.last_asked)}")
+
+
+def _day(timestamp: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
+
+
 @cli.command(name="eval")
 @click.option(
     "--eval-dir",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_PREFIX = "ASSISTANT_"
+MIN_ADMIN_TOKEN_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ class Settings:
     request_deadline_seconds: float = 10.0
     # How often each worker looks for a newly built index (seconds).
     reload_interval_seconds: float = 2.0
+    # Questions asked over the API are kept this many days for `assistant report` (the text,
+    # whether it was answered, its confidence and sources; never who asked). False: none kept.
+    question_log: bool = True
+    log_days: int = 30
+    # Bearer token for /admin/report; None: the page does not exist.
+    admin_token: str | None = field(default=None, repr=False)  # never in logs
 
     def __post_init__(self) -> None:
         if self.redis_url is not None and not self.redis_url.startswith(
@@ -47,6 +54,13 @@ class Settings:
             raise ValueError(
                 f"redis_url must start with redis://, rediss:// or unix://, got {self.redis_url!r}"
             )
+        if self.admin_token is not None and len(self.admin_token) < MIN_ADMIN_TOKEN_CHARS:
+            raise ValueError(
+                f"admin_token must be at least {MIN_ADMIN_TOKEN_CHARS} characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        if self.log_days < 1:
+            raise ValueError(f"log_days must be >= 1, got {self.log_days}")
         if self.embedder not in ("onnx", "torch"):
             raise ValueError(f"embedder must be 'onnx' or 'torch', got {self.embedder!r}")
         for name in (
@@ -74,6 +88,15 @@ class Settings:
         return self.instance_dir / "assistant.sqlite3"
 
 
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
 def _origins(value: str) -> tuple[str, ...]:
     return tuple(o.strip() for o in value.split(",") if o.strip())
 
@@ -93,6 +116,9 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "TRUSTED_PROXIES": ("trusted_proxies", int),
     "ALLOWED_ORIGINS": ("allowed_origins", _origins),
     "REDIS_URL": ("redis_url", str),
+    "QUESTION_LOG": ("question_log", _flag),
+    "LOG_DAYS": ("log_days", int),
+    "ADMIN_TOKEN": ("admin_token", str),
 }
 
 

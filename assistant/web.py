@@ -18,16 +18,23 @@ from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable, UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from assistant import admin
 from assistant import observability as obs
 from assistant.assets import assets
-from assistant.engine import Assistant, Reply
+from assistant.engine import Assistant, Reply, normalise_question
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
 from assistant.idempotency import body_digest, parse_key
 from assistant.matching import VERDICTS, FitReport
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.reloader import IndexReloader
 from assistant.settings import Settings, settings_from_env
-from assistant.storage import IdempotencyRecords, Storage, WindowCounters, open_storage
+from assistant.storage import (
+    IdempotencyRecords,
+    LoggedQuestion,
+    Storage,
+    WindowCounters,
+    open_storage,
+)
 from assistant.validation import Invalid, parse_chat_request, parse_match_request
 
 log = logging.getLogger(__name__)
@@ -119,6 +126,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_url_rule("/api/v1/suggestions", view_func=suggestions)
     app.add_url_rule("/api/v1/openapi.json", view_func=openapi_document)
     app.add_url_rule("/metrics", view_func=metrics)
+    if settings.admin_token:
+        app.add_url_rule(admin.ROUTE, view_func=admin.report_page)
     app.register_blueprint(assets)
     return app
 
@@ -167,7 +176,32 @@ def chat() -> Response:
         raise Invalid([{"field": "question", "message": str(exc)}]) from exc
     g.abstained = reply.answer.abstained
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
+    _log_question(question, reply)
     return jsonify(chat_response(reply, g.request_id))
+
+
+def _log_question(question: str, reply: Reply) -> None:
+    """Keep the question for the owner's report (never who asked).
+
+    Never at the cost of the answer: a failed write is logged and skipped.
+    """
+    settings: Settings = current_app.extensions["settings"]
+    if not settings.question_log:
+        return
+    storage: Storage = current_app.extensions["storage"]
+    answer = reply.answer
+    # The question as the engine read it: control characters and lone surrogates cleaned.
+    entry = LoggedQuestion(
+        normalise_question(question),
+        answer.abstained,
+        answer.confidence,
+        answer.cited_ids,
+        time.time(),
+    )
+    try:
+        storage.questions.record(entry)
+    except StoreBusy as exc:
+        log.warning("question not logged: %s", exc)
 
 
 def match() -> Response:
@@ -397,6 +431,9 @@ def _http_problem(error: HTTPException) -> Response:
     valid_methods = getattr(error, "valid_methods", None)
     if valid_methods:
         response.headers["Allow"] = ", ".join(valid_methods)
+    for name, value in error.get_headers():
+        if name == "WWW-Authenticate":
+            response.headers[name] = value
     return response
 
 

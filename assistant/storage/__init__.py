@@ -5,9 +5,10 @@
   cannot be reached, each part falls back to what one process can do on its own (see
   storage.redis) and the server keeps answering.
 
-Four things are kept, each with the same expiry and size bounds on both backends:
+Five things are kept, each with the same expiry and size bounds on both backends:
 conversations (recent turns per session), rate-limit counters (per client and window),
-idempotency records (claimed keys and their responses) and composed answers (a cache).
+idempotency records (claimed keys and their responses), composed answers (a cache) and the
+question log (what was asked, for the owner's report of unanswered questions).
 The engine and the routes see only the protocols below.
 """
 
@@ -27,6 +28,19 @@ SESSION_TTL_SECONDS = 24 * 3600
 MAX_TURNS_PER_SESSION = 50
 
 CachedAnswer = tuple["Answer", "Resolved"]
+# The question log keeps at most this many questions, whatever the retention.
+MAX_LOGGED_QUESTIONS = 100_000
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """One question asked over the API. Never who asked: no address, session or agent."""
+
+    question: str
+    abstained: bool
+    confidence: float
+    cited_ids: tuple[str, ...]
+    asked: float  # Unix time
 
 
 class Conversations(Protocol):
@@ -79,6 +93,16 @@ class ReachabilityCheck(Protocol):
         """Whether the shared store answers now."""
 
 
+class QuestionLog(Protocol):
+    """Questions asked, kept for a number of days."""
+
+    def record(self, entry: LoggedQuestion) -> None:
+        """Keep one question (and forget those past the retention)."""
+
+    def since(self, cutoff: float) -> list[LoggedQuestion]:
+        """Questions asked at or after `cutoff` (Unix time), oldest first."""
+
+
 @dataclass
 class Storage:
     """The four stores of one process, and where they live."""
@@ -89,6 +113,7 @@ class Storage:
     idempotency: IdempotencyRecords
     answers: AnswerCache
     reachable: ReachabilityCheck
+    questions: QuestionLog
 
 
 def open_storage(settings: Settings) -> Storage:
@@ -99,7 +124,9 @@ def open_storage(settings: Settings) -> Storage:
     if settings.redis_url:
         from assistant.storage.redis import open_redis_storage
 
-        return open_redis_storage(settings.redis_url, answers, settings.answer_cache_entries)
+        return open_redis_storage(
+            settings.redis_url, answers, settings.answer_cache_entries, settings.log_days
+        )
     from assistant.storage import sqlite
 
     path = settings.database_path
@@ -110,4 +137,5 @@ def open_storage(settings: Settings) -> Storage:
         sqlite.SqliteIdempotency(path),
         answers,
         lambda: True,
+        sqlite.SqliteQuestionLog(path, settings.log_days),
     )

@@ -24,9 +24,11 @@ from assistant.answer import Answer, Citation
 from assistant.conversation import Resolved, Turn
 from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
 from assistant.storage import (
+    MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     CachedAnswer,
+    LoggedQuestion,
     Storage,
 )
 from assistant.storage.memory import (
@@ -336,6 +338,63 @@ class RedisAnswerCache:
         self._fallback.new_index()
 
 
+class RedisQuestionLog:
+    """Questions asked, in a stream trimmed to the retention and MAX_LOGGED_QUESTIONS.
+
+    While Redis is away, questions are not logged (the report then misses them); answering
+    goes on.
+    """
+
+    KEY = f"{PREFIX}questions"
+
+    def __init__(self, link: RedisLink, days: int) -> None:
+        self._link = link
+        self.keep_seconds = days * 86400.0
+
+    def record(self, entry: LoggedQuestion) -> None:
+        """Keep one question; XADD trims what is past the retention in the same command."""
+        fields = {
+            "question": entry.question,
+            "abstained": int(entry.abstained),
+            "confidence": entry.confidence,
+            "cited_ids": json.dumps(entry.cited_ids),
+            "asked": repr(entry.asked),
+        }
+        oldest_ms = int((entry.asked - self.keep_seconds) * 1000)
+
+        def add(r: redis.Redis) -> None:
+            with r.pipeline(transaction=True) as pipe:
+                pipe.xadd(self.KEY, fields, minid=oldest_ms, approximate=True)  # type: ignore[arg-type]
+                pipe.xtrim(self.KEY, maxlen=MAX_LOGGED_QUESTIONS, approximate=True)
+                pipe.execute()
+
+        self._link.run(add, lambda: None)
+
+    def since(self, cutoff: float) -> list[LoggedQuestion]:
+        """Questions asked at or after `cutoff` and within the retention, oldest first."""
+        cutoff = max(cutoff, time.time() - self.keep_seconds)
+
+        def read(r: redis.Redis) -> list[tuple[str, dict[str, str]]]:
+            # decode_responses=True: ids and fields are str.
+            return r.xrange(self.KEY, min=int(cutoff * 1000)) or []  # type: ignore[return-value]
+
+        rows: list[tuple[str, dict[str, str]]] = self._link.run(read, list)
+        entries = []
+        for _, item in rows:
+            asked = float(item["asked"])
+            if asked >= cutoff:
+                entries.append(
+                    LoggedQuestion(
+                        str(item["question"]),
+                        item["abstained"] == "1",
+                        float(item["confidence"]),
+                        tuple(json.loads(item["cited_ids"])),
+                        asked,
+                    )
+                )
+        return entries
+
+
 def encode_answer(value: CachedAnswer) -> dict[str, Any]:
     """A cached answer as JSON-ready data (never pickle: Redis is shared)."""
     answer, resolved = value
@@ -376,8 +435,10 @@ def decode_answer(data: dict[str, Any]) -> CachedAnswer:
     return answer, resolved
 
 
-def open_redis_storage(url: str, answers: LocalAnswerCache, max_answers: int) -> Storage:
-    """The four stores on Redis at `url`, with per-process fallbacks."""
+def open_redis_storage(
+    url: str, answers: LocalAnswerCache, max_answers: int, log_days: int
+) -> Storage:
+    """The stores on Redis at `url`, with per-process fallbacks."""
     link = RedisLink(url)
     return Storage(
         "redis",
@@ -386,4 +447,5 @@ def open_redis_storage(url: str, answers: LocalAnswerCache, max_answers: int) ->
         RedisIdempotency(link),
         RedisAnswerCache(link, answers, max_answers),
         link.check,
+        RedisQuestionLog(link, log_days),
     )

@@ -21,12 +21,18 @@ from typing import TypeVar
 from assistant.conversation import Turn
 from assistant.errors import StoreBusy
 from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
-from assistant.storage import MAX_TURNS_PER_SESSION, SESSION_TTL_SECONDS
+from assistant.storage import (
+    MAX_LOGGED_QUESTIONS,
+    MAX_TURNS_PER_SESSION,
+    SESSION_TTL_SECONDS,
+    LoggedQuestion,
+)
 
 T = TypeVar("T")
 BUSY_GIVE_UP_SECONDS = 10.0
-# Bump when a table changes shape. Everything kept here is short-lived (a day at most), so a
-# database from another version has its tables dropped and made afresh rather than migrated.
+# Bump when one of TABLES changes shape. What they keep is short-lived (a day at most), so a
+# database from another version has them dropped and made afresh rather than migrated. The
+# question log is the owner's data: it is never dropped (change it with ALTER TABLE).
 SCHEMA_VERSION = 2
 TABLES = ("turns", "rate_limits", "idempotency")
 
@@ -260,4 +266,68 @@ class SqliteIdempotency:
             lambda db: db.execute(
                 "DELETE FROM idempotency WHERE key = ? AND status IS NULL", (key,)
             )
+        )
+
+
+class SqliteQuestionLog:
+    """Questions asked, swept past the retention (and beyond MAX_LOGGED_QUESTIONS)."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        asked REAL NOT NULL,
+        question TEXT NOT NULL,
+        abstained INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        cited_ids TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS questions_asked ON questions (asked);
+    """
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self, path: Path, days: int) -> None:
+        self.keep_seconds = days * 86400.0
+        self._db = SharedDatabase(path, self.SCHEMA)
+        self._last_sweep = 0.0
+
+    def record(self, entry: LoggedQuestion) -> None:
+        """Keep one question (one INSERT)."""
+        row = (
+            entry.asked,
+            entry.question,
+            int(entry.abstained),
+            entry.confidence,
+            json.dumps(entry.cited_ids),
+        )
+        self._db.run(
+            lambda db: db.execute(
+                "INSERT INTO questions (asked, question, abstained, confidence, cited_ids)"
+                " VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+        )
+        if entry.asked - self._last_sweep > self.SWEEP_SECONDS:
+            self._last_sweep = entry.asked
+            self._db.run(lambda db: self._sweep(db, entry.asked))
+
+    def since(self, cutoff: float) -> list[LoggedQuestion]:
+        """Questions asked at or after `cutoff` and within the retention, oldest first."""
+        cutoff = max(cutoff, time.time() - self.keep_seconds)
+        rows = self._db.run(
+            lambda db: db.execute(
+                "SELECT question, abstained, confidence, cited_ids, asked FROM questions"
+                " WHERE asked >= ? ORDER BY id",
+                (cutoff,),
+            ).fetchall()
+        )
+        return [
+            LoggedQuestion(q, bool(a), float(c), tuple(json.loads(ids)), float(t))
+            for q, a, c, ids, t in rows
+        ]
+
+    def _sweep(self, db: sqlite3.Connection, now: float) -> None:
+        db.execute("DELETE FROM questions WHERE asked < ?", (now - self.keep_seconds,))
+        db.execute(
+            "DELETE FROM questions WHERE id <= (SELECT MAX(id) FROM questions) - ?",
+            (MAX_LOGGED_QUESTIONS,),
         )
