@@ -105,6 +105,8 @@ class Vocabulary:
             w[:root] == word[:root] for w in self.words if len(w) >= root
         )
 
+    # Cached: each unknown word would otherwise be compared with the whole vocabulary again.
+    @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def repair(self, word: str) -> str:
         """The corpus or stop word closest to a misspelt word, or the word itself."""
         if len(word) < 4 or self.knows(word) or word in STOP_WORDS or word in QUESTION_WORDS:
