@@ -281,6 +281,11 @@
           `${Number(summary.evidenced) || 0} of ${total} requirements evidenced`),
         el("p", { class: "summary" }, `${Number(summary.evidenced) || 0} evidenced · ` +
           `${Number(summary.partial) || 0} partial · ${Number(summary.not_found) || 0} not found`));
+      const strongest = Array.isArray(summary.strongest) ? summary.strongest : [];
+      if (strongest.length) {
+        view.append(el("p", { class: "strongest" }, el("strong", {}, "Strongest matches: "),
+          strongest.map((s) => String(s.requirement || "")).join("; ")));
+      }
       const list = el("ul", { class: "checklist", part: "checklist" });
       for (const item of items) list.append(this.requirementNode(item));
       view.append(list);

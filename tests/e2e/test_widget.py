@@ -291,6 +291,9 @@ def test_a_job_description_is_checked_requirement_by_requirement(
     page.get_by_role("button", name="Check fit").click()
     # Focus moves to the report's heading, so a screen reader announces the result.
     expect(page.get_by_role("heading", name="1 of 3 requirements evidenced")).to_be_focused()
+    expect(page.locator(".strongest")).to_contain_text(
+        "Strongest matches: Experience with event-driven architecture"
+    )
     items = page.locator("li.requirement")
     expect(items).to_have_count(3)  # the benefits are not a requirement
     expect(items.nth(0)).to_contain_text("Evidenced")
