@@ -311,18 +311,15 @@ def evaluate_command(ctx: click.Context, eval_dir: Path, as_json: bool, verbose:
             )
         )
     else:
-        click.echo(
-            f"{'part':<9}{'questions':>10}{'covered correct':>18}"
-            f"{'uncovered abstained':>22}{'grounded':>16}"
-        )
-        for part in ("all", *SPLITS):
-            r = rates[part]
-            click.echo(
-                f"{part:<9}{r.covered + r.uncovered:>10}"
-                f"{_cell(r.covered_correct, r.covered):>18}"
-                f"{_cell(r.uncovered_abstained, r.uncovered):>22}"
-                f"{_cell(r.grounded, r.answered):>16}"
-            )
+        _table(
+            [("part", 9), ("questions", 10), ("covered correct", 18),
+             ("uncovered abstained", 22), ("grounded", 16)],
+            [
+                [part, str(r.covered + r.uncovered), _cell(r.covered_correct, r.covered),
+                 _cell(r.uncovered_abstained, r.uncovered), _cell(r.grounded, r.answered)]
+                for part, r in ((p, rates[p]) for p in ("all", *SPLITS))
+            ],
+        )  # fmt: skip
         click.echo(
             "targets: " + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in TARGETS.items())
         )
@@ -347,22 +344,32 @@ def _print_match_rates(match_rates: dict[str, Any]) -> None:
     from assistant.match_evaluation import MATCH_TARGETS
 
     click.echo("")
-    click.echo(
-        f"{'fit report':<11}{'verdict correct':>17}{'no false evidence':>20}"
-        f"{'boilerplate left out':>23}{'grounded':>14}"
-    )
-    for part in ("all", *SPLITS):
-        r = match_rates[part]
-        click.echo(
-            f"{part:<11}{_cell(r.verdict_correct, r.expected):>17}"
-            f"{_cell(r.weaker_expected - r.false_evidence, r.weaker_expected):>20}"
-            f"{_cell(r.boilerplate_excluded, r.boilerplate):>23}"
-            f"{_cell(r.grounded, r.cited):>14}"
-        )
+    _table(
+        [("fit report", 11), ("verdict correct", 17), ("no false evidence", 20),
+         ("boilerplate left out", 23), ("grounded", 14)],
+        [
+            [part, _cell(r.verdict_correct, r.expected),
+             _cell(r.weaker_expected - r.false_evidence, r.weaker_expected),
+             _cell(r.boilerplate_excluded, r.boilerplate), _cell(r.grounded, r.cited)]
+            for part, r in ((p, match_rates[p]) for p in ("all", *SPLITS))
+        ],
+    )  # fmt: skip
     click.echo(
         "targets: "
         + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in MATCH_TARGETS.items())
     )
+
+
+def _table(columns: list[tuple[str, int]], rows: list[list[str]]) -> None:
+    """Print a table: the first column left-aligned, the others right-aligned, fixed widths."""
+    for cells in [[name for name, _ in columns], *rows]:
+        first, *rest = cells
+        click.echo(
+            f"{first:<{columns[0][1]}}"
+            + "".join(
+                f"{cell:>{width}}" for cell, (_, width) in zip(rest, columns[1:], strict=True)
+            )
+        )
 
 
 def _cell(numerator: int, denominator: int) -> str:

@@ -234,16 +234,23 @@ def plot(results: dict[str, Any], path: Path) -> None:
     figure.savefig(path, dpi=120)
 
 
-def main() -> None:
-    """Run everything and report."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def start(description: str) -> tuple[argparse.Namespace, int, Path]:
+    """Read the options every benchmark takes and prepare its folders and questions.
+
+    Returns the options, the seconds per load run and the questions file.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="short runs, to check it works")
     parser.add_argument("--duration", type=int, default=15, help="seconds per load run")
     options = parser.parse_args()
-    seconds = 2 if options.smoke else options.duration
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    questions = questions_file()
+    return options, 2 if options.smoke else options.duration, questions_file()
+
+
+def main() -> None:
+    """Run everything and report."""
+    options, seconds, questions = start(__doc__.split("\n\n")[0])
     ours_dir, reference_dir = WORK / "instance-ours", WORK / "instance-reference"
     reference_env = {"ASSISTANT_EMBEDDER": "torch", "ASSISTANT_ANSWER_CACHE": "0"}
 

@@ -12,7 +12,6 @@ proxy and the shared store cost, not what a second machine would add.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -21,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import ASSISTANT, RESULTS, WORK, Server, post, questions_file, run, wrk  # noqa: E402
+from bench.run import ASSISTANT, RESULTS, WORK, Server, post, run, start, wrk  # noqa: E402
 from deploy.local import RedisServer, running_nginx  # noqa: E402
 
 
@@ -45,14 +44,7 @@ def load(url: str, seconds: int, questions: Path) -> dict[str, Any]:
 
 def main() -> None:
     """Run both set-ups and report."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="short runs, to check it works")
-    parser.add_argument("--duration", type=int, default=15, help="seconds per load run")
-    options = parser.parse_args()
-    seconds = 2 if options.smoke else options.duration
-    WORK.mkdir(parents=True, exist_ok=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    questions = questions_file()
+    options, seconds, questions = start(__doc__.split("\n\n")[0])
     shipped = WORK / "instance-ours"
     print("building the index", flush=True)
     run([*ASSISTANT, "--instance", str(shipped), "build"])
