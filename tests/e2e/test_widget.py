@@ -318,3 +318,26 @@ def test_a_job_description_is_checked_requirement_by_requirement(
 
     page.get_by_role("button", name="Back to the chat").click()
     expect(page.get_by_label("Your question")).to_be_focused()
+
+
+def test_the_job_description_report_fits_a_phone(
+    browser: Browser, demo_url: str, artifacts: Path
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(demo_url)
+    page.get_by_role("button", name="Ask about Akshay").click()
+    page.get_by_role("button", name="Check a job description").click()
+    page.get_by_label("Job description").fill(JOB)
+    page.get_by_role("button", name="Check fit").click()
+    expect(page.locator("li.requirement")).to_have_count(3)
+    font = page.evaluate("""getComputedStyle(document.querySelector('assistant-chat')
+        .shadowRoot.querySelector('textarea')).fontSize""")
+    assert float(font.removesuffix("px")) >= 16  # iOS does not zoom into the field
+    width = page.evaluate("""document.querySelector('assistant-chat').shadowRoot
+        .querySelector('.report').scrollWidth""")
+    assert width <= 390  # no sideways scrolling
+    page.screenshot(path=str(artifacts / "widget-job-report-phone.png"), scale="css")
+    context.close()
