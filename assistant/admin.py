@@ -47,18 +47,18 @@ def report_page() -> Response:
         raise BadRequest(f"days must be a whole number from 1 to {settings.log_days}")
     storage: Storage = current_app.extensions["storage"]
     entries = storage.questions.since(since_days(days))
-    embedder = get_assistant().retriever.embedder if entries else None
+    assistant = get_assistant()
+    embedder = assistant.retriever.embedder if entries else None
     report = build_report(entries, embedder, days)
     if request.accept_mimetypes.best == "application/json":
         from dataclasses import asdict
 
         response = jsonify(asdict(report))
     else:
-        owner = get_assistant().corpus.site.owner
         html = render_template(
             "report.html",
             report=report,
-            owner=owner,
+            owner=assistant.corpus.site.owner,
             question_log=settings.question_log,
             day=_day,
         )

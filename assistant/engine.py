@@ -50,6 +50,7 @@ class Reply:
 
     answer: Answer
     session_id: str
+    question: str  # as the engine read it (control characters and lone surrogates cleaned)
 
 
 def normalise_question(text: str) -> str:
@@ -153,7 +154,7 @@ class Assistant:
     def match(self, job_description: str, deadline: float | None = None) -> FitReport:
         """The fit report of a job description against the portfolio (see matching)."""
         if self._matcher is None:
-            self._matcher = Matcher(self.corpus, self.retriever, self.retriever.vocabulary)
+            self._matcher = Matcher(self.corpus, self.retriever)
         return self._matcher.report(job_description, lambda: _check(deadline))
 
     def suggestions(self) -> list[str]:
@@ -184,7 +185,7 @@ class Assistant:
         session_id = session_id or uuid.uuid4().hex
         if self.store is not None:
             self.store.append(session_id, Turn(question, resolved.topic, answer.cited_ids))
-        return Reply(answer, session_id)
+        return Reply(answer, session_id, question)
 
     def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         """The answer to one normalised question given earlier turns, cached."""

@@ -90,11 +90,11 @@ def _case(path: Path, number: int, raw: Any) -> Case:
 def evaluate_matches(assistant: Assistant, cases: list[Case]) -> dict[str, MatchRates]:
     """Rates for the whole set ("all") and for each part."""
     rates = {"all": MatchRates(), **{split: MatchRates() for split in SPLITS}}
-    snippets_ok = _corpus_texts(assistant)
+    corpus_texts = _corpus_texts(assistant)
     for case in cases:
         report = assistant.match(case.text)
         for key in ("all", case.split):
-            _count(rates[key], case, list(report.requirements), snippets_ok)
+            _count(rates[key], case, list(report.requirements), corpus_texts)
     return rates
 
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.analysis import STOP_WORDS, Vocabulary, stem, words
+from assistant.analysis import STOP_WORDS, stem, words
 from assistant.answer import Citation, mark_citation
 from assistant.corpus import Corpus, Document, split_sentences
 from assistant.jobdescription import split_requirements
@@ -114,15 +114,10 @@ class _Judgement:
 class Matcher:
     """Checks requirements against one loaded corpus and index."""
 
-    def __init__(
-        self,
-        corpus: Corpus,
-        retriever: Retriever,
-        vocabulary: Vocabulary,
-    ) -> None:
+    def __init__(self, corpus: Corpus, retriever: Retriever) -> None:
         self.corpus = corpus
         self.retriever = retriever
-        self.vocabulary = vocabulary
+        self.vocabulary = retriever.vocabulary
         self._evidence: dict[str, tuple[str, Document]] = {}  # uid -> (kind, document)
         self._stems: dict[str, set[str]] = {"work": set(), "credential": set()}
         for document in corpus.documents:

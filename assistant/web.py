@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from assistant import admin
 from assistant import observability as obs
 from assistant.assets import assets
-from assistant.engine import Assistant, Reply, normalise_question
+from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
 from assistant.idempotency import body_digest, parse_key
 from assistant.matching import VERDICTS, FitReport
@@ -176,11 +176,11 @@ def chat() -> Response:
         raise Invalid([{"field": "question", "message": str(exc)}]) from exc
     g.abstained = reply.answer.abstained
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
-    _log_question(question, reply)
+    _log_question(reply)
     return jsonify(chat_response(reply, g.request_id))
 
 
-def _log_question(question: str, reply: Reply) -> None:
+def _log_question(reply: Reply) -> None:
     """Keep the question for the owner's report (never who asked).
 
     Never at the cost of the answer: a failed write is logged and skipped.
@@ -190,9 +190,8 @@ def _log_question(question: str, reply: Reply) -> None:
         return
     storage: Storage = current_app.extensions["storage"]
     answer = reply.answer
-    # The question as the engine read it: control characters and lone surrogates cleaned.
     entry = LoggedQuestion(
-        normalise_question(question),
+        reply.question,
         answer.abstained,
         answer.confidence,
         answer.cited_ids,

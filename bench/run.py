@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy.local import free_port  # noqa: E402
+
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 ASSISTANT = [sys.executable, "-m", "assistant.cli"]
@@ -45,13 +48,6 @@ TARGETS = {
     "server_mb": 600,
     "build_s": 3,
 }
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from assistant.index import build_index, load_index
 from assistant.settings import Settings
 from assistant.storage.sqlite import SqliteConversations
 from assistant.web import create_app
-from deploy.local import RedisServer
+from deploy.local import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -148,12 +147,6 @@ def real_assistant(model_settings: Settings, real_embedder) -> Iterator[Assistan
     from assistant.startup import open_assistant
 
     yield open_assistant(model_settings, embedder=real_embedder)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def cli_command(settings: Settings, *args: str) -> list[str]:

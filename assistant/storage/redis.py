@@ -248,9 +248,9 @@ class RedisIdempotency:
         """Keep the response of the request that ran."""
         name = f"{PREFIX}idempotency:{key}"
         self._link.run(
-            lambda r: self._finish(keys=[name], args=[status, body], client=r),
-            lambda: self._fallback.finish(key, status, body),
+            lambda r: self._finish(keys=[name], args=[status, body], client=r), lambda: None
         )
+        # Also here: the key may have been claimed in this process while Redis was away.
         self._fallback.finish(key, status, body)
 
     def release(self, key: str) -> None:
