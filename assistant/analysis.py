@@ -109,7 +109,10 @@ class Vocabulary:
     @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def repair(self, word: str) -> str:
         """The corpus or stop word closest to a misspelt word, or the word itself."""
-        if len(word) < 4 or self.knows(word) or word in STOP_WORDS or word in QUESTION_WORDS:
+        # A number is never a misspelt word: "2022" is not a slip for the corpus's "2021".
+        if len(word) < 4 or word.isdigit() or word in STOP_WORDS or word in QUESTION_WORDS:
+            return word
+        if self.knows(word):
             return word
         if word in self.common_words:
             # A real word is not a typo, even one letter away from a corpus word

@@ -7,7 +7,6 @@ import os
 import re
 import time
 import uuid
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -335,7 +334,7 @@ def match_response(report: FitReport, degraded: bool, request_id: str) -> dict[s
                 "requirement": r.requirement,
                 "verdict": r.verdict,
                 "sentence": r.sentence,
-                "citations": [asdict(c) for c in r.citations],
+                "citations": [dict(vars(c)) for c in r.citations],
                 "missing": list(r.missing),
             }
             for r in requirements
@@ -350,7 +349,7 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
     answer = reply.answer
     return {
         "answer": answer.answer,
-        "citations": [asdict(c) for c in answer.citations],
+        "citations": [dict(vars(c)) for c in answer.citations],
         "abstained": answer.abstained,
         "confidence": answer.confidence,
         "session_id": reply.session_id,

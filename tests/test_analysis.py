@@ -39,6 +39,13 @@ def test_real_words_are_never_repaired(word: str) -> None:
     assert VOCAB.repair(word) == word
 
 
+def test_numbers_are_never_repaired() -> None:
+    # One digit from the corpus's year is another year, not a slip.
+    vocabulary = Vocabulary.from_texts(["He earned an MS in 2021."])
+    assert vocabulary.repair("2022") == "2022"
+    assert analyse("What did he do in 2022?", vocabulary).text == "What did he do in 2022?"
+
+
 def test_clipped_words_stand_for_the_corpus_word() -> None:
     assert VOCAB.repair("grad") == "graduate"
 

@@ -74,6 +74,10 @@ def test_the_export_runs_fused_attention(model_settings: Settings, real_embedder
     import onnx
 
     exported = next(model_settings.model_export_root.glob("minilm-*"))
-    operators = {node.op_type for node in onnx.load(str(exported / "model.onnx")).graph.node}
+    nodes = onnx.load(str(exported / "model.onnx")).graph.node
+    operators = {node.op_type for node in nodes}
     # The speed of the serving path rests on these fused kernels (see onnx_export).
     assert {"QAttention", "SkipLayerNormalization", "QEmbedLayerNormalization"} <= operators
+    # Every matrix multiply is int8; each layer's down-projection input is smoothed first.
+    assert "MatMul" not in operators
+    assert sum(node.name.endswith("/Smooth") for node in nodes) == 6
