@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -154,10 +153,6 @@ class OnnxEmbedder:
         # that aborts or hangs when they exit, so the master never makes one.
         self._session: Any = None
         self._session_pid = 0
-        # One run at a time per process: a worker's request threads running the model together
-        # share its core with each other and the other worker, and each run evicts the weights
-        # the others need from the cache (measured: ~7% more answers/s with the lock).
-        self._run_lock = threading.Lock()
 
     def before_fork(self) -> None:
         """Drop this process's session, if any, before worker processes are forked."""
@@ -201,11 +196,9 @@ class OnnxEmbedder:
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         if self._session_pid != os.getpid():
             self.after_fork()
-        with self._run_lock:
-            (hidden,) = self._session.run(
-                None,
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
-            )
+        (hidden,) = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
