@@ -79,6 +79,34 @@ def test_sessions_are_capped(open_store: Opener) -> None:
     assert turns[-1].question == f"q{MAX_TURNS_PER_SESSION + 4}?"
 
 
+def test_sqlite_keeps_no_more_than_the_cap_per_session(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = SqliteConversations(tmp_path / "db.sqlite3")
+    for n in range(MAX_TURNS_PER_SESSION + 5):
+        store.append("long", Turn(f"q{n}?", "t"))
+    store.append("short", Turn("only?", "t"))
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        counts = dict(db.execute("SELECT session_id, COUNT(*) FROM turns GROUP BY session_id"))
+        oldest = db.execute("SELECT MIN(question) FROM turns WHERE session_id = 'long'")
+        assert oldest.fetchone() == ("q10?",)  # q0..q4 gone ("q10?" sorts before "q5?")
+    assert counts == {"long": MAX_TURNS_PER_SESSION, "short": 1}
+
+
+def test_more_expired_turns_than_one_sweep_batch_all_go(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = SqliteConversations(tmp_path / "db.sqlite3", ttl_seconds=0.2)
+    store.SWEEP_BATCH = 7
+    for n in range(30):
+        store.append(f"s{n}", Turn("old?", "old?"))
+    time.sleep(0.3)
+    store._last_sweep = 0.0  # the next append sweeps
+    store.append("t", Turn("new?", "new?"))
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM turns").fetchone() == (1,)
+
+
 def test_concurrent_writers_lose_nothing(open_store: Opener) -> None:
     store = open_store()
 

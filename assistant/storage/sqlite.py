@@ -33,7 +33,7 @@ BUSY_GIVE_UP_SECONDS = 10.0
 # Bump when one of TABLES changes shape. What they keep is short-lived (a day at most), so a
 # database from another version has them dropped and made afresh rather than migrated. The
 # question log is the owner's data: it is never dropped (change it with ALTER TABLE).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = ("turns", "rate_limits", "idempotency")
 
 
@@ -51,7 +51,7 @@ class SharedDatabase:
         """The calling thread's connection, opened in this process.
 
         Opening one per call costs more than the query, and a connection must never cross a
-        fork (gunicorn preloads the app, then forks the workers).
+        fork (the server preloads the app, then forks the workers).
         """
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None or self._local.pid != os.getpid():
@@ -85,9 +85,14 @@ def _migrate(db: sqlite3.Connection, schema: str) -> None:
             for table in TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        for statement in schema.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        statement = ""
+        for piece in schema.split(";"):
+            # A trigger's body holds semicolons of its own: a statement ends where SQLite says.
+            statement += piece + ";"
+            if sqlite3.complete_statement(statement):
+                if statement.strip(" \n;"):
+                    db.execute(statement)
+                statement = ""
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -95,9 +100,9 @@ def _migrate(db: sqlite3.Connection, schema: str) -> None:
 
 
 class SqliteConversations:
-    """Turns of each session; expired turns and turns beyond the cap are swept now and then."""
+    """Turns of each session: a trigger keeps each to its latest; expired ones are swept."""
 
-    SCHEMA = """
+    SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS turns (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         session_id TEXT NOT NULL,
@@ -108,9 +113,19 @@ class SqliteConversations:
     );
     CREATE INDEX IF NOT EXISTS turns_session ON turns (session_id, id);
     CREATE INDEX IF NOT EXISTS turns_created ON turns (created);
+    -- A session keeps its latest turns only: trimmed as it grows, through the session index
+    -- (a periodic pass over the whole table took 0.6 s with 490,000 turns kept).
+    CREATE TRIGGER IF NOT EXISTS turns_cap AFTER INSERT ON turns BEGIN
+        DELETE FROM turns WHERE session_id = NEW.session_id AND id <= (
+            SELECT id FROM turns WHERE session_id = NEW.session_id
+            ORDER BY id DESC LIMIT 1 OFFSET {MAX_TURNS_PER_SESSION}
+        );
+    END;
     """
     # Sweeps run at most this often (and at least once per TTL).
     SWEEP_SECONDS = 60.0
+    # Expired turns go in batches this size, each its own short transaction.
+    SWEEP_BATCH = 1000
 
     def __init__(self, path: Path, ttl_seconds: float = SESSION_TTL_SECONDS) -> None:
         self.path = path
@@ -147,12 +162,10 @@ class SqliteConversations:
             self._db.run(lambda db: self._sweep(db, now))
 
     def _sweep(self, db: sqlite3.Connection, now: float) -> None:
-        db.execute("DELETE FROM turns WHERE created < ?", (now - self.ttl_seconds,))
-        db.execute(
-            "DELETE FROM turns WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
-            " (PARTITION BY session_id ORDER BY id DESC) AS age FROM turns) WHERE age > ?)",
-            (MAX_TURNS_PER_SESSION,),
-        )
+        # In batches, so that the write lock is never held for long however many expired.
+        expired = "DELETE FROM turns WHERE id IN (SELECT id FROM turns WHERE created < ? LIMIT ?)"
+        while db.execute(expired, (now - self.ttl_seconds, self.SWEEP_BATCH)).rowcount:
+            pass
 
 
 class SqliteWindowCounters:
