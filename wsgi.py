@@ -1,4 +1,4 @@
-"""WSGI entry point for any server: `gunicorn wsgi:app`."""
+"""WSGI entry point for any server: `granian --interface wsgi wsgi:app`."""
 
 from assistant.web import create_app
 

@@ -413,11 +413,11 @@ def embed(assistant_url: str) -> None:
     default=30,
     show_default=True,
     type=click.IntRange(1, 600),
-    help="Seconds a request may take, and that shutdown waits for in-flight ones.",
+    help="Seconds shutdown waits for in-flight requests (and a client has to send its headers).",
 )
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, timeout: int) -> None:
-    """Serve the chat API and page with gunicorn (builds the index first if needed).
+    """Serve the chat API and page with granian (builds the index first if needed).
 
     \b
     Example:

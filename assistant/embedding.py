@@ -87,7 +87,7 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             if threads:
-                # One thread per process: several threads before gunicorn forks hang the
+                # One thread per process: several threads before the server forks hang the
                 # workers, and more threads than cores oversubscribe them (FACTS.md).
                 torch.set_num_threads(threads)
             self._model: Any = SentenceTransformer(str(self.model_dir), device="cpu")
@@ -149,7 +149,7 @@ class OnnxEmbedder:
         self.fingerprint = "onnx-one-text-per-run:" + export["onnx_sha256"]
         self._encode_one = lru_cache(maxsize=2048)(self._encode_uncached)
         # The session is made on first use in each process. onnxruntime's threads do not
-        # survive a fork: a gunicorn master that ran a session hands its workers a runtime
+        # survive a fork: a server master that ran a session hands its workers a runtime
         # that aborts or hangs when they exit, so the master never makes one.
         self._session: Any = None
         self._session_pid = 0

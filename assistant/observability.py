@@ -1,8 +1,8 @@
 """Logs as one JSON object per line, tagged with the request id; Prometheus metrics.
 
-Web layer only. Under gunicorn the metrics use prometheus_client's multiprocess mode, so
-PROMETHEUS_MULTIPROC_DIR must be set before this module is first imported (the `serve`
-command does that); without it, metrics live in the one process.
+Web layer only. With several worker processes the metrics use prometheus_client's
+multiprocess mode, so PROMETHEUS_MULTIPROC_DIR must be set before this module is first imported
+(the `serve` command does that); without it, metrics live in the one process.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ SHARED_STORE_UP = Gauge(
 
 
 def metrics_payload() -> tuple[bytes, str]:
-    """The exposition text, merged across worker processes when running under gunicorn."""
+    """The exposition text, merged across worker processes when there are several."""
     if os.environ.get(MULTIPROCESS_ENV):
         registry = CollectorRegistry()
         prometheus_multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -69,7 +69,7 @@ def metrics_payload() -> tuple[bytes, str]:
 
 
 def mark_worker_dead(pid: int) -> None:
-    """Forget a dead gunicorn worker (its child_exit hook): fold its's live gauges away."""
+    """Forget a dead worker process: its live gauges no longer count."""
     if os.environ.get(MULTIPROCESS_ENV):
         prometheus_multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 

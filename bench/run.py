@@ -4,7 +4,7 @@
 
 Ours: `assistant serve` with the ONNX embedder and the answer cache (the default settings).
 Reference: the same answer code with sentence-transformers on torch, one encode per request,
-no answer cache. Both run 2 gunicorn workers on this machine and are driven in turn by wrk
+no answer cache. Both run 2 server workers on this machine and are driven in turn by wrk
 (2 threads, 8 connections) with questions from the evaluation set: "distinct" appends a counter
 so that every request is new; "repeated" sends the same questions again. It also measures cold
 start (process start to first answer, index built), memory (unique set size per worker;
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -158,26 +160,42 @@ class Server:
 
 def wrk(url: str, mode: str, seconds: int, questions: Path) -> dict[str, Any]:
     """One wrk run; its figures from the Lua script's summary line."""
-    result = run(
-        [
-            "wrk",
-            "-t2",
-            "-c8",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(ROOT / "bench" / "chat.lua"),
-            url,
-        ],
-        env={"QUESTIONS": str(questions), "MODE": mode},
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["-s", str(ROOT / "bench" / "chat.lua"), url]
+    load = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QUESTIONS": str(questions), "MODE": mode},
     )
-    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON "))
+    time.sleep(min(1.0, seconds / 2))
+    spread = connections_per_process(int(url.rsplit(":", 1)[1]))
+    stdout, _ = load.communicate(timeout=seconds + 60)
+    if load.returncode:
+        raise RuntimeError(f"wrk failed ({load.returncode}): {stdout[-2000:]}")
+    line = next(x for x in stdout.splitlines() if x.startswith("BENCH_JSON "))
     data: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     data["rps"] = round(data["requests"] / (data["duration_us"] / 1e6), 1)
     data["p50_ms"] = round(data["p50"] / 1000, 2)
     data["p99_ms"] = round(data["p99"] / 1000, 2)
+    data["connections_per_process"] = spread
     return data
+
+
+def connections_per_process(port: int) -> list[int]:
+    """How wrk's connections to `port` are spread over the server's processes, most first.
+
+    Each connection stays with the worker that accepted it, and the kernel spreads 8 of them
+    unevenly at times (5/3, 6/2...): a worker left with fewer has idle time, which explains
+    most of the spread between runs.
+    """
+    try:
+        listing = run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"]).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    counts = Counter(re.findall(r"pid=(\d+)", listing))
+    return sorted(counts.values(), reverse=True)
 
 
 def build_times(instance: Path) -> dict[str, Any]:
@@ -292,6 +310,11 @@ def main() -> None:
     report(results)
 
 
+def spread(run_result: dict[str, Any]) -> str:
+    """A load run's connections per server process, as "5/3"."""
+    return "/".join(str(n) for n in run_result.get("connections_per_process", [])) or "?"
+
+
 def report(results: dict[str, Any]) -> None:
     """Print the table."""
     load, memory, build = results["load"], results["memory"], results["build"]
@@ -326,6 +349,12 @@ def report(results: dict[str, Any]) -> None:
             load["ours repeated"]["p99_ms"],
             load["reference repeated"]["p99_ms"],
             "",
+        ),
+        (
+            "connections per worker (distinct)",
+            spread(load["ours distinct"]),
+            spread(load["reference distinct"]),
+            "8 from wrk",
         ),
         (
             "cold start to first answer, s",

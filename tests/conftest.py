@@ -170,7 +170,7 @@ def start_server(
     workers: int = 2,
     port: int | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `assistant serve` (gunicorn) on a free port; return it and its base URL once
+    """Start `assistant serve` (granian) on a free port; return it and its base URL once
     /api/v1/health answers. The caller stops it."""
     port = port or free_port()
     command = cli_command(settings, "serve", "--port", str(port), "--workers", str(workers))

@@ -4,6 +4,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,7 @@ def test_retries_across_two_workers_run_once(
     key = "live-retry-key"
     body = {"question": "What is the Split Payment System?"}
 
-    def send(base: str) -> tuple[int, dict[str, str], bytes]:
+    def send(base: str) -> tuple[int, Message, bytes]:
         request = urllib.request.Request(
             base + CHAT,
             data=json.dumps(body).encode(),
@@ -145,10 +146,10 @@ def test_retries_across_two_workers_run_once(
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             with error:
-                return error.code, dict(error.headers), error.read()
+                return error.code, error.headers, error.read()
 
     def answered(base: str) -> float:
         with urllib.request.urlopen(base + "/metrics", timeout=30) as response:
@@ -161,7 +162,7 @@ def test_retries_across_two_workers_run_once(
 
     with running_server(model_settings, tmp_path / "server.log", NO_RATE_LIMITS) as base:
         before = answered(base)
-        results: list[tuple[int, dict[str, str], bytes]] = []
+        results: list[tuple[int, Message, bytes]] = []
         lock = threading.Lock()
 
         def worker() -> None:

@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,8 @@ def test_the_limit_holds_across_two_workers(
         assert post(base)[0] == 200
 
 
-def post(base: str) -> tuple[int, dict[str, str]]:
+def post(base: str) -> tuple[int, Message]:
+    """Status and headers (names compare case-insensitively) of one question."""
     request = urllib.request.Request(
         base + CHAT,
         data=json.dumps({"question": "What is the QSR platform?"}).encode(),
@@ -166,7 +168,7 @@ def post(base: str) -> tuple[int, dict[str, str]]:
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers)
+            return response.status, response.headers
     except urllib.error.HTTPError as error:
         with error:
-            return error.code, dict(error.headers)
+            return error.code, error.headers

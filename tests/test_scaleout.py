@@ -1,7 +1,7 @@
 """Replicas sharing one Redis, alone and behind nginx (deploy/nginx.conf), on loopback.
 
 Every server here is real: redis-server and nginx from Debian's packages, and `assistant serve`
-(gunicorn) replicas, each with its own copy of the built index as a deployment would ship it.
+(granian) replicas, each with its own copy of the built index as a deployment would ship it.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def call(
     body: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     source: str | None = None,
-) -> tuple[int, dict[str, str], bytes]:
+) -> tuple[int, http.client.HTTPMessage, bytes]:
     """One HTTP request (from the `source` loopback address if given): status, headers, body."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(
@@ -102,7 +102,8 @@ def call(
         sent = {"Content-Type": "application/json", **(headers or {})}
         connection.request("POST" if body is not None else "GET", path, data, sent)
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        # Header names compare case-insensitively (the server sends them in lower case).
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
 

@@ -84,7 +84,7 @@ def demo_port() -> int:
 
 @pytest.fixture(scope="session")
 def assistant_url(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[str]:
-    """The real server (gunicorn, 2 workers, the packaged model) on a corpus that also holds
+    """The real server (granian, 2 workers, the packaged model) on a corpus that also holds
     an entry whose title and text are HTML."""
     need(CHROMIUM, "apt-get install chromium")
     base = tmp_path_factory.mktemp("e2e")
