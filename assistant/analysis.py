@@ -73,7 +73,13 @@ def words(text: str) -> list[str]:
 
 def keyword_terms(text: str) -> list[str]:
     """Stems of the content words of a text, for BM25."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+    return list(_keyword_terms(text))
+
+
+# Cached: answers compare the same corpus passages' terms on every question.
+@lru_cache(maxsize=8192)
+def _keyword_terms(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(text) if w not in STOP_WORDS)
 
 
 @dataclass(frozen=True)

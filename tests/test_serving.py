@@ -180,6 +180,12 @@ def test_a_killed_worker_is_replaced_and_a_retry_is_answered(
 ) -> None:  # type: ignore[no-untyped-def]
     log = tmp_path / "server.log"
     with running_server(model_settings, log, NO_RATE_LIMITS) as base:
+        # A worker that crashes in service, once both are up. (Once, a worker killed while the
+        # other was still starting took the whole server down; granian's cause not found.)
+        deadline = time.monotonic() + 30
+        while len(re.findall(r"Started worker-\d runtime", log.read_text())) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.05)
         first = [int(p) for p in re.findall(r"Spawning worker-\d with PID: (\d+)", log.read_text())]
         assert len(first) == 2
         os.kill(first[0], signal.SIGKILL)

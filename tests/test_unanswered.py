@@ -6,18 +6,21 @@ import dataclasses
 import json
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 from flask.testing import FlaskClient
 
 from assistant.cli import cli
 from assistant.engine import Assistant
+from assistant.errors import StoreBusy
 from assistant.settings import Settings, settings_from_env
 from assistant.storage import LoggedQuestion, QuestionLog
+from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.sqlite import SqliteQuestionLog
 from assistant.unanswered import build_report
 from assistant.web import create_app
@@ -64,14 +67,17 @@ def test_old_questions_are_removed_from_the_database(tmp_path: Path) -> None:
         assert db.execute("SELECT question FROM questions").fetchall() == [("new?",)]
 
 
-def logged(settings: Settings) -> list[LoggedQuestion]:
+def logged(settings: Settings, app: Flask | None = None) -> list[LoggedQuestion]:
+    if app is not None:
+        assert app.extensions["storage"].questions.flush()  # written by a thread of the app
     return SqliteQuestionLog(settings.database_path, settings.log_days).since(0)
 
 
 def test_chat_logs_each_question_but_never_who_asked(
     built: Settings, fake_assistant: Assistant
 ) -> None:
-    client = create_app(built, assistant=fake_assistant).test_client()
+    app = create_app(built, assistant=fake_assistant)
+    client = app.test_client()
     client.post(
         CHAT,
         json={"question": "What is his salary expectation?", "session_id": "s-1"},
@@ -80,7 +86,7 @@ def test_chat_logs_each_question_but_never_who_asked(
     )
     client.post(CHAT, json={"question": "What is the QSR Integration Platform?"})
     client.post(CHAT, json={"question": "Odd \ud800 text\x07?"})
-    questions = logged(built)
+    questions = logged(built, app)
     assert [q.question for q in questions] == [
         "What is his salary expectation?",
         "What is the QSR Integration Platform?",
@@ -96,10 +102,9 @@ def test_chat_logs_each_question_but_never_who_asked(
 
 def test_logging_can_be_switched_off(built: Settings, fake_assistant: Assistant) -> None:
     quiet = dataclasses.replace(built, question_log=False)
-    create_app(quiet, assistant=fake_assistant).test_client().post(
-        CHAT, json={"question": "What is his salary expectation?"}
-    )
-    assert logged(built) == []
+    app = create_app(quiet, assistant=fake_assistant)
+    app.test_client().post(CHAT, json={"question": "What is his salary expectation?"})
+    assert logged(built, app) == []
 
 
 def test_settings_for_the_log_and_the_token_are_checked() -> None:
@@ -214,3 +219,71 @@ def test_the_owner_sees_the_report_with_questions_as_text(
     assert as_json["unanswered"] == 2 and as_json["days"] == 1
     bad = admin_client.get("/admin/report?days=0", headers={"Authorization": f"Bearer {TOKEN}"})
     assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
+
+
+class SlowLog:
+    """A question log that takes a while per write and can be told to fail."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+        self.batches: list[int] = []
+        self.fail = False
+
+    def record(self, entry: LoggedQuestion) -> None:
+        self.record_many([entry])
+
+    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
+        time.sleep(0.01)
+        if self.fail:
+            raise StoreBusy("locked")
+        self.batches.append(len(entries))
+        self.written += [e.question for e in entries]
+
+    def since(self, cutoff: float) -> list[LoggedQuestion]:
+        return [entry(q, 0.0) for q in self.written]
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        return True
+
+
+def test_the_background_log_writes_everything_in_order_and_groups_writes() -> None:
+    inner = SlowLog()
+    log = BackgroundQuestionLog(inner)
+    started = time.perf_counter()
+    for n in range(200):
+        log.record(entry(f"q{n}?", time.time()))
+    # Queuing does not wait for the writes (200 x 10 ms one by one).
+    assert time.perf_counter() - started < 0.5
+    assert log.flush()  # what a worker does as it stops
+    assert inner.written == [f"q{n}?" for n in range(200)]
+    assert [e.question for e in log.since(0)] == [f"q{n}?" for n in range(200)]
+    assert len(inner.batches) < 20 and sum(inner.batches) == 200
+
+
+def test_a_failed_background_write_is_skipped_and_later_ones_are_kept(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    inner = SlowLog()
+    log = BackgroundQuestionLog(inner)
+    inner.fail = True
+    log.record(entry("lost?", time.time()))
+    assert log.flush()
+    inner.fail = False
+    log.record(entry("kept?", time.time()))
+    assert [e.question for e in log.since(0)] == ["kept?"]
+    assert "questions not logged" in caplog.text
+
+
+def test_sqlite_keeps_the_newest_questions_up_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.storage import sqlite
+
+    monkeypatch.setattr(sqlite, "MAX_LOGGED_QUESTIONS", 10)
+    log = SqliteQuestionLog(tmp_path / "db.sqlite3", 30)
+    now = time.time()
+    for n in range(25):
+        log.record(entry(f"q{n}?", now))
+    log.record_many([entry(f"r{n}?", now) for n in range(4)])
+    kept = [e.question for e in log.since(0)]
+    assert kept == [f"q{n}?" for n in range(19, 25)] + [f"r{n}?" for n in range(4)]

@@ -14,6 +14,7 @@ The engine and the routes see only the protocols below.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -99,6 +100,12 @@ class QuestionLog(Protocol):
     def record(self, entry: LoggedQuestion) -> None:
         """Keep one question (and forget those past the retention)."""
 
+    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
+        """Keep several questions at once (one transaction or round trip)."""
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until what this process recorded is stored; False if it timed out."""
+
     def since(self, cutoff: float) -> list[LoggedQuestion]:
         """Questions asked at or after `cutoff` (Unix time), oldest first."""
 
@@ -118,6 +125,7 @@ class Storage:
 
 def open_storage(settings: Settings) -> Storage:
     """The stores for these settings: Redis when a URL is set, else SQLite in instance/."""
+    from assistant.storage.background import BackgroundQuestionLog
     from assistant.storage.memory import LocalAnswerCache
 
     answers = LocalAnswerCache(settings.answer_cache_entries)
@@ -137,5 +145,5 @@ def open_storage(settings: Settings) -> Storage:
         sqlite.SqliteIdempotency(path),
         answers,
         lambda: True,
-        sqlite.SqliteQuestionLog(path, settings.log_days),
+        BackgroundQuestionLog(sqlite.SqliteQuestionLog(path, settings.log_days)),
     )

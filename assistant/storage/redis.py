@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant import observability as obs
@@ -31,6 +31,7 @@ from assistant.storage import (
     LoggedQuestion,
     Storage,
 )
+from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.memory import (
     ANSWER_CACHE_BYTES,
     LocalAnswerCache,
@@ -352,19 +353,30 @@ class RedisQuestionLog:
         self.keep_seconds = days * 86400.0
 
     def record(self, entry: LoggedQuestion) -> None:
-        """Keep one question; XADD trims what is past the retention in the same command."""
-        fields = {
-            "question": entry.question,
-            "abstained": int(entry.abstained),
-            "confidence": entry.confidence,
-            "cited_ids": json.dumps(entry.cited_ids),
-            "asked": repr(entry.asked),
-        }
-        oldest_ms = int((entry.asked - self.keep_seconds) * 1000)
+        """Keep one question."""
+        self.record_many([entry])
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Nothing waits: each record is stored before it returns."""
+        return True
+
+    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
+        """Keep several questions in one round trip; XADD trims what is past the retention."""
+        if not entries:
+            return
 
         def add(r: redis.Redis) -> None:
             with r.pipeline(transaction=True) as pipe:
-                pipe.xadd(self.KEY, fields, minid=oldest_ms, approximate=True)  # type: ignore[arg-type]
+                for entry in entries:
+                    fields = {
+                        "question": entry.question,
+                        "abstained": int(entry.abstained),
+                        "confidence": entry.confidence,
+                        "cited_ids": json.dumps(entry.cited_ids),
+                        "asked": repr(entry.asked),
+                    }
+                    oldest_ms = int((entry.asked - self.keep_seconds) * 1000)
+                    pipe.xadd(self.KEY, fields, minid=oldest_ms, approximate=True)  # type: ignore[arg-type]
                 pipe.xtrim(self.KEY, maxlen=MAX_LOGGED_QUESTIONS, approximate=True)
                 pipe.execute()
 
@@ -447,5 +459,5 @@ def open_redis_storage(
         RedisIdempotency(link),
         RedisAnswerCache(link, answers, max_answers),
         link.check,
-        RedisQuestionLog(link, log_days),
+        BackgroundQuestionLog(RedisQuestionLog(link, log_days)),
     )
