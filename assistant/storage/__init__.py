@@ -110,6 +110,22 @@ class QuestionLog(Protocol):
         """Questions asked at or after `cutoff` (Unix time), oldest first."""
 
 
+class WrittenAtOnce:
+    """Base of the question-log backends: each write is stored before it returns."""
+
+    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
+        """Keep several questions at once."""
+        raise NotImplementedError
+
+    def record(self, entry: LoggedQuestion) -> None:
+        """Keep one question."""
+        self.record_many([entry])
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Nothing waits to be written."""
+        return True
+
+
 @dataclass
 class Storage:
     """The four stores of one process, and where they live."""

@@ -30,6 +30,7 @@ from assistant.storage import (
     CachedAnswer,
     LoggedQuestion,
     Storage,
+    WrittenAtOnce,
 )
 from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.memory import (
@@ -339,7 +340,7 @@ class RedisAnswerCache:
         self._fallback.new_index()
 
 
-class RedisQuestionLog:
+class RedisQuestionLog(WrittenAtOnce):
     """Questions asked, in a stream trimmed to the retention and MAX_LOGGED_QUESTIONS.
 
     While Redis is away, questions are not logged (the report then misses them); answering
@@ -351,14 +352,6 @@ class RedisQuestionLog:
     def __init__(self, link: RedisLink, days: int) -> None:
         self._link = link
         self.keep_seconds = days * 86400.0
-
-    def record(self, entry: LoggedQuestion) -> None:
-        """Keep one question."""
-        self.record_many([entry])
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Nothing waits: each record is stored before it returns."""
-        return True
 
     def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
         """Keep several questions in one round trip; XADD trims what is past the retention."""

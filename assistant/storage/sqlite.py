@@ -26,6 +26,7 @@ from assistant.storage import (
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     LoggedQuestion,
+    WrittenAtOnce,
 )
 
 T = TypeVar("T")
@@ -302,7 +303,7 @@ class SqliteIdempotency:
         )
 
 
-class SqliteQuestionLog:
+class SqliteQuestionLog(WrittenAtOnce):
     """Questions asked, swept past the retention (and beyond MAX_LOGGED_QUESTIONS)."""
 
     SCHEMA = """
@@ -322,14 +323,6 @@ class SqliteQuestionLog:
         self.keep_seconds = days * 86400.0
         self._db = SharedDatabase(path, self.SCHEMA)
         self._last_sweep = 0.0
-
-    def record(self, entry: LoggedQuestion) -> None:
-        """Keep one question."""
-        self.record_many([entry])
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Nothing waits: each record is stored before it returns."""
-        return True
 
     def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
         """Keep several questions in one transaction."""
