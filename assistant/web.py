@@ -182,7 +182,7 @@ def chat() -> Response:
 def _log_question(reply: Reply) -> None:
     """Keep the question for the owner's report (never who asked).
 
-    Never at the cost of the answer: a failed write is logged and skipped.
+    Only queued here: a thread writes it, and logs and skips a failed write (storage.background).
     """
     settings: Settings = current_app.extensions["settings"]
     if not settings.question_log:
@@ -196,10 +196,7 @@ def _log_question(reply: Reply) -> None:
         answer.cited_ids,
         time.time(),
     )
-    try:
-        storage.questions.record(entry)
-    except StoreBusy as exc:
-        log.warning("question not logged: %s", exc)
+    storage.questions.record(entry)
 
 
 def match() -> Response:

@@ -90,8 +90,10 @@ class BackgroundQuestionLog:
             return True
         deadline = time.monotonic() + timeout
         with self._changed:
-            self._hurry = True
-            self._changed.notify_all()
+            if self._queue:
+                # The writer skips its wait for followers this once.
+                self._hurry = True
+                self._changed.notify_all()
             while self._queue or self._writing:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
