@@ -53,6 +53,9 @@ class Reply:
     question: str  # as the engine read it (control characters and lone surrogates cleaned)
 
 
+_ASCII_CONTROLS_TO_SPACE = {code: " " for code in (*range(0x20), 0x7F)}
+
+
 def normalise_question(text: str) -> str:
     """Clean a question; reject one that is empty after cleaning or oversized.
 
@@ -65,11 +68,15 @@ def normalise_question(text: str) -> str:
         raise QuestionError(
             f"question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
         )
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    cleaned = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-        for ch in unicodedata.normalize("NFC", text)
-    )
+    if text.isascii():
+        # Most questions: NFC changes no ASCII text and its only separators are controls.
+        cleaned = text.translate(_ASCII_CONTROLS_TO_SPACE)
+    else:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        cleaned = "".join(
+            " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+            for ch in unicodedata.normalize("NFC", text)
+        )
     cleaned = " ".join(cleaned.split())
     if not cleaned:
         raise QuestionError("question is empty (or only control characters)")

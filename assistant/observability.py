@@ -96,7 +96,16 @@ def _current_request_id() -> str:
 
 
 def json_log_handler() -> logging.Handler:
-    """A stderr handler writing one JSON object per line."""
+    """A stderr handler writing one JSON object per line.
+
+    Records no longer look up their caller's file and line, thread or process: the lines never
+    show them, and the lookups were a fifth of each request's log call (the "Optimization"
+    part of Python's logging HOWTO).
+    """
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter(

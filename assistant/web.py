@@ -483,6 +483,8 @@ def _finish_request(response: Response) -> Response:
             "latency_ms": round(seconds * 1000, 2),
             "abstained": getattr(g, "abstained", None),
             "replayed": getattr(g, "replayed", False),
+            # Given, so that the log filter need not look it up again.
+            "request_id": getattr(g, "request_id", "-"),
         },
     )
     return response

@@ -6,7 +6,9 @@ Ours: `assistant serve` with the ONNX embedder and the answer cache (the default
 Reference: the same answer code with sentence-transformers on torch, one encode per request,
 no answer cache. Both run 2 server workers on this machine and are driven in turn by wrk
 (2 threads, 8 connections) with questions from the evaluation set: "distinct" appends a counter
-so that every request is new; "repeated" sends the same questions again. It also measures cold
+so that every request is new; "repeated" sends the same questions again. For scale, it runs the
+embedding model alone in one process per worker (bench/model_ceiling.py): the most distinct
+answers per second this machine could give if nothing else cost anything. It also measures cold
 start (process start to first answer, index built), memory (unique set size per worker;
 proportional set size of the whole server) and `assistant build` times, then prints one table
 and writes bench/results/results.json and bench/results/latency.png.
@@ -40,6 +42,7 @@ from deploy.local import free_port  # noqa: E402
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 ASSISTANT = [sys.executable, "-m", "assistant.cli"]
+WORKERS = 2
 TARGETS = {
     "distinct_rps": 800,
     "distinct_p99_ms": 20,
@@ -106,7 +109,7 @@ class Server:
                 "--port",
                 str(self.port),
                 "--workers",
-                "2",
+                str(WORKERS),
             ],
             stdout=self.log,
             stderr=self.log,
@@ -224,6 +227,20 @@ def build_times(instance: Path) -> dict[str, Any]:
     }
 
 
+def model_ceiling(instance: Path, questions: Path, seconds: int, mode: str) -> float:
+    """Questions/s of the embedding model alone, one process per server worker at once."""
+    script = [sys.executable, str(ROOT / "bench" / "model_ceiling.py")]
+    arguments = [str(instance), str(questions), str(seconds), mode]
+    processes = [
+        subprocess.Popen([*script, *arguments], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for _ in range(WORKERS)
+    ]
+    rates = [float(process.communicate(timeout=seconds + 120)[0]) for process in processes]
+    if any(process.returncode for process in processes):
+        raise RuntimeError("bench/model_ceiling.py failed")
+    return round(sum(rates), 1)
+
+
 def plot(results: dict[str, Any], path: Path) -> None:
     """Latency by percentile for every load run, as a PNG."""
     try:
@@ -279,6 +296,10 @@ def main() -> None:
         colds.append(server.first_answer_seconds())
         server.stop()
     results["cold_start_s"] = round(statistics.median(colds), 3)
+    print("the embedding model alone, for comparison", flush=True)
+    results["model_ceiling"] = {
+        mode: model_ceiling(ours_dir, questions, seconds, mode) for mode in ("distinct", "plain")
+    }
 
     ours, reference = Server(ours_dir, {}), Server(reference_dir, reference_env)
     try:
@@ -336,6 +357,12 @@ def report(results: dict[str, Any]) -> None:
             load["ours distinct"]["p99_ms"],
             load["reference distinct"]["p99_ms"],
             f"<= {TARGETS['distinct_p99_ms']}",
+        ),
+        (
+            "model alone, no server, questions/s",
+            results["model_ceiling"]["distinct"],
+            "",
+            f"ceiling; {results['model_ceiling']['plain']} without counters",
         ),
         ("ratio to reference (distinct)", results["ratio_distinct"], 1.0, f">= {TARGETS['ratio']}"),
         (
