@@ -34,7 +34,7 @@ BUSY_GIVE_UP_SECONDS = 10.0
 # Bump when one of TABLES changes shape. What they keep is short-lived (a day at most), so a
 # database from another version has them dropped and made afresh rather than migrated. The
 # question log is the owner's data: it is never dropped (change it with ALTER TABLE).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = ("turns", "rate_limits", "idempotency")
 # Expired rows go in batches this size, each its own short transaction.
 SWEEP_BATCH = 1000
@@ -125,8 +125,10 @@ class SqliteConversations:
     """Turns of each session: a trigger keeps each to its latest; expired ones are swept."""
 
     SCHEMA = f"""
+    -- Plain rowids (no AUTOINCREMENT, whose counter row is one more page written per turn):
+    -- a new id is the largest plus one, so a session's turns stay in order.
     CREATE TABLE IF NOT EXISTS turns (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         session_id TEXT NOT NULL,
         question TEXT NOT NULL,
         topic TEXT NOT NULL,
