@@ -77,7 +77,22 @@ def test_the_export_runs_fused_attention(model_settings: Settings, real_embedder
     nodes = onnx.load(str(exported / "model.onnx")).graph.node
     operators = {node.op_type for node in nodes}
     # The speed of the serving path rests on these fused kernels (see onnx_export).
-    assert {"QAttention", "SkipLayerNormalization", "QEmbedLayerNormalization"} <= operators
+    assert {"QAttention", "BiasGelu", "QEmbedLayerNormalization"} <= operators
     # Every matrix multiply is int8; each layer's down-projection input is smoothed first.
     assert "MatMul" not in operators
     assert sum(node.name.endswith("/Smooth") for node in nodes) == 6
+
+
+def test_the_session_keeps_layer_norms_apart_from_their_residual_add(  # type: ignore[no-untyped-def]
+    model_settings: Settings, real_embedder, tmp_path: Path
+) -> None:
+    import onnx
+
+    from assistant.embedding import open_session
+
+    exported = next(model_settings.model_export_root.glob("minilm-*"))
+    open_session(exported / "model.onnx", optimized_copy=tmp_path / "optimized.onnx")
+    operators = [node.op_type for node in onnx.load(str(tmp_path / "optimized.onnx")).graph.node]
+    # The fused SkipLayerNormalization kernel is the slow one (see onnx_export).
+    assert "SkipLayerNormalization" not in operators
+    assert operators.count("LayerNormalization") == 12
