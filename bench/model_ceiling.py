@@ -23,7 +23,8 @@ def main() -> None:
     """Print the questions encoded per second, uncached, for SECONDS."""
     instance, questions_path, seconds, mode = sys.argv[1:5]
     embedder = load_embedder(settings_from_env({}, instance_dir=Path(instance)))
-    assert isinstance(embedder, OnnxEmbedder), "the ceiling is of the ONNX serving path"
+    if not isinstance(embedder, OnnxEmbedder):
+        raise SystemExit("the ceiling is of the ONNX serving path, which this is not")
     questions = [q for q in Path(questions_path).read_text(encoding="utf-8").splitlines() if q]
     counter = 543_210_000  # the size of chat.lua's counters
 
