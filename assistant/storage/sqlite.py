@@ -13,7 +13,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -80,9 +81,32 @@ class SharedDatabase:
                 pause = min(pause * 2, 0.005)
 
 
-def _insert_all(db: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+@contextmanager
+def _write_transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """Several statements as one, holding the write lock from the start (autocommit otherwise)."""
     db.execute("BEGIN IMMEDIATE")
     try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _delete_in_batches(
+    db: sqlite3.Connection, table: str, column: str, cutoff: float, batch: int
+) -> None:
+    """Delete the rows whose `column` is below `cutoff`, `batch` rows per statement.
+
+    Each batch is its own short write, so the lock is never held for long however many expired.
+    """
+    expired = f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < ? LIMIT ?)"
+    while db.execute(expired, (cutoff, batch)).rowcount:
+        pass
+
+
+def _insert_all(db: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+    with _write_transaction(db):
         db.executemany(
             "INSERT INTO questions (asked, question, abstained, confidence, cited_ids)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -93,15 +117,10 @@ def _insert_all(db: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> N
         db.execute(
             "DELETE FROM questions WHERE id <= last_insert_rowid() - ?", (MAX_LOGGED_QUESTIONS,)
         )
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 def _migrate(db: sqlite3.Connection, schema: str) -> None:
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _write_transaction(db):
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version != SCHEMA_VERSION:
             for table in TABLES:
@@ -115,10 +134,6 @@ def _migrate(db: sqlite3.Connection, schema: str) -> None:
                 if statement.strip(" \n;"):
                     db.execute(statement)
                 statement = ""
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 class SqliteConversations:
@@ -185,10 +200,7 @@ class SqliteConversations:
             self._db.run(lambda db: self._sweep(db, now))
 
     def _sweep(self, db: sqlite3.Connection, now: float) -> None:
-        # In batches, so that the write lock is never held for long however many expired.
-        expired = "DELETE FROM turns WHERE id IN (SELECT id FROM turns WHERE created < ? LIMIT ?)"
-        while db.execute(expired, (now - self.ttl_seconds, self.SWEEP_BATCH)).rowcount:
-            pass
+        _delete_in_batches(db, "turns", "created", now - self.ttl_seconds, self.SWEEP_BATCH)
 
 
 class SqliteWindowCounters:
@@ -356,9 +368,4 @@ class SqliteQuestionLog(WrittenAtOnce):
         ]
 
     def _sweep(self, db: sqlite3.Connection, now: float) -> None:
-        # In batches, so that the write lock is never held for long however many expired.
-        expired = (
-            "DELETE FROM questions WHERE id IN (SELECT id FROM questions WHERE asked < ? LIMIT ?)"
-        )
-        while db.execute(expired, (now - self.keep_seconds, SWEEP_BATCH)).rowcount:
-            pass
+        _delete_in_batches(db, "questions", "asked", now - self.keep_seconds, SWEEP_BATCH)
