@@ -2,7 +2,9 @@
 
 It exists only when ASSISTANT_ADMIN_TOKEN is set, and answers only requests carrying
 `Authorization: Bearer <that token>`, compared in constant time. A missing and a wrong token
-get the same 401, which says nothing about the token.
+get the same 401, which says nothing about the token. An address that failed
+FAILED_LOGINS_PER_MINUTE times in the current minute gets 429 until the next one, whatever it
+sends (counted in the shared store, so across workers and replicas).
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
+import time
 
 from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import BadRequest, Unauthorized
+from werkzeug.exceptions import BadRequest, TooManyRequests, Unauthorized
 
+from assistant.characters import shown
+from assistant.report_cache import ReportCache
 from assistant.settings import Settings
-from assistant.storage import Storage
-from assistant.unanswered import build_report, since_days
+from assistant.storage import Storage, WindowCounters
+from assistant.unanswered import UnansweredReport, build_report, since_days
 
 ROUTE = "/admin/report"
+FAILED_LOGINS_PER_MINUTE = 10
+_FAILURES_KEY = "admin-auth-failures:"
 
 
 def authorised(header: str, token: str) -> bool:
@@ -37,19 +45,21 @@ def report_page() -> Response:
 
     settings: Settings = current_app.extensions["settings"]
     assert settings.admin_token is not None  # the route exists only with a token
-    if not authorised(request.headers.get("Authorization", ""), settings.admin_token):
-        raise Unauthorized(
-            "a valid bearer token is required",
-            www_authenticate=WWWAuthenticate("bearer", {"realm": "assistant-admin"}),
-        )
-    days = request.args.get("days", default=settings.log_days, type=int)
-    if days is None or not 1 <= days <= settings.log_days:
-        raise BadRequest(f"days must be a whole number from 1 to {settings.log_days}")
     storage: Storage = current_app.extensions["storage"]
-    entries = storage.questions.since(since_days(days))
+    _check_login(settings.admin_token, storage.counters, request.remote_addr or "unknown")
+    days = _days(request.args.get("days"), settings.log_days)
     assistant = get_assistant()
-    embedder = assistant.retriever.embedder if entries else None
-    report = build_report(entries, embedder, days)
+    embedder = assistant.retriever.embedder
+    cache: ReportCache = current_app.extensions["report_cache"]
+
+    def grouped() -> UnansweredReport:
+        entries = storage.questions.since(since_days(days))
+        return build_report(entries, embedder if entries else None, days)
+
+    def by_wording() -> UnansweredReport:
+        return build_report(storage.questions.since(since_days(days)), None, days)
+
+    report = cache.get((assistant.index.manifest.version, days), grouped, by_wording)
     if request.accept_mimetypes.best == "application/json":
         from dataclasses import asdict
 
@@ -61,11 +71,38 @@ def report_page() -> Response:
             owner=assistant.corpus.site.owner,
             question_log=settings.question_log,
             day=_day,
+            shown=shown,
         )
         response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _check_login(token: str, counters: WindowCounters, client: str) -> None:
+    """Raise 429 for an address past its failed logins this minute, 401 for a wrong token."""
+    now = time.time()
+    window = int(now // 60)
+    retry = max(1, math.ceil((window + 1) * 60 - now))
+    key = _FAILURES_KEY + client
+    if counters.count(key, 60, window) >= FAILED_LOGINS_PER_MINUTE:
+        raise TooManyRequests("too many failed logins from this address", retry_after=retry)
+    if not authorised(request.headers.get("Authorization", ""), token):
+        if counters.increment(key, 60, window) > FAILED_LOGINS_PER_MINUTE:
+            raise TooManyRequests("too many failed logins from this address", retry_after=retry)
+        raise Unauthorized(
+            "a valid bearer token is required",
+            www_authenticate=WWWAuthenticate("bearer", {"realm": "assistant-admin"}),
+        )
+
+
+def _days(given: str | None, most: int) -> int:
+    """The `days` parameter: a whole number from 1 to `most` (the default), else 400."""
+    if given is None:
+        return most
+    if not (given.isascii() and given.isdigit() and len(given) <= 6 and 1 <= int(given) <= most):
+        raise BadRequest(f"days must be a whole number from 1 to {most}")
+    return int(given)
 
 
 def _day(timestamp: float) -> str:

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 
 import click
 
+from assistant.characters import shown
 from assistant.errors import AssistantError, CorpusError
 from assistant.settings import Settings, settings_from_env
 
@@ -236,9 +237,10 @@ def report(ctx: click.Context, days: int | None, as_json: bool) -> None:
         f"(abstained or low confidence), {len(result.groups)} groups"
     )
     for group in result.groups:
-        click.echo(f"\n{group.count:>4}x  {group.examples[0]}")
+        # Bidi controls written out: they would reorder what the terminal shows.
+        click.echo(f"\n{group.count:>4}x  {shown(group.examples[0])}")
         for other in group.examples[1:]:
-            click.echo(f"       also: {other}")
+            click.echo(f"       also: {shown(other)}")
         click.echo(f"       {group.abstained} abstained, last asked {_day(group.last_asked)}")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, choose_sentences, compose, list_quotes, refuse
+from assistant.characters import fold, has_visible_text
 from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
 from assistant.errors import DeadlineExceeded, QuestionError
@@ -78,9 +79,17 @@ def normalise_question(text: str) -> str:
             for ch in unicodedata.normalize("NFC", text)
         )
     cleaned = " ".join(cleaned.split())
-    if not cleaned:
-        raise QuestionError("question is empty (or only control characters)")
+    if not cleaned or (not cleaned.isascii() and not has_visible_text(cleaned)):
+        raise QuestionError("question is empty (or only control or invisible characters)")
     return cleaned
+
+
+def matching_text(question: str) -> str:
+    """A cleaned question as the engine matches it (see characters.fold).
+
+    NFKC can lengthen text (one character can become eighteen), so the folded text is bounded.
+    """
+    return " ".join(fold(question).split())[: 2 * MAX_QUESTION_CHARS]
 
 
 class Assistant:
@@ -187,11 +196,12 @@ class Assistant:
             raise QuestionError(f"history holds at most {MAX_HISTORY} turns")
         turns = self._turns(session_id, history)
         _check(deadline)
-        answer, resolved = self.answer(question, turns)
+        matched = matching_text(question)
+        answer, resolved = self.answer(matched, turns)
         _check(deadline)
         session_id = session_id or uuid.uuid4().hex
         if self.store is not None:
-            self.store.append(session_id, Turn(question, resolved.topic, answer.cited_ids))
+            self.store.append(session_id, Turn(matched, resolved.topic, answer.cited_ids))
         return Reply(answer, session_id, question)
 
     def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
@@ -320,7 +330,7 @@ class Assistant:
                 return stored
         turns: list[Turn] = []
         for item in list(history)[-self.history_turns :]:
-            question = normalise_question(item.question)
+            question = matching_text(normalise_question(item.question))
             terms = analyse(question, self.retriever.vocabulary)
             turns.append(Turn(question, resolve(question, terms, turns).topic))
         return turns

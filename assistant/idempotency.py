@@ -46,6 +46,6 @@ def body_digest(body: bytes) -> str:
     """A stable hash of a JSON body (key order and spacing do not matter)."""
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the recursion limit
         canonical = body.decode("utf-8", "replace")
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()

@@ -4,17 +4,26 @@ A requirement is a bullet or a sentence. Left out: headings ("What you'll do", t
 and boilerplate about the employer rather than the candidate: the company blurb, benefits and
 pay, equal-opportunity and accommodation statements, visa and application logistics. The rules
 are plain so that the owner can see why a line was or was not checked.
+
+The text comes from strangers, so every pattern here runs in linear time (no two unbounded
+quantifiers over overlapping characters side by side), lines and candidates are cut to a bound
+before any pattern sees them, and the caller's deadline is checked as the lines are read.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from assistant.corpus import split_sentences
 
 MAX_REQUIREMENTS = 40
 MAX_REQUIREMENT_CHARS = 300
+# Longer lines are cut: a paragraph line holds a few sentences, not pages.
+MAX_LINE_CHARS = 2000
+# The deadline is checked once per this many lines or candidates.
+_CHECK_EVERY = 50
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣●○■□➢►▸–—+]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
 # Headings of sections that describe the employer or the offer, not the candidate.
@@ -40,13 +49,19 @@ _BOILERPLATE_WORDS = re.compile(
     r"flexible hours|apply|resume|cover letter|recruit\w*)\b",
     re.IGNORECASE,
 )
-_CONTACT = re.compile(r"\S+@\S+\.\w+|https?://\S+")
 _TERMINAL = (".", "!", "?", ";")
 
 
-def split_requirements(text: str) -> list[str]:
-    """The candidate requirements of a job description, in order, without duplicates."""
-    lines = [_clean(line) for line in text.splitlines()]
+def split_requirements(text: str, check_time: Callable[[], None] = lambda: None) -> list[str]:
+    """The candidate requirements of a job description, in order, without duplicates.
+
+    `check_time` runs every few lines (it raises when the request is late).
+    """
+    lines = []
+    for number, line in enumerate(text.splitlines()):
+        if number % _CHECK_EVERY == 0:
+            check_time()
+        lines.append(_clean(line[:MAX_LINE_CHARS]))
     structured = any(_BULLET.match(line) for line in lines)
     found: list[str] = []
     skipping = False  # inside a section about the employer or the offer
@@ -88,13 +103,17 @@ def split_requirements(text: str) -> list[str]:
 
     requirements: list[str] = []
     seen: set[str] = set()
-    for candidate in found:
-        requirement = candidate.strip().rstrip(";,").strip()
+    for number, candidate in enumerate(found):
+        if len(requirements) == MAX_REQUIREMENTS:
+            break
+        if number % _CHECK_EVERY == 0:
+            check_time()
+        requirement = candidate.strip().rstrip(";,").strip()[:MAX_REQUIREMENT_CHARS]
         key = requirement.lower()
         if _is_requirement(requirement) and key not in seen:
             seen.add(key)
-            requirements.append(requirement[:MAX_REQUIREMENT_CHARS])
-    return requirements[:MAX_REQUIREMENTS]
+            requirements.append(requirement)
+    return requirements
 
 
 def _clean(line: str) -> str:
@@ -117,5 +136,30 @@ def _is_requirement(text: str) -> bool:
         and letters >= 0.5 * len(text)
         and not _EMPLOYER_VOICE.search(text)
         and not _BOILERPLATE_WORDS.search(text)
-        and not _CONTACT.search(text)
+        and not _has_contact(text)
     )
+
+
+def _has_contact(text: str) -> bool:
+    """Whether the text holds an e-mail address or a web address.
+
+    Word by word rather than with a pattern such as `\\S+@\\S+\\.\\w+`, which backtracks
+    cubically on a long run of "a@" (a 4,000-character line took 12.6 s).
+    """
+    for word in text.split():
+        if word.startswith(("http://", "https://")):
+            return True
+        _, at, domain = word.partition("@")
+        if at and _has_dotted_word(domain):
+            return True
+    return False
+
+
+def _has_dotted_word(text: str) -> bool:
+    """A dot followed by a letter, digit or underscore somewhere in the text."""
+    dot = text.find(".")
+    while dot != -1:
+        if dot + 1 < len(text) and (text[dot + 1].isalnum() or text[dot + 1] == "_"):
+            return True
+        dot = text.find(".", dot + 1)
+    return False

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from assistant.analysis import STOP_WORDS, stem, words
 from assistant.answer import Citation, mark_citation
+from assistant.characters import fold
 from assistant.corpus import Corpus, Document, split_sentences
 from assistant.jobdescription import split_requirements
 from assistant.retrieval import Retriever
@@ -59,7 +60,7 @@ IRREGULAR = {"led": "lead", "built": "build", "ran": "run", "wrote": "write", "d
              "grew": "grow", "taught": "teach", "brought": "bring", "made": "make"}  # fmt: skip
 # Words that ask for practice rather than a credential.
 PRACTICE_WORDS = frozenset("experience hands hands-on built building production worked".split())
-_YEARS = re.compile(r"\b(\d{1,2})\s*\+?\s*(?:or more\s+)?years?\b", re.IGNORECASE)
+_YEARS = re.compile(r"\b(\d{1,2})\s*(?:\+\s*)?(?:or more\s+)?years?\b", re.IGNORECASE)
 _DEGREES = (
     (re.compile(r"\b(ph\.?\s?d|doctorate|doctoral)\b", re.IGNORECASE), 3),
     (re.compile(r"\b(master'?s?|m\.?s\.?c?|mba)\b(?!\w)", re.IGNORECASE), 2),
@@ -143,14 +144,15 @@ class Matcher:
         `check_time` runs before each requirement (it raises when the request is late).
         """
         matches = []
-        for requirement in split_requirements(job_description):
+        for requirement in split_requirements(job_description, check_time):
             check_time()
             matches.append(self.match(requirement))
         return FitReport(tuple(matches))
 
     def match(self, requirement: str) -> RequirementMatch:
-        """What the portfolio shows for one requirement."""
-        judgements = [self._judge(part) for part in _alternatives(requirement)]
+        """What the portfolio shows for one requirement (echoed as given, matched folded)."""
+        text = fold(requirement)
+        judgements = [self._judge(part) for part in _alternatives(text)]
         order = {"evidenced": 0, "partial": 1, "not_found": 2}
         best = min(judgements, key=lambda j: (order[j.verdict], -j.strength))
         if best.verdict == "not_found":
@@ -158,7 +160,7 @@ class Matcher:
             return RequirementMatch(
                 requirement, "not_found", _not_shown(missing), (), missing, best.strength
             )
-        sentence, citation = self._evidence_sentence(requirement, best.shown)
+        sentence, citation = self._evidence_sentence(text, best.shown)
         return RequirementMatch(
             requirement, best.verdict, sentence, (citation,), best.missing, best.strength
         )

@@ -4,6 +4,10 @@ granian (a Rust HTTP server) parses HTTP and keeps connections outside Python, w
 less per request than gunicorn's Python workers: measured on this machine with the same app,
 2 workers and wrk -t2 -c8 (`make bench`), repeated questions went from ~1,650 to ~2,600
 answers/s and distinct ones from ~410 to ~500-540.
+
+The app is served through granian's RSGI interface by assistant.wsgi_bridge, which reads each
+request body on the event loop within ASSISTANT_BODY_TIMEOUT_SECONDS before a thread runs the
+app: a client that stalls or trickles its body holds no thread.
 """
 
 from __future__ import annotations
@@ -22,8 +26,12 @@ from granian.http import HTTP1Settings
 from granian.server.mp import MPServer
 
 from assistant.storage import Storage
+from assistant.wsgi_bridge import BufferedWSGI
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# Routes answered in milliseconds (a chat answer's worst case is bounded by the request
+# deadline); run on each worker's event loop thread.
+ON_LOOP_ROUTES = frozenset(("/api/v1/chat", "/api/v1/health", "/api/v1/suggestions"))
 
 
 def prepare_metrics_dir(default: Path) -> Path:
@@ -109,13 +117,28 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
     gc.collect()
     gc.freeze()
 
-    def load_in_worker() -> Flask:
+    from assistant.web import MAX_MATCH_BODY_BYTES
+
+    bridge = BufferedWSGI(
+        app,
+        # For the longer requests (fit reports, the owner's report): the event loop keeps
+        # reading other bodies and answering the short routes meanwhile.
+        threads=2,
+        body_timeout=settings.body_timeout_seconds if settings is not None else 10.0,
+        max_body_bytes=MAX_MATCH_BODY_BYTES,
+        # Short requests run on the event loop's thread: a hand-over to a thread and back
+        # cost more than a cached answer (wsgi_bridge). While the model runs (onnxruntime lets
+        # go of the interpreter lock) the other worker uses the other core.
+        on_loop=ON_LOOP_ROUTES,
+    )
+
+    def load_in_worker() -> BufferedWSGI:
         _warm_worker(assistant, settings)
-        return app
+        return bridge
 
     def run_worker(*args: Any, **kwargs: Any) -> None:
         try:
-            MPServer._spawn_wsgi_worker(*args, **kwargs)  # returns once the worker is stopped
+            MPServer._spawn_rsgi_worker(*args, **kwargs)  # returns once the worker is stopped
         finally:
             # What the worker queued for the question log is written before it exits.
             storage: Storage | None = app.extensions.get("storage")
@@ -126,13 +149,10 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
         "wsgi:app",  # only a name here: the app is handed over by load_in_worker
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         workers=workers,
-        # Two Python threads per worker: while one runs the model (onnxruntime lets go of the
-        # interpreter lock) the other can run Python. A worker left with most of the
-        # connections then still uses more than one core (one worker alone: 429 distinct
-        # answers/s with two threads, 278 with one); with the connections even, it is the same.
-        blocking_threads=2,
+        # The event loop's thread (RSGI allows one); the app runs on the bridge's threads.
+        blocking_threads=1,
         runtime_threads=1,
         runtime_mode=RuntimeModes.st,
         http=HTTPModes.http1,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_PREFIX = "ASSISTANT_"
-MIN_ADMIN_TOKEN_CHARS = 16
+MIN_ADMIN_TOKEN_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Settings:
     trusted_proxies: int = 0
     # A question not answered within this many seconds gets 503 with Retry-After.
     request_deadline_seconds: float = 10.0
+    # A request body not fully received within this many seconds gets 408 (`assistant serve`).
+    body_timeout_seconds: float = 10.0
     # How often each worker looks for a newly built index (seconds).
     reload_interval_seconds: float = 2.0
     # Questions asked over the API are kept this many days for `assistant report` (the text,
@@ -59,6 +61,8 @@ class Settings:
                 f"admin_token must be at least {MIN_ADMIN_TOKEN_CHARS} characters "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
             )
+        if not self.body_timeout_seconds > 0:
+            raise ValueError(f"body_timeout_seconds must be > 0, got {self.body_timeout_seconds}")
         if self.log_days < 1:
             raise ValueError(f"log_days must be >= 1, got {self.log_days}")
         if self.embedder not in ("onnx", "torch"):
@@ -109,6 +113,7 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "EMBEDDER": ("embedder", str),
     "ANSWER_CACHE": ("answer_cache_entries", int),
     "REQUEST_DEADLINE_SECONDS": ("request_deadline_seconds", float),
+    "BODY_TIMEOUT_SECONDS": ("body_timeout_seconds", float),
     "RELOAD_INTERVAL_SECONDS": ("reload_interval_seconds", float),
     "MODEL_RETRY_SECONDS": ("model_retry_seconds", float),
     "RATE_LIMIT_PER_MINUTE": ("rate_limit_per_minute", int),

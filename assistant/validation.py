@@ -5,12 +5,32 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.characters import has_visible_text
 from assistant.engine import MAX_HISTORY, SESSION_ID, HistoryItem
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 4000
+# No request body of this API nests deeper than 3 levels; anything past this is refused.
+MAX_JSON_DEPTH = 32
 # The OpenAPI pattern of a question: one character that is neither white space nor control.
 _VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]")
+
+
+def json_depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class Invalid(Exception):
@@ -62,8 +82,8 @@ def parse_chat_request(payload: Any) -> tuple[str, str | None, list[HistoryItem]
 def _question_problem(question: Any) -> str | None:
     if not isinstance(question, str):
         return "required, a string"
-    if not _VISIBLE.search(question):
-        return "must not be empty (or only spaces and control characters)"
+    if not _VISIBLE.search(question) or not (question.isascii() or has_visible_text(question)):
+        return "must not be empty (or only spaces, control or invisible characters)"
     if len(question) > MAX_QUESTION_CHARS:
         return f"at most {MAX_QUESTION_CHARS} characters"
     return None
@@ -91,11 +111,11 @@ def parse_match_request(payload: Any) -> str:
     text = payload.get("job_description")
     if not isinstance(text, str):
         errors.append({"field": "job_description", "message": "required, a string"})
-    elif not _VISIBLE.search(text):
+    elif not _VISIBLE.search(text) or not (text.isascii() or has_visible_text(text)):
         errors.append(
             {
                 "field": "job_description",
-                "message": "must not be empty (or only spaces and control characters)",
+                "message": "must not be empty (or only spaces, control or invisible characters)",
             }
         )
     elif len(text) > MAX_JOB_DESCRIPTION_CHARS:

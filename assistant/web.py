@@ -14,7 +14,13 @@ from typing import Any
 import yaml
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_cors import CORS
-from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    RequestTimeout,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assistant import admin
@@ -26,6 +32,7 @@ from assistant.idempotency import body_digest, parse_key
 from assistant.matching import VERDICTS, FitReport
 from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
 from assistant.reloader import IndexReloader
+from assistant.report_cache import ReportCache
 from assistant.settings import Settings, settings_from_env
 from assistant.storage import (
     IdempotencyRecords,
@@ -34,7 +41,14 @@ from assistant.storage import (
     WindowCounters,
     open_storage,
 )
-from assistant.validation import Invalid, parse_chat_request, parse_match_request
+from assistant.validation import (
+    MAX_JSON_DEPTH,
+    Invalid,
+    json_depth,
+    parse_chat_request,
+    parse_match_request,
+)
+from assistant.wsgi_bridge import BODY_TIMEOUT
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("assistant.access")
@@ -58,11 +72,17 @@ PAGE_CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+_CORS_PATHS = ("/api/", "/widget")
+_METHOD_LABELS = frozenset(("GET", "HEAD", "POST", "OPTIONS"))
+_LOGGED_METHOD_CHARS = 16
 
 
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> Flask:
     """Make the Flask app; loads (and if needed builds) the index unless given an assistant."""
     app = Flask(__name__, static_folder=None)
+    # No redirects to "canonical" paths: werkzeug builds their Location from the Host header.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
     settings = settings or settings_from_env(os.environ)
@@ -126,6 +146,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_url_rule("/api/v1/openapi.json", view_func=openapi_document)
     app.add_url_rule("/metrics", view_func=metrics)
     if settings.admin_token:
+        app.extensions["report_cache"] = ReportCache()
         app.add_url_rule(admin.ROUTE, view_func=admin.report_page)
     app.register_blueprint(assets)
     return app
@@ -248,9 +269,14 @@ def _json_body(hint: str) -> Any:
         # A chunked body stops at the size limit without an error; reading past it raises
         # the 413 (werkzeug's LimitedStream.on_exhausted).
         request.stream.read(1)
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the interpreter's recursion limit
+        payload = None
     if payload is None:
         raise MalformedJson()
+    if json_depth(payload) > MAX_JSON_DEPTH:
+        raise MalformedJson(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
     return payload
 
 
@@ -427,7 +453,7 @@ def _http_problem(error: HTTPException) -> Response:
     if valid_methods:
         response.headers["Allow"] = ", ".join(valid_methods)
     for name, value in error.get_headers():
-        if name == "WWW-Authenticate":
+        if name in ("WWW-Authenticate", "Retry-After"):
             response.headers[name] = value
     return response
 
@@ -456,6 +482,11 @@ def _start_request() -> None:
     g.started_monotonic = time.monotonic()
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    if request.environ.get(BODY_TIMEOUT):
+        settings: Settings = current_app.extensions["settings"]
+        raise RequestTimeout(
+            f"the request body did not arrive within {settings.body_timeout_seconds:g} s"
+        )
 
 
 def _finish_request(response: Response) -> Response:
@@ -469,15 +500,21 @@ def _finish_request(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     is_page = response.mimetype == "text/html"
     response.headers["Content-Security-Policy"] = PAGE_CSP if is_page else API_CSP
+    if request.path.startswith(_CORS_PATHS):
+        # Whether CORS headers are added depends on the Origin, so a shared cache must not
+        # hand one origin's copy to another (flask-cors says so only when it adds them).
+        response.vary.add("Origin")
     _keep_idempotent_response(response)
     route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    method = request.method if request.method in _METHOD_LABELS else "other"
     seconds = time.perf_counter() - getattr(g, "started", time.perf_counter())
-    obs.REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-    obs.LATENCY.labels(request.method, route).observe(seconds)
+    # Labels from fixed sets only: every distinct value is a series kept for ever.
+    obs.REQUESTS.labels(method, route, f"{response.status_code // 100}xx").inc()
+    obs.LATENCY.labels(method, route).observe(seconds)
     access_log.info(
         "request",
         extra={
-            "method": request.method,
+            "method": request.method[:_LOGGED_METHOD_CHARS],
             "route": route,
             "status": response.status_code,
             "latency_ms": round(seconds * 1000, 2),

@@ -10,8 +10,10 @@ so that every request is new; "repeated" sends the same questions again. For sca
 embedding model alone in one process per worker (bench/model_ceiling.py): the most distinct
 answers per second this machine could give if nothing else cost anything. It also measures cold
 start (process start to first answer, index built), memory (unique set size per worker;
-proportional set size of the whole server) and `assistant build` times, then prints one table
-and writes bench/results/results.json and bench/results/latency.png.
+proportional set size of the whole server) and `assistant build` times, and the slowest
+answer to a set of hostile 20,000-character job descriptions (shapes that make a backtracking
+pattern try every split), then prints one table and writes bench/results/results.json and
+bench/results/latency.png.
 
 Timings on shared machines are noisy: compare the ratio to the reference measured in the same
 run, not absolute numbers across runs. No test asserts a timing.
@@ -29,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -52,7 +55,12 @@ TARGETS = {
     "worker_uss_mb": 250,
     "server_mb": 600,
     "build_s": 3,
+    "hostile_s": 0.5,
 }
+# Job descriptions of the largest allowed size built from one repeated unit each: e-mail and
+# URL pieces, separators, long runs without spaces, many bullets.
+HOSTILE_UNITS = ("a@", "a.", "-", ":", "(", "a", "- a\n", "a@a.", "x or ", "http://a")
+HOSTILE_CHARS = 20_000
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -79,6 +87,28 @@ def questions_file() -> Path:
     path = WORK / "questions.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def hostile_seconds(url: str) -> dict[str, float]:
+    """Seconds to answer each hostile job description (POST /api/v1/match), by its unit."""
+    seconds = {}
+    for unit in HOSTILE_UNITS:
+        for prefix in ("", "- x "):
+            text = (prefix + unit * (HOSTILE_CHARS // len(unit)))[:HOSTILE_CHARS]
+            request = urllib.request.Request(
+                url + "/api/v1/match",
+                data=json.dumps({"job_description": text}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    response.read()
+            except urllib.error.HTTPError as error:  # 422: no requirement found in it
+                error.read()
+                error.close()
+            seconds[repr(prefix + unit)] = round(time.perf_counter() - started, 4)
+    return seconds
 
 
 def post(url: str, question: str) -> int:
@@ -322,6 +352,11 @@ def main() -> None:
             print(f"load: {label} for {seconds}s", flush=True)
             results["load"][label] = wrk(server.url, mode, seconds, questions)
         results["memory"] = {"ours": ours.memory(), "reference": reference.memory()}
+        print("hostile job descriptions", flush=True)
+        results["hostile"] = {
+            "ours": hostile_seconds(ours.url),
+            "reference": hostile_seconds(reference.url),
+        }
     finally:
         ours.stop()
         reference.stop()
@@ -405,6 +440,12 @@ def report(results: dict[str, Any]) -> None:
             memory["ours"]["server_pss_mb"],
             memory["reference"]["server_pss_mb"],
             f"<= {TARGETS['server_mb']}",
+        ),
+        (
+            "hostile job description, slowest s",
+            max(results["hostile"]["ours"].values()),
+            max(results["hostile"]["reference"].values()),
+            f"<= {TARGETS['hostile_s']} ({len(results['hostile']['ours'])} shapes, 20,000 chars)",
         ),
         ("assistant build, warm, s", build["warm_build_s"], "", f"<= {TARGETS['build_s']}"),
         (

@@ -56,6 +56,17 @@ def test_counts_are_exact_across_processes_sharing_the_store(
     assert not first.hit("1.2.3.4", now + 60)[0].exceeded  # a new window
 
 
+def test_a_count_can_be_read_without_changing_it(
+    open_counters: Callable[[], WindowCounters],
+) -> None:
+    counters, other = open_counters(), open_counters()
+    assert counters.count("admin", 60, 7) == 0
+    for _ in range(3):
+        counters.increment("admin", 60, 7)
+    assert [other.count("admin", 60, 7) for _ in range(2)] == [3, 3]
+    assert other.count("admin", 60, 8) == 0 and other.count("someone", 60, 7) == 0
+
+
 def test_concurrent_hits_are_counted_once_each(
     open_counters: Callable[[], WindowCounters],
 ) -> None:

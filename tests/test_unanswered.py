@@ -25,7 +25,7 @@ from assistant.storage.sqlite import SqliteQuestionLog
 from assistant.unanswered import build_report
 from assistant.web import create_app
 
-TOKEN = "s3cret-admin-token-for-tests"
+TOKEN = "s3cret-admin-token-for-tests-0123456789"
 CHAT = "/api/v1/chat"
 
 
@@ -112,7 +112,7 @@ def test_settings_for_the_log_and_the_token_are_checked() -> None:
     assert settings_from_env({"ASSISTANT_LOG_DAYS": "7"}).log_days == 7
     with pytest.raises(ValueError, match="ASSISTANT_QUESTION_LOG"):
         settings_from_env({"ASSISTANT_QUESTION_LOG": "maybe"})
-    with pytest.raises(ValueError, match="at least 16 characters"):
+    with pytest.raises(ValueError, match="at least 32 characters"):
         settings_from_env({"ASSISTANT_ADMIN_TOKEN": "short"})
     assert TOKEN not in repr(settings_from_env({"ASSISTANT_ADMIN_TOKEN": TOKEN}))
 

@@ -60,6 +60,9 @@ class WindowCounters(Protocol):
     def increment(self, key: str, period: int, window: int) -> int:
         """Add one to the count of `key` in window number `window` of length `period` s."""
 
+    def count(self, key: str, period: int, window: int) -> int:
+        """The count of `key` in that window, unchanged (0 if none)."""
+
 
 class IdempotencyRecords(Protocol):
     """Claims of Idempotency-Keys and the responses kept for replay (see idempotency)."""

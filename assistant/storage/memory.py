@@ -67,6 +67,11 @@ class MemoryWindowCounters:
             self._counts[key, period, window] = count
             return count
 
+    def count(self, key: str, period: int, window: int) -> int:
+        """The count of `key` in this window, unchanged."""
+        with self._lock:
+            return self._counts.get((key, period, window), 0)
+
 
 class MemoryIdempotency:
     """Idempotency records in this process only, with the same rules as the shared ones."""

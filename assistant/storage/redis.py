@@ -190,6 +190,13 @@ class RedisWindowCounters:
 
         return self._link.run(count, lambda: self._fallback.increment(key, period, window))
 
+    def count(self, key: str, period: int, window: int) -> int:
+        """The count of `key` in this window, unchanged."""
+        name = f"{PREFIX}rate:{period}:{window}:{key}"
+        return self._link.run(
+            lambda r: int(r.get(name) or 0), lambda: self._fallback.count(key, period, window)
+        )
+
 
 _CLAIM = """
 local record = redis.call('HMGET', KEYS[1], 'digest', 'status', 'body', 'created')

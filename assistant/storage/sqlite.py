@@ -217,9 +217,12 @@ class SqliteWindowCounters:
     """
     SWEEP_SECONDS = 300.0
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self._db = SharedDatabase(path, self.SCHEMA)
-        self._last_sweep = 0.0
+        self._clock = clock
+        # Per period: each window length sweeps its own rows (one shared time let the minute
+        # window's sweeps starve the day window's, whose rows then stayed for ever).
+        self._last_sweep: dict[int, float] = {}
 
     def increment(self, key: str, period: int, window: int) -> int:
         """Add one to the count of `key` in this window; the count after it."""
@@ -231,9 +234,9 @@ class SqliteWindowCounters:
                 (key, period, window),
             ).fetchone()
         )
-        now = time.time()
-        if now - self._last_sweep > self.SWEEP_SECONDS:
-            self._last_sweep = now
+        now = self._clock()
+        if now - self._last_sweep.get(period, 0.0) > min(self.SWEEP_SECONDS, period):
+            self._last_sweep[period] = now
             # Windows before the previous one can no longer be counted into.
             self._db.run(
                 lambda db: db.execute(
@@ -241,6 +244,16 @@ class SqliteWindowCounters:
                 )
             )
         return int(row[0])
+
+    def count(self, key: str, period: int, window: int) -> int:
+        """The count of `key` in this window, unchanged."""
+        row = self._db.run(
+            lambda db: db.execute(
+                "SELECT count FROM rate_limits WHERE key = ? AND period = ? AND window = ?",
+                (key, period, window),
+            ).fetchone()
+        )
+        return int(row[0]) if row else 0
 
 
 class SqliteIdempotency:
