@@ -75,3 +75,22 @@ def test_bidi_controls_never_reach_the_admin_page_raw(
     as_json = client.get("/admin/report", headers={**auth, "Accept": "application/json"})
     assert "\u202e" not in as_json.get_data(as_text=True)  # escaped as \u202e in JSON
     assert "\u202e" in json.dumps(as_json.json, ensure_ascii=False)  # the data is kept
+
+
+def test_log_lines_escape_bidi_controls() -> None:
+    import io
+    import logging
+
+    from assistant.observability import json_log_handler
+
+    handler = json_log_handler()
+    stream = io.StringIO()
+    handler.setStream(stream)
+    logger = logging.getLogger("tests.security.bidi")
+    logger.addHandler(handler)
+    try:
+        logger.warning("question %s", "salary \u202egnp.exe")
+    finally:
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert "\u202e" not in line and "\\u202e" in line
