@@ -85,18 +85,16 @@ def refuse(
     corpus: Corpus,
     reason: str,
     missing: tuple[str, ...] = (),
-    only_in_insights: bool = False,
+    only_in: tuple[str, ...] = (),
     confidence: float = 0.0,
     degraded: bool = False,
 ) -> Answer:
     """The honest "not covered" answer, offering the owner's contact details."""
     contact = corpus.contact
     owner = corpus.site.owner.split()[0]
-    if only_in_insights:
-        opening = (
-            f"{owner}'s portfolio mentions that only in his Engineering Insights notes on other "
-            "companies' systems, not as his own work."
-        )
+    if only_in:
+        labels = _join(tuple(corpus.site.sections[name].label for name in only_in))
+        opening = f"{owner}'s portfolio mentions that only in {labels}, not as his own work."
     elif missing:
         opening = f"{owner}'s portfolio doesn't mention {_join(missing)}."
     else:

@@ -6,6 +6,7 @@ Messages name the file, the entry and the field.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -17,8 +18,9 @@ import yaml
 
 from assistant.errors import CorpusError
 
-SECTIONS = ("about", "experience", "skills", "insights", "projects", "contact")
 SITE_FILE = "site.yaml"
+# A section's name is also its file's name (<name>.yaml) and the `section` of its citations.
+_SECTION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -98,7 +100,7 @@ class Corpus:
     @property
     def contact(self) -> Document:
         """The entry holding the owner's email, offered whenever the assistant abstains."""
-        return next(d for d in self.documents if d.section == "contact" and d.email)
+        return next(d for d in self.documents if d.email)
 
     def by_uid(self) -> dict[str, Document]:
         """Documents keyed by their citation id."""
@@ -128,14 +130,18 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     if not corpus_dir.is_dir():
         raise CorpusError([f"{corpus_dir}: corpus folder not found"])
     site = _load_site(corpus_dir / SITE_FILE, problems)
+    # The sections are the ones site.yaml declares, each in a file of its own name.
+    declared = list(site.sections) if site is not None else []
     documents: list[Document] = []
-    for section in SECTIONS:
+    for section in declared:
         documents.extend(_load_section(corpus_dir / f"{section}.yaml", section, problems))
     for path in sorted(corpus_dir.glob("*.yaml")):
-        if path.stem not in SECTIONS and path.name != SITE_FILE:
-            problems.append(f"{path}: unknown file; sections are {', '.join(SECTIONS)}")
-    if not problems and not any(d.section == "contact" and d.email for d in documents):
-        problems.append(f"{corpus_dir / 'contact.yaml'}: needs an entry with an 'email' field")
+        if path.stem not in declared and path.name != SITE_FILE and site is not None:
+            problems.append(
+                f"{path}: not a section declared in {SITE_FILE} ({', '.join(declared)})"
+            )
+    if not problems and not any(d.email for d in documents):
+        problems.append(f"{corpus_dir}: needs an entry with an 'email' field (the contact entry)")
     if problems or site is None:
         raise CorpusError(problems)
     return Corpus(
@@ -180,8 +186,15 @@ def _load_site(path: Path, problems: list[str]) -> Site | None:
     if not isinstance(raw_sections, dict):
         problems.append(f"{path}: field 'sections' must map each section to its anchor")
         raw_sections = {}
-    for name in SECTIONS:
-        raw = raw_sections.get(name)
+    if isinstance(raw_sections, dict) and not raw_sections:
+        problems.append(f"{path}: field 'sections' must declare at least one section")
+    for name, raw in raw_sections.items():
+        if not isinstance(name, str) or not _SECTION_NAME.match(name):
+            problems.append(
+                f"{path}: section name {name!r} must be 1-32 of a-z, 0-9, '_' and '-', "
+                "starting with a letter"
+            )
+            continue
         if not isinstance(raw, dict) or not isinstance(raw.get("anchor"), str):
             problems.append(f"{path}: section '{name}' needs an 'anchor' string")
             continue
@@ -270,6 +283,10 @@ def _validate_entry(
             elif len(sentence.split()) < MIN_WORDS_PER_SENTENCE:
                 bad("text", f"sentence {sentence!r} is too terse; write a full sentence")
     updated = raw.get("updated")
+    if isinstance(updated, str):
+        # A quoted date ('2026-08-01') is the same date.
+        with contextlib.suppress(ValueError):
+            updated = dt.date.fromisoformat(updated.strip())
     if updated is not None and not isinstance(updated, dt.date):
         bad("updated", f"must be a date like 2026-08-01, got {updated!r}")
     year = raw.get("year")

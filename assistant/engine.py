@@ -231,11 +231,13 @@ class Assistant:
         if resolved.prior_ids:
             hits = _prefer(hits, resolved.prior_ids)
         own_work = asks_about_his_own_work(words(question))
-        candidates = [h for h in hits if h.chunk.section != "insights"] if own_work else hits
+        not_evidence = self._not_evidence
+        candidates = [h for h in hits if h.chunk.section not in not_evidence] if own_work else hits
         best = candidates[0].score if candidates else 0.0
-        if own_work and self._only_in_insights(terms):
-            reason = "found only in his notes on other companies' systems"
-            return self._refusal(reason, best, only_in_insights=True), resolved
+        only_in = self._only_in_sections_not_evidence(terms) if own_work else ()
+        if only_in:
+            reason = "found only in sections that are not evidence of the owner's own work"
+            return self._refusal(reason, best, only_in=only_in), resolved
         listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
         verdict = judge(terms, candidates, self.degraded, matched_fields=bool(listed))
         if not verdict.answerable:
@@ -264,13 +266,13 @@ class Assistant:
         reason: str,
         best: float,
         missing: tuple[str, ...] = (),
-        only_in_insights: bool = False,
+        only_in: tuple[str, ...] = (),
     ) -> Answer:
         answer = refuse(
             self.corpus,
             reason,
             missing,
-            only_in_insights,
+            only_in,
             confidence=best,
             degraded=self.degraded,
         )
@@ -281,8 +283,21 @@ class Assistant:
     ) -> list[tuple[Hit, list[PassageHit]]]:
         return [(h, self.retriever.passages(h, text, vector)) for h in hits]
 
-    def _only_in_insights(self, terms: QuestionTerms) -> bool:
-        """Whether some topic of the question appears only in his notes on other companies."""
+    @property
+    def _not_evidence(self) -> frozenset[str]:
+        """Sections that never show the owner's own work (site.yaml `evidence: none`).
+
+        Notes on other companies' systems, contact details: what they mention is not something
+        the owner did.
+        """
+        return frozenset(n for n, s in self.corpus.site.sections.items() if s.evidence == "none")
+
+    def _only_in_sections_not_evidence(self, terms: QuestionTerms) -> tuple[str, ...]:
+        """Where a topic of the question appears, if only in sections that are not evidence.
+
+        The names of those sections, or () when every topic appears in some evidence section.
+        """
+        not_evidence = self._not_evidence
         for term in terms.known:
             stems = set(keyword_terms(term))
             sections = {
@@ -290,9 +305,9 @@ class Assistant:
                 for chunk, entry_terms in zip(self.index.chunks, self._entry_terms, strict=True)
                 if stems & entry_terms
             }
-            if sections == {"insights"}:
-                return True
-        return False
+            if sections and sections <= not_evidence:
+                return tuple(sorted(sections))
+        return ()
 
     def _listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
         """Entries the question picks as a group, or None.

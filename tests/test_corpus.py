@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import SECTIONS, load_corpus, split_sentences
+from assistant.corpus import load_corpus, split_sentences
 from assistant.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def write_projects(corpus_dir: Path, body: str) -> None:
 
 def test_real_corpus_loads() -> None:
     corpus = load_corpus(ROOT / "corpus")
-    assert {d.section for d in corpus.documents} == set(SECTIONS)
+    assert {d.section for d in corpus.documents} == set(corpus.site.sections)
     assert corpus.contact.email == "akshaykbkale@gmail.com"
     assert corpus.contact.linkedin == "https://www.linkedin.com/in/akshaykbkale"
     assert len({d.uid for d in corpus.documents}) == len(corpus.documents)
@@ -88,7 +88,20 @@ def test_every_problem_is_reported_at_once(corpus_dir: Path) -> None:
     ("change", "message"),
     [
         (lambda d: (d / "about.yaml").unlink(), "about.yaml: file is missing"),
-        (lambda d: (d / "notes.yaml").write_text("entries: []"), "notes.yaml: unknown file"),
+        (
+            lambda d: (d / "notes.yaml").write_text("entries: []"),
+            "notes.yaml: not a section declared in site.yaml (about, experience",
+        ),
+        (
+            lambda d: (d / "site.yaml").write_text("owner: A B\nsections: {}\nsuggestions: []\n"),
+            "field 'sections' must declare at least one section",
+        ),
+        (
+            lambda d: (d / "site.yaml").write_text(
+                "owner: A B\nsections:\n  Bad Name: {anchor: x}\nsuggestions: []\n"
+            ),
+            "section name 'Bad Name' must be 1-32 of a-z",
+        ),
         (
             lambda d: (d / "about.yaml").write_text("- a list"),
             "must be a mapping with an 'entries' list",
@@ -146,3 +159,38 @@ def test_every_name_and_number_in_the_corpus_is_in_the_portfolio_text() -> None:
                 if word not in source:
                     unsupported.append(f"{document.uid}: {token}")
     assert unsupported == []
+
+
+def test_a_quoted_date_is_a_date(corpus_dir: Path) -> None:
+    write_projects(corpus_dir, GOOD_ENTRY.replace("2026-08-01", "'2026-08-01'"))
+    corpus = load_corpus(corpus_dir)
+    sample = next(d for d in corpus.documents if d.id == "sample")
+    assert sample.updated.isoformat() == "2026-08-01"
+
+
+def test_sections_are_whatever_site_yaml_declares(tmp_path: Path) -> None:
+    """A résumé's sections (education, certificates...) with the contact entry anywhere."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "site.yaml").write_text(
+        "owner: Ada Example\n"
+        "sections:\n"
+        "  education: {anchor: edu, label: Education, evidence: credential}\n"
+        "  profile: {anchor: profile, label: Profile}\n"
+        "suggestions: ['Where did she study?']\n",
+        encoding="utf-8",
+    )
+    (corpus_dir / "education.yaml").write_text(
+        "entries:\n" + GOOD_ENTRY.replace("Akshay built a sample system", "Ada studied a sample"),
+        encoding="utf-8",
+    )
+    (corpus_dir / "profile.yaml").write_text(
+        "entries:\n  - id: reach\n    title: Reach her\n    updated: '2026-01-01'\n"
+        "    email: ada@example.org\n    text: >-\n      Ada reads every email sent to "
+        "ada@example.org.\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(corpus_dir)
+    assert list(corpus.site.sections) == ["education", "profile"]
+    assert corpus.contact.uid == "profile/reach"
+    assert corpus.site.url_for("education") == "#edu"
