@@ -39,7 +39,7 @@ QUESTION_WORDS = frozenset(
     brief overview info information detail details thing things say says said mention
     mentions mentioned find please like kind type sort much many main key top best get got
     go goes went want wants interested interest mind think thinks thought write written
-    wrote learn learned learnt akshay kale candidate person guy man someone anyone somebody
+    wrote learn learned learnt candidate person guy man woman someone anyone somebody
     profile portfolio site website page resume cv well good great lot lots way ways bit
     little big gave given giving make makes made making take takes took taken come came put
     let keep kept happen happened
@@ -91,12 +91,35 @@ class Vocabulary:
     # Whole words of the model's tokenizer: ordinary English. Absent words are rare
     # (product names, technologies) and mark a specific topic.
     common_words: frozenset[str] = frozenset()
+    # The owner's name and subject pronoun ("ada", "lovelace", "she"): who is asked about,
+    # never a topic.
+    owner_words: frozenset[str] = frozenset()
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], common_words: Iterable[str] = ()) -> Vocabulary:
-        """Build the vocabulary of a set of texts."""
+    def from_texts(
+        cls,
+        texts: Iterable[str],
+        common_words: Iterable[str] = (),
+        owner: str = "",
+        pronoun: str = "he",
+    ) -> Vocabulary:
+        """Build the vocabulary of texts about the owner named `owner` (`pronoun`: he, she...)."""
         found = {w for text in texts for w in words(text)}
-        return cls(frozenset(found), frozenset(stem(w) for w in found), frozenset(common_words))
+        return cls(
+            frozenset(found),
+            frozenset(stem(w) for w in found),
+            frozenset(common_words),
+            frozenset([*words(owner), pronoun]),
+        )
+
+    def is_topic(self, word: str) -> bool:
+        """Whether a (repaired) word can be what a question is about."""
+        return not (
+            word in STOP_WORDS
+            or word in QUESTION_WORDS
+            or word in self.owner_words
+            or word.isdigit()
+        )
 
     def knows(self, word: str) -> bool:
         """Whether the corpus uses this word (or another form of it)."""
@@ -116,7 +139,7 @@ class Vocabulary:
     def repair(self, word: str) -> str:
         """The corpus or stop word closest to a misspelt word, or the word itself."""
         # A number is never a misspelt word: "2022" is not a slip for the corpus's "2021".
-        if len(word) < 4 or word.isdigit() or word in STOP_WORDS or word in QUESTION_WORDS:
+        if len(word) < 4 or not self.is_topic(word):
             return word
         if self.knows(word):
             return word
@@ -133,7 +156,7 @@ class Vocabulary:
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _targets(self) -> tuple[str, ...]:
-        return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS))
+        return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS | self.owner_words))
 
 
 @lru_cache(maxsize=8192)
@@ -164,9 +187,16 @@ class QuestionTerms:
         return tuple(t for t in self.topics if t not in self.unknown)
 
 
-_YES_NO_ABOUT_HIM = re.compile(
-    r"^\s*(is|was|has|have|had|does|did|do|can|could|will|would)\s+(he|akshay)\b", re.IGNORECASE
+_YES_NO = re.compile(
+    r"^\s*(?:is|was|has|have|had|does|did|do|can|could|will|would)\s+([A-Za-z]+)\b",
+    re.IGNORECASE,
 )
+
+
+def _asks_yes_or_no_about_owner(question: str, vocabulary: Vocabulary) -> re.Match[str] | None:
+    """The opening of "has he ...", "did <owner> ..." questions, or None."""
+    match = _YES_NO.match(question)
+    return match if match and match.group(1).lower() in vocabulary.owner_words else None
 
 
 def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
@@ -175,7 +205,7 @@ def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
     topics: list[str] = []
     unknown: list[str] = []
     rare: list[str] = []
-    yes_no = _YES_NO_ABOUT_HIM.match(question)
+    yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
     for position, match in enumerate(_WORD.finditer(question)):
         raw = match.group(0)
@@ -183,7 +213,7 @@ def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
             fixed = vocabulary.repair(word)
             if fixed != word:
                 repaired_text = repaired_text.replace(raw, fixed, 1)
-            if fixed in STOP_WORDS or fixed in QUESTION_WORDS or fixed.isdigit():
+            if not vocabulary.is_topic(fixed):
                 continue
             topics.append(fixed)
             if yes_no and predicate is None and match.start() >= yes_no.end():

@@ -92,9 +92,13 @@ def refuse(
     """The honest "not covered" answer, offering the owner's contact details."""
     contact = corpus.contact
     owner = corpus.site.owner.split()[0]
+    pronouns = corpus.site.pronouns
     if only_in:
         labels = _join(tuple(corpus.site.sections[name].label for name in only_in))
-        opening = f"{owner}'s portfolio mentions that only in {labels}, not as his own work."
+        opening = (
+            f"{owner}'s portfolio mentions that only in {labels}, "
+            f"not as {pronouns.possessive} own work."
+        )
     elif missing:
         opening = f"{owner}'s portfolio doesn't mention {_join(missing)}."
     else:
@@ -102,7 +106,7 @@ def refuse(
     routes = f"by email at {contact.email}"
     if contact.linkedin:
         routes += f" or on LinkedIn at {_display_url(contact.linkedin)}"
-    text = f"{opening} You can ask him directly {routes} [1]."
+    text = f"{opening} You can ask {pronouns.object} directly {routes} [1]."
     snippet = next(
         (s for s in _sentences(contact) if contact.email and contact.email in s), contact.text
     )

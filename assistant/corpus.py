@@ -50,6 +50,23 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Pronouns:
+    """How answers refer to the owner."""
+
+    subject: str  # he
+    object: str  # him
+    possessive: str  # his
+
+
+# site.yaml's `pronouns` -> the forms answers use.
+PRONOUNS = {
+    "he": Pronouns("he", "him", "his"),
+    "she": Pronouns("she", "her", "her"),
+    "they": Pronouns("they", "them", "their"),
+}
+
+
+@dataclass(frozen=True)
 class Site:
     """Site-wide settings from site.yaml."""
 
@@ -57,6 +74,7 @@ class Site:
     base_url: str
     sections: dict[str, Section]
     suggestions: tuple[str, ...]
+    pronouns: Pronouns = PRONOUNS["they"]
 
     def url_for(self, section: str) -> str:
         """Link to a section: an anchor, or an absolute URL when a base URL is set."""
@@ -178,6 +196,10 @@ def _load_site(path: Path, problems: list[str]) -> Site | None:
     owner = data.get("owner")
     if not isinstance(owner, str) or not owner.strip():
         problems.append(f"{path}: field 'owner' must be a non-empty string")
+    pronouns = data.get("pronouns", "they")
+    if pronouns not in PRONOUNS:
+        problems.append(f"{path}: field 'pronouns' must be one of {', '.join(PRONOUNS)}")
+        pronouns = "they"
     base_url = data.get("base_url") or ""
     if not isinstance(base_url, str) or (base_url and not re.match(r"^https?://", base_url)):
         problems.append(f"{path}: field 'base_url' must be empty or an http(s) URL")
@@ -226,6 +248,7 @@ def _load_site(path: Path, problems: list[str]) -> Site | None:
         base_url=str(base_url),
         sections=sections,
         suggestions=tuple(suggestions),
+        pronouns=PRONOUNS[pronouns],
     )
 
 

@@ -119,6 +119,7 @@ class Matcher:
         self.corpus = corpus
         self.retriever = retriever
         self.vocabulary = retriever.vocabulary
+        self._possessive = corpus.site.pronouns.possessive
         self._evidence: dict[str, tuple[str, Document]] = {}  # uid -> (kind, document)
         self._stems: dict[str, set[str]] = {"work": set(), "credential": set()}
         for document in corpus.documents:
@@ -158,7 +159,12 @@ class Matcher:
         if best.verdict == "not_found":
             missing = tuple(dict.fromkeys(m for j in judgements for m in j.missing))
             return RequirementMatch(
-                requirement, "not_found", _not_shown(missing), (), missing, best.strength
+                requirement,
+                "not_found",
+                _not_shown(missing, self._possessive),
+                (),
+                missing,
+                best.strength,
             )
         sentence, citation = self._evidence_sentence(text, best.shown)
         return RequirementMatch(
@@ -294,9 +300,12 @@ def _asks_for_practice(tokens: list[tuple[str, str]]) -> bool:
     return any(word in PRACTICE_WORDS for _, word in tokens)
 
 
-def _not_shown(missing: tuple[str, ...]) -> str:
-    """The sentence of a not_found requirement: what his own work does not show."""
+def _not_shown(missing: tuple[str, ...], possessive: str) -> str:
+    """The sentence of a not_found requirement: what the owner's own work does not show."""
     if not missing:
-        return "His portfolio shows no evidence for this requirement."
+        return f"{possessive.capitalize()} portfolio shows no evidence for this requirement."
     named = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
-    return f"His portfolio shows no evidence of {named} in his own work."
+    return (
+        f"{possessive.capitalize()} portfolio shows no evidence of {named} "
+        f"in {possessive} own work."
+    )

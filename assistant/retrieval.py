@@ -65,7 +65,10 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.vocabulary = Vocabulary.from_texts(
-            (c.keyword_text for c in index.chunks), common_words
+            (c.keyword_text for c in index.chunks),
+            common_words,
+            index.corpus.site.owner,
+            index.corpus.site.pronouns.subject,
         )
         self._bm25 = bm25s.BM25()
         self._bm25.index([keyword_terms(c.keyword_text) for c in index.chunks], show_progress=False)

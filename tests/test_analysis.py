@@ -69,3 +69,17 @@ def test_predicate_of_a_yes_no_question() -> None:
     assert analyse("Has he managed a team?", VOCAB).predicate == "managed"
     assert analyse("Is he experienced with payments?", VOCAB).predicate == "experienced"
     assert analyse("Where did he study?", VOCAB).predicate is None
+
+
+def test_the_owner_is_who_is_asked_about_never_a_topic() -> None:
+    vocabulary = Vocabulary.from_texts(
+        ["Ada Lovelace wrote the first published program for the Analytical Engine."],
+        owner="Ada Lovelace",
+        pronoun="she",
+    )
+    terms = analyse("Has Ada published programs?", vocabulary)
+    assert terms.predicate == "published" and "ada" not in terms.topics
+    assert analyse("Did she publish programs?", vocabulary).predicate == "publish"
+    assert analyse("Tell me about Lovelace", vocabulary).topics == ()
+    # Another person's name is not the owner: no yes/no question about her.
+    assert analyse("Has Grace published programs?", vocabulary).predicate is None

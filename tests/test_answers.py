@@ -144,3 +144,22 @@ def test_a_new_topic_is_not_dragged_into_the_old_one(real_assistant: Assistant) 
 def test_empty_or_oversized_questions_are_refused(real_assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError):
         real_assistant.ask(question)
+
+
+def test_refusals_and_fit_reports_use_the_owner_s_pronouns(
+    settings,
+    fake_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.corpus import load_corpus
+    from assistant.index import build_index, load_index
+
+    site = settings.corpus_dir / "site.yaml"
+    site.write_text(site.read_text().replace("pronouns: he", "pronouns: she"), encoding="utf-8")
+    build_index(load_corpus(settings.corpus_dir), fake_embedder, settings.index_root)
+    assistant = Assistant(load_index(settings.index_root), fake_embedder)
+    refusal = assistant.ask("What is the salary expectation?").answer
+    assert refusal.abstained and "ask her directly" in refusal.answer
+    report = assistant.match("Requirements:\n- 5 years of Haskell and Erlang in production")
+    not_found = [r for r in report.requirements if r.verdict == "not_found"]
+    assert not_found and not_found[0].sentence.startswith("Her portfolio shows no evidence")
+    assert " his " not in refusal.answer + not_found[0].sentence

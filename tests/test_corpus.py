@@ -194,3 +194,26 @@ def test_sections_are_whatever_site_yaml_declares(tmp_path: Path) -> None:
     assert list(corpus.site.sections) == ["education", "profile"]
     assert corpus.contact.uid == "profile/reach"
     assert corpus.site.url_for("education") == "#edu"
+
+
+@pytest.mark.parametrize(
+    ("line", "subject", "object_", "possessive"),
+    [("", "they", "them", "their"), ("pronouns: she\n", "she", "her", "her")],
+)
+def test_pronouns(corpus_dir: Path, line: str, subject: str, object_: str, possessive: str) -> None:
+    site = corpus_dir / "site.yaml"
+    text = site.read_text(encoding="utf-8").replace("pronouns: he\n", line)
+    site.write_text(text, encoding="utf-8")
+    pronouns = load_corpus(corpus_dir).site.pronouns
+    assert (pronouns.subject, pronouns.object, pronouns.possessive) == (
+        subject,
+        object_,
+        possessive,
+    )
+
+
+def test_unknown_pronouns_are_named(corpus_dir: Path) -> None:
+    site = corpus_dir / "site.yaml"
+    site.write_text(site.read_text().replace("pronouns: he", "pronouns: it"), encoding="utf-8")
+    with pytest.raises(CorpusError, match="field 'pronouns' must be one of he, she, they"):
+        load_corpus(corpus_dir)
