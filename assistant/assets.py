@@ -6,7 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, send_from_directory
+from flask import Blueprint, Response, render_template_string, send_from_directory
 from werkzeug.exceptions import NotFound
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -18,8 +18,22 @@ assets = Blueprint("assets", __name__)
 
 @assets.route("/")
 def chat_page() -> Response:
-    """GET /: the full-page chat."""
-    return send_from_directory(WEB_DIR, "index.html")
+    """GET /: the full-page chat, naming the owner of the served portfolio."""
+    from assistant.web import current_site
+
+    site = current_site()
+    page = render_template_string(
+        _page_template(),
+        owner=site.owner if site else "this portfolio's owner",
+        possessive=site.pronouns.possessive if site else "their",
+        object=site.pronouns.object if site else "them",
+    )
+    return Response(page, mimetype="text/html")
+
+
+@cache
+def _page_template() -> str:
+    return (WEB_DIR / "index.html").read_text(encoding="utf-8")
 
 
 @assets.route("/static/page.css")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -44,7 +45,7 @@ def _progress(message: str) -> None:
 )
 @click.pass_context
 def cli(ctx: click.Context, corpus_dir: Path | None, instance_dir: Path | None) -> None:
-    """Akshay Kale's portfolio assistant.
+    """A portfolio's chat assistant: grounded, cited answers from the owner's own content.
 
     \b
     Example:
@@ -382,7 +383,8 @@ def _cell(numerator: int, denominator: int) -> str:
 
 @cli.command()
 @click.argument("assistant_url")
-def embed(assistant_url: str) -> None:
+@click.pass_context
+def embed(ctx: click.Context, assistant_url: str) -> None:
     """Print the script tag that embeds the widget, pinned with Subresource Integrity.
 
     ASSISTANT_URL is where the assistant is served. The owner's site must be listed in
@@ -396,13 +398,21 @@ def embed(assistant_url: str) -> None:
     import hashlib
 
     from assistant.assets import WEB_DIR, widget_version
+    from assistant.corpus import load_corpus
+    from assistant.errors import CorpusError
 
     script = (WEB_DIR / "widget.js").read_bytes()
     integrity = "sha384-" + base64.b64encode(hashlib.sha384(script).digest()).decode()
     base = assistant_url.rstrip("/")
+    # The launcher's label before the widget is first opened (it fetches nothing until then).
+    try:
+        owner = load_corpus(_settings(ctx).corpus_dir).site.owner.split()[0]
+        title = f' data-title="Ask about {html.escape(owner)}"'
+    except CorpusError:
+        title = ""
     click.echo(
         f'<script src="{base}/widget.{widget_version("js")}.js" integrity="{integrity}" '
-        f'crossorigin="anonymous" defer data-title="Ask about Akshay"></script>'
+        f'crossorigin="anonymous" defer{title}></script>'
     )
 
 

@@ -26,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from assistant import admin
 from assistant import observability as obs
 from assistant.assets import assets
+from assistant.corpus import Site
 from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
 from assistant.idempotency import body_digest, parse_key
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.add_url_rule("/api/v1/health", view_func=health)
     app.add_url_rule("/api/v1/ready", view_func=ready)
     app.add_url_rule("/api/v1/suggestions", view_func=suggestions)
+    app.add_url_rule("/api/v1/site", view_func=site_info)
     app.add_url_rule("/api/v1/openapi.json", view_func=openapi_document)
     app.add_url_rule("/metrics", view_func=metrics)
     if settings.admin_token:
@@ -404,6 +406,41 @@ def ready() -> Response:
             },
         }
     )
+
+
+def current_site() -> Site | None:
+    """The served portfolio's site settings, or None while no index is loaded."""
+    reloader: IndexReloader | None = current_app.extensions.get("reloader")
+    return reloader.current().corpus.site if reloader is not None else None
+
+
+def site_info() -> Response:
+    """GET /api/v1/site: who the assistant is about, for the widget's title and greeting."""
+    assistant = get_assistant()
+    return jsonify(site_response(assistant.corpus.site, assistant.suggestions()))
+
+
+def site_response(site: Site, suggestions: list[str]) -> dict[str, Any]:
+    """The body of GET /api/v1/site."""
+    first = site.owner.split()[0]
+    pronouns = site.pronouns
+    return {
+        "owner": site.owner,
+        "pronouns": {
+            "subject": pronouns.subject,
+            "object": pronouns.object,
+            "possessive": pronouns.possessive,
+        },
+        "title": f"Ask about {first}",
+        "greeting": f"Hi! Ask me about {first}'s work and background, or how to reach "
+        f"{pronouns.object}.",
+        "footnote": f"Answers come only from {first}'s portfolio, with sources.",
+        "sections": [
+            {"name": s.name, "label": s.label, "url": site.url_for(s.name)}
+            for s in site.sections.values()
+        ],
+        "suggestions": suggestions,
+    }
 
 
 def suggestions() -> Response:

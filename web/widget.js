@@ -1,6 +1,6 @@
 // The portfolio assistant's chat widget: one custom element, <assistant-chat>, and a loader.
 //
-//   <script src="https://ASSISTANT_HOST/widget.js" defer data-title="Ask about Akshay"></script>
+//   <script src="https://ASSISTANT_HOST/widget.js" defer data-title="Ask about Ada"></script>
 //
 // adds a launcher button that opens the chat panel. <assistant-chat inline> can also be placed
 // in a page. Everything renders inside a shadow root; content from the server is only ever set
@@ -106,7 +106,9 @@
     }
 
     titleText() {
-      return this.getAttribute("chat-title") || "Ask about Akshay";
+      // The site's title (GET /api/v1/site, fetched on opening) until then a neutral one.
+      return this.getAttribute("chat-title") || (this.site && this.site.title) ||
+        "Ask about this portfolio";
     }
 
     position() {
@@ -171,8 +173,8 @@
           el("div", { class: "header-actions" }, clearButton, this.inline ? null : closeButton)),
         this.chatView, this.jobView,
         el("div", { class: "panel-footer" }, this.modeButton,
-          el("p", { class: "footnote" },
-            "Answers come only from Akshay's portfolio, with sources.")));
+          this.footnoteNode = el("p", { class: "footnote" },
+            "Answers come only from this portfolio, with sources.")));
       this.panel.addEventListener("keydown", (event) => {
         if (event.key === "Escape" && !this.inline) {
           event.stopPropagation();
@@ -345,26 +347,33 @@
     // Nothing is fetched or stored until the visitor opens the widget.
     start() {
       this.started = true;
+      this.loadSite();
+    }
+
+    // Who the assistant is about (owner, title, greeting) and the starter questions.
+    async loadSite() {
+      let site = {};
+      try {
+        const response = await fetch(this.apiBase + "/api/v1/site", {
+          signal: this.abortSignal(), credentials: "omit" });
+        if (response.ok) site = await response.json();
+      } catch (error) {
+        // Optional: without it the widget greets neutrally and the visitor can still ask.
+      }
+      this.site = site && typeof site === "object" ? site : {};
+      const text = (value) => (typeof value === "string" && value ? value : null);
+      this.titleNode.textContent = this.titleText();
+      this.launcher.setAttribute("aria-label", this.titleText());
+      if (text(this.site.footnote)) this.footnoteNode.textContent = this.site.footnote;
       if (this.messages.length === 0) {
-        const greeting = this.getAttribute("greeting") ||
-          "Hi! Ask me about Akshay's experience, projects, skills or how to reach him.";
+        const greeting = this.getAttribute("greeting") || text(this.site.greeting) ||
+          "Hi! Ask me about this portfolio.";
         this.messages.push({ role: "greeting", text: greeting });
         this.render();
       }
-      this.loadSuggestions();
-    }
-
-    async loadSuggestions() {
-      try {
-        const response = await fetch(this.apiBase + "/api/v1/suggestions", {
-          signal: this.abortSignal(), credentials: "omit" });
-        if (!response.ok) return;
-        const body = await response.json();
-        if (this.messages.some((m) => m.role === "user")) return;
-        this.showSuggestions(Array.isArray(body.suggestions) ? body.suggestions : []);
-      } catch (error) {
-        // Suggestions are optional; the visitor can still type a question.
-      }
+      if (this.messages.some((m) => m.role === "user")) return;
+      const suggestions = Array.isArray(this.site.suggestions) ? this.site.suggestions : [];
+      this.showSuggestions(suggestions);
     }
 
     showSuggestions(questions) {

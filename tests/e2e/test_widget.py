@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import time
 from pathlib import Path
 
@@ -10,9 +11,13 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 pytestmark = pytest.mark.model
 
+# The launcher: "Ask about this portfolio" until the widget is first opened, then the title
+# the assistant serves for its owner (GET /api/v1/site).
+LAUNCHER = re.compile(r"^Ask about ")
+
 
 def open_widget(page: Page) -> None:
-    page.get_by_role("button", name="Ask about Akshay").click()
+    page.get_by_role("button", name=LAUNCHER).click()
     expect(page.get_by_label("Your question")).to_be_focused()
 
 
@@ -32,7 +37,7 @@ def test_demo_page_on_another_origin_embeds_the_widget_and_answers(
     api_requests: list[str] = []
     page.on("request", lambda r: api_requests.append(r.url) if "/api/" in r.url else None)
     page.goto(demo_url)
-    launcher = page.get_by_role("button", name="Ask about Akshay")
+    launcher = page.get_by_role("button", name="Ask about this portfolio")
     expect(launcher).to_be_visible()
     # Privacy: nothing asked of the API and nothing stored before the visitor opens it.
     page.wait_for_timeout(300)
@@ -41,6 +46,9 @@ def test_demo_page_on_another_origin_embeds_the_widget_and_answers(
 
     started = time.perf_counter()
     open_widget(page)
+    # The title, greeting and footnote name the owner the assistant serves.
+    expect(page.locator("h2#title")).to_have_text("Ask about Akshay")
+    expect(page.locator(".footnote")).to_contain_text("Akshay's portfolio")
     ask(page, "Where did he study?")
     answer = last_answer(page)
     expect(answer).to_contain_text("University of Texas at Dallas")
@@ -92,7 +100,7 @@ def test_escape_closes_and_focus_returns_to_the_launcher(page: Page, demo_url: s
     expect(page.get_by_label("Your question")).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.locator("section.panel")).to_be_hidden()
-    expect(page.get_by_role("button", name="Ask about Akshay")).to_be_focused()
+    expect(page.get_by_role("button", name=LAUNCHER)).to_be_focused()
 
 
 def test_html_in_the_corpus_is_shown_as_text_and_runs_nothing(page: Page, demo_url: str) -> None:
@@ -244,7 +252,7 @@ def test_screenshots_at_desktop_and_phone_sizes(
         context = browser.new_context(**options)
         page = context.new_page()
         page.goto(demo_url)
-        page.get_by_role("button", name="Ask about Akshay").click()
+        page.get_by_role("button", name=LAUNCHER).click()
         ask(page, "Tell me about his projects")
         expect(last_answer(page).locator("a.chip").first).to_be_visible()
         if name == "phone":
@@ -328,7 +336,7 @@ def test_the_job_description_report_fits_a_phone(
     )
     page = context.new_page()
     page.goto(demo_url)
-    page.get_by_role("button", name="Ask about Akshay").click()
+    page.get_by_role("button", name=LAUNCHER).click()
     page.get_by_role("button", name="Check a job description").click()
     page.get_by_label("Job description").fill(JOB)
     page.get_by_role("button", name="Check fit").click()
