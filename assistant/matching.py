@@ -122,6 +122,7 @@ class Matcher:
         self._possessive = corpus.site.pronouns.possessive
         self._evidence: dict[str, tuple[str, Document]] = {}  # uid -> (kind, document)
         self._stems: dict[str, set[str]] = {"work": set(), "credential": set()}
+        self._words: set[str] = set()  # the evidence's words as written (lowercase)
         for document in corpus.documents:
             kind = corpus.evidence_kind(document)
             if kind == "none":
@@ -132,6 +133,7 @@ class Matcher:
             self._stems[kind] |= {
                 _stem(word) for _, word in _tokens(text) if word not in FILLER_WORDS
             }
+            self._words |= {word for _, word in _tokens(text)}
         work_text = " ".join(d.text for k, d in self._evidence.values() if k == "work")
         self._years = max((int(n) for n in _YEARS.findall(work_text)), default=0)
         credential_text = " ".join(d.text for k, d in self._evidence.values() if k == "credential")
@@ -173,6 +175,9 @@ class Matcher:
 
     def _judge(self, text: str) -> _Judgement:
         shown: set[str] = set()
+        # Shown in the very form written, not only through a shared stem ("programming" shares
+        # "program" with a "Program": a collision, not evidence).
+        shown_as_written = 0
         soft_missing: list[str] = []
         named_missing: list[str] = []
         missing_in_order: list[str] = []
@@ -186,6 +191,7 @@ class Matcher:
             if found:
                 shown.add(key)
                 kinds.update(found)
+                shown_as_written += word in self._words
             elif _NUMBER.fullmatch(word):
                 continue  # "5+ engineers": a count the portfolio does not state is no topic
             elif self._is_name(raw, word, position):
@@ -213,7 +219,9 @@ class Matcher:
         else:  # nothing but years or a degree: those decide
             strength = 1.0 if qualifiers_met and (required_years or degree) else 0.0
         missing = tuple(dict.fromkeys(missing_in_order))
-        if named_missing and not points:
+        if named_missing and not shown_as_written:
+            # A named technology the portfolio never mentions is not made up for by a word
+            # that only shares a stem ("programming skills in Golang" is not met by a "Program").
             verdict = "not_found"
         elif not named_missing and strength >= EVIDENCED_SHARE and qualifiers_met:
             verdict = "evidenced"

@@ -93,6 +93,15 @@ def test_a_certificate_is_not_hands_on_experience(fake_assistant: Assistant) -> 
     assert list(verdicts(fake_assistant, text).values()) == ["partial", "evidenced"]
 
 
+def test_a_missing_named_technology_is_not_met_through_an_ordinary_word(
+    fake_assistant: Assistant,
+) -> None:
+    # "programming" shares its stem with his "Microsoft AI Engineer Program": no evidence of Go.
+    text = "- Strong programming skills in Golang\n- SNAP EBT payments in Golang"
+    found = verdicts(fake_assistant, text)
+    assert list(found.values()) == ["not_found", "partial"]
+
+
 def test_stated_goals_are_not_evidence(fake_assistant: Assistant) -> None:
     # The portfolio says he wants to mentor teams, not that he has.
     assert list(verdicts(fake_assistant, "- Mentor teams of engineers").values()) == ["not_found"]
