@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import math
 import time
 
 from flask import Response, current_app, jsonify, render_template, request
@@ -20,6 +19,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, TooManyRequests, Unauthorized
 
 from assistant.characters import shown
+from assistant.ratelimit import current_window
 from assistant.report_cache import ReportCache
 from assistant.settings import Settings
 from assistant.storage import Storage, WindowCounters
@@ -81,9 +81,7 @@ def report_page() -> Response:
 
 def _check_login(token: str, counters: WindowCounters, client: str) -> None:
     """Raise 429 for an address past its failed logins this minute, 401 for a wrong token."""
-    now = time.time()
-    window = int(now // 60)
-    retry = max(1, math.ceil((window + 1) * 60 - now))
+    window, retry = current_window(60, time.time())
     key = _FAILURES_KEY + client
     if counters.count(key, 60, window) >= FAILED_LOGINS_PER_MINUTE:
         raise TooManyRequests("too many failed logins from this address", retry_after=retry)

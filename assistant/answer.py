@@ -91,7 +91,7 @@ def refuse(
 ) -> Answer:
     """The honest "not covered" answer, offering the owner's contact details."""
     contact = corpus.contact
-    owner = corpus.site.owner.split()[0]
+    owner = corpus.site.first_name
     pronouns = corpus.site.pronouns
     if only_in:
         labels = _join(tuple(corpus.site.sections[name].label for name in only_in))

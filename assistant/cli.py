@@ -406,7 +406,7 @@ def embed(ctx: click.Context, assistant_url: str) -> None:
     base = assistant_url.rstrip("/")
     # The launcher's label before the widget is first opened (it fetches nothing until then).
     try:
-        owner = load_corpus(_settings(ctx).corpus_dir).site.owner.split()[0]
+        owner = load_corpus(_settings(ctx).corpus_dir).site.first_name
         title = f' data-title="Ask about {html.escape(owner)}"'
     except CorpusError:
         title = ""

@@ -76,6 +76,11 @@ class Site:
     suggestions: tuple[str, ...]
     pronouns: Pronouns = PRONOUNS["they"]
 
+    @property
+    def first_name(self) -> str:
+        """How answers name the owner ("Ada" for "Ada Lovelace")."""
+        return self.owner.split()[0]
+
     def url_for(self, section: str) -> str:
         """Link to a section: an anchor, or an absolute URL when a base URL is set."""
         anchor = "#" + self.sections[section].anchor
@@ -208,7 +213,7 @@ def _load_site(path: Path, problems: list[str]) -> Site | None:
     if not isinstance(raw_sections, dict):
         problems.append(f"{path}: field 'sections' must map each section to its anchor")
         raw_sections = {}
-    if isinstance(raw_sections, dict) and not raw_sections:
+    elif not raw_sections:
         problems.append(f"{path}: field 'sections' must declare at least one section")
     for name, raw in raw_sections.items():
         if not isinstance(name, str) or not _SECTION_NAME.match(name):

@@ -115,6 +115,12 @@ class Assistant:
         # outlives the index it was composed from, nor crosses a model outage.
         self._answers: AnswerCache = answers if answers is not None else LocalAnswerCache(4096)
         self._common_words = common_words
+        # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
+        # other companies' systems, contact details): what they mention is not something the
+        # owner did.
+        self._not_evidence = frozenset(
+            name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
+        )
         self._matcher: Matcher | None = None
 
     def with_index(self, index: SearchIndex) -> Assistant:
@@ -231,8 +237,9 @@ class Assistant:
         if resolved.prior_ids:
             hits = _prefer(hits, resolved.prior_ids)
         own_work = asks_about_his_own_work(words(question))
-        not_evidence = self._not_evidence
-        candidates = [h for h in hits if h.chunk.section not in not_evidence] if own_work else hits
+        candidates = (
+            [h for h in hits if h.chunk.section not in self._not_evidence] if own_work else hits
+        )
         best = candidates[0].score if candidates else 0.0
         only_in = self._only_in_sections_not_evidence(terms) if own_work else ()
         if only_in:
@@ -283,21 +290,11 @@ class Assistant:
     ) -> list[tuple[Hit, list[PassageHit]]]:
         return [(h, self.retriever.passages(h, text, vector)) for h in hits]
 
-    @property
-    def _not_evidence(self) -> frozenset[str]:
-        """Sections that never show the owner's own work (site.yaml `evidence: none`).
-
-        Notes on other companies' systems, contact details: what they mention is not something
-        the owner did.
-        """
-        return frozenset(n for n, s in self.corpus.site.sections.items() if s.evidence == "none")
-
     def _only_in_sections_not_evidence(self, terms: QuestionTerms) -> tuple[str, ...]:
         """Where a topic of the question appears, if only in sections that are not evidence.
 
         The names of those sections, or () when every topic appears in some evidence section.
         """
-        not_evidence = self._not_evidence
         for term in terms.known:
             stems = set(keyword_terms(term))
             sections = {
@@ -305,7 +302,7 @@ class Assistant:
                 for chunk, entry_terms in zip(self.index.chunks, self._entry_terms, strict=True)
                 if stems & entry_terms
             }
-            if sections and sections <= not_evidence:
+            if sections and sections <= self._not_evidence:
                 return tuple(sorted(sections))
         return ()
 

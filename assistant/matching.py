@@ -130,10 +130,9 @@ class Matcher:
             self._evidence[document.uid] = (kind, document)
             text = " ".join([document.title, document.org or "", document.text])
             # Whole compounds only: "event-driven" does not show "event streaming".
-            self._stems[kind] |= {
-                _stem(word) for _, word in _tokens(text) if word not in FILLER_WORDS
-            }
-            self._words |= {word for _, word in _tokens(text)}
+            written = {word for _, word in _tokens(text)}
+            self._words |= written
+            self._stems[kind] |= {_stem(word) for word in written if word not in FILLER_WORDS}
         work_text = " ".join(d.text for k, d in self._evidence.values() if k == "work")
         self._years = max((int(n) for n in _YEARS.findall(work_text)), default=0)
         credential_text = " ".join(d.text for k, d in self._evidence.values() if k == "credential")

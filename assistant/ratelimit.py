@@ -54,11 +54,16 @@ class RateLimiter:
         now = time.time() if now is None else now
         usages = []
         for limit in self.limits:
-            window = int(now // limit.period)
+            window, reset = current_window(limit.period, now)
             count = self._counters.increment(client, limit.period, window)
-            reset = max(1, math.ceil((window + 1) * limit.period - now))
             usages.append(Usage(limit, limit.quota - count, reset))
         return usages
+
+
+def current_window(period: int, now: float) -> tuple[int, int]:
+    """The number of the fixed window of `period` s holding `now`, and whole seconds left in it."""
+    window = int(now // period)
+    return window, max(1, math.ceil((window + 1) * period - now))
 
 
 def policy_header(limits: tuple[Limit, ...]) -> str:

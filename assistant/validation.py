@@ -82,11 +82,16 @@ def parse_chat_request(payload: Any) -> tuple[str, str | None, list[HistoryItem]
 def _question_problem(question: Any) -> str | None:
     if not isinstance(question, str):
         return "required, a string"
-    if not _VISIBLE.search(question) or not (question.isascii() or has_visible_text(question)):
+    if _blank(question):
         return "must not be empty (or only spaces, control or invisible characters)"
     if len(question) > MAX_QUESTION_CHARS:
         return f"at most {MAX_QUESTION_CHARS} characters"
     return None
+
+
+def _blank(text: str) -> bool:
+    """Nothing but spaces, control and invisible (format) characters."""
+    return not _VISIBLE.search(text) or not (text.isascii() or has_visible_text(text))
 
 
 def _history_item(turn: Any) -> HistoryItem | None:
@@ -111,7 +116,7 @@ def parse_match_request(payload: Any) -> str:
     text = payload.get("job_description")
     if not isinstance(text, str):
         errors.append({"field": "job_description", "message": "required, a string"})
-    elif not _VISIBLE.search(text) or not (text.isascii() or has_visible_text(text)):
+    elif _blank(text):
         errors.append(
             {
                 "field": "job_description",

@@ -73,6 +73,7 @@ PAGE_CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Paths that answer other origins (CORS), and so vary by Origin.
 _CORS_PATHS = ("/api/", "/widget")
 _METHOD_LABELS = frozenset(("GET", "HEAD", "POST", "OPTIONS"))
 _LOGGED_METHOD_CHARS = 16
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     CORS(
         app,
         # The widget files too: <script integrity crossorigin> needs CORS on the script.
-        resources={r"/api/*": {"origins": origins}, r"/widget*": {"origins": origins}},
+        resources={path + "*": {"origins": origins} for path in _CORS_PATHS},
         methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "X-Request-ID", "Idempotency-Key"],
         expose_headers=EXPOSED_HEADERS,
@@ -422,7 +423,7 @@ def site_info() -> Response:
 
 def site_response(site: Site, suggestions: list[str]) -> dict[str, Any]:
     """The body of GET /api/v1/site."""
-    first = site.owner.split()[0]
+    first = site.first_name
     pronouns = site.pronouns
     return {
         "owner": site.owner,
