@@ -202,7 +202,7 @@ def _load_site(path: Path, problems: list[str]) -> Site | None:
     if not isinstance(owner, str) or not owner.strip():
         problems.append(f"{path}: field 'owner' must be a non-empty string")
     pronouns = data.get("pronouns", "they")
-    if pronouns not in PRONOUNS:
+    if not isinstance(pronouns, str) or pronouns not in PRONOUNS:  # a YAML list is unhashable
         problems.append(f"{path}: field 'pronouns' must be one of {', '.join(PRONOUNS)}")
         pronouns = "they"
     base_url = data.get("base_url") or ""

@@ -212,8 +212,11 @@ def test_pronouns(corpus_dir: Path, line: str, subject: str, object_: str, posse
     )
 
 
-def test_unknown_pronouns_are_named(corpus_dir: Path) -> None:
+@pytest.mark.parametrize("value", ["it", "[he]", "{he: him}"])
+def test_unknown_pronouns_are_named(corpus_dir: Path, value: str) -> None:
     site = corpus_dir / "site.yaml"
-    site.write_text(site.read_text().replace("pronouns: he", "pronouns: it"), encoding="utf-8")
+    site.write_text(
+        site.read_text().replace("pronouns: he", f"pronouns: {value}"), encoding="utf-8"
+    )
     with pytest.raises(CorpusError, match="field 'pronouns' must be one of he, she, they"):
         load_corpus(corpus_dir)
