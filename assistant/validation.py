@@ -5,15 +5,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.characters import has_visible_text
 from assistant.engine import MAX_HISTORY, SESSION_ID, HistoryItem
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 4000
 # No request body of this API nests deeper than 3 levels; anything past this is refused.
 MAX_JSON_DEPTH = 32
-# The OpenAPI pattern of a question: one character that is neither white space nor control.
-_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]")
+# Unicode's format characters (category Cf, Python 3.11's Unicode 14): zero-width spaces and
+# joiners, soft hyphen, bidi controls, tags. They show nothing, so a question of only them is
+# blank. A test checks this list against unicodedata.
+FORMAT_CHARACTERS = (
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    r"\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    r"\U000e0020-\U000e007f"
+)
+# The OpenAPI pattern of a question: one character that is neither white space, control nor
+# format (openapi.yaml has the same class; a test checks that they agree).
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f" + FORMAT_CHARACTERS + "]")
 
 
 def json_depth(value: Any) -> int:
@@ -91,7 +100,7 @@ def _question_problem(question: Any) -> str | None:
 
 def _blank(text: str) -> bool:
     """Nothing but spaces, control and invisible (format) characters."""
-    return not _VISIBLE.search(text) or not (text.isascii() or has_visible_text(text))
+    return not _VISIBLE.search(text)
 
 
 def _history_item(turn: Any) -> HistoryItem | None:
