@@ -89,6 +89,8 @@ def matching_text(question: str) -> str:
 
     NFKC can lengthen text (one character can become eighteen), so the folded text is bounded.
     """
+    if question.isascii():  # most questions: folding changes nothing, spaces are already single
+        return question
     return " ".join(fold(question).split())[: 2 * MAX_QUESTION_CHARS]
 
 
