@@ -29,9 +29,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$])")
 MIN_WORDS_PER_SENTENCE = 5
 
 _REQUIRED_FIELDS = ("id", "title", "text", "updated")
-_STRING_FIELDS = ("org", "email", "linkedin")
-_LIST_FIELDS = ("metrics", "tags", "keywords")
+_STRING_FIELDS = ("org", "email", "linkedin", "phone", "source", "start", "end")
+_LIST_FIELDS = ("metrics", "tags", "keywords", "links")
 _KNOWN_FIELDS = {*_REQUIRED_FIELDS, *_STRING_FIELDS, *_LIST_FIELDS, "year", "evidence"}
+# `start` and `end` of a job, degree or project: a year, a month or a day, as in ISO 8601;
+# `end` may also be "present".
+_PARTIAL_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+PRESENT = "present"
 # What an entry shows about the owner, for the job-description fit report (assistant.matching):
 # "work" (what he did or does), "credential" (degrees, certifications, training) or "none"
 # (his goals, contact details, notes on other companies' systems: never evidence).
@@ -104,6 +108,12 @@ class Document:
     email: str | None = None
     linkedin: str | None = None
     evidence: str | None = None  # None: the section's kind
+    phone: str | None = None
+    links: tuple[str, ...] = ()
+    # Where an imported entry came from (file and line, JSON path or CSS selector).
+    source: str | None = None
+    start: str | None = None  # e.g. "2019-01"
+    end: str | None = None  # e.g. "2022-02" or "present"
 
     @property
     def uid(self) -> str:
@@ -299,7 +309,7 @@ def _validate_entry(
         seen.add(raw_id)
     elif raw_id not in (None, ""):
         bad("id", f"must be a string, got {raw_id!r}")
-    for name in ("title", "text", *_STRING_FIELDS):
+    for name in ("title", "text", *_STRING_FIELDS[:-2]):
         value = raw.get(name)
         if value is not None and not isinstance(value, str):
             bad(name, f"must be a string, got {value!r}")
@@ -308,7 +318,8 @@ def _validate_entry(
         for sentence in split_sentences(text):
             if not sentence.endswith((".", "!", "?")):
                 bad("text", f"must be full sentences ending in '.', got {sentence!r}")
-            elif len(sentence.split()) < MIN_WORDS_PER_SENTENCE:
+            # An imported entry keeps its source's words: a résumé's short lines stay short.
+            elif len(sentence.split()) < MIN_WORDS_PER_SENTENCE and raw.get("source") is None:
                 bad("text", f"sentence {sentence!r} is too terse; write a full sentence")
     updated = raw.get("updated")
     if isinstance(updated, str):
@@ -332,6 +343,20 @@ def _validate_entry(
     linkedin = raw.get("linkedin")
     if isinstance(linkedin, str) and not linkedin.startswith("https://"):
         bad("linkedin", f"must be an https:// URL, got {linkedin!r}")
+    dates = {name: _partial_date(raw.get(name)) for name in ("start", "end")}
+    for name, value in dates.items():
+        well_formed = isinstance(value, str) and (
+            _PARTIAL_DATE.match(value) is not None or (name == "end" and value == PRESENT)
+        )
+        if value is not None and not well_formed:
+            bad(name, f"must be a date like 2019, 2019-01 or 2019-01-31, got {value!r}")
+    links = raw.get("links")
+    if (
+        isinstance(links, list)
+        and _is_string_list(links)
+        and not all(re.match(r"^https?://", link) for link in links)
+    ):
+        bad("links", f"must be http(s) URLs, got {links!r}")
     evidence = raw.get("evidence")
     if evidence is not None and evidence not in EVIDENCE_KINDS:
         bad("evidence", f"must be one of {', '.join(EVIDENCE_KINDS)}, got {evidence!r}")
@@ -351,7 +376,21 @@ def _validate_entry(
         email=email,
         linkedin=linkedin,
         evidence=evidence,
+        phone=raw.get("phone"),
+        links=tuple(raw.get("links") or ()),
+        source=raw.get("source"),
+        start=dates["start"],
+        end=dates["end"],
     )
+
+
+def _partial_date(value: Any) -> Any:
+    """A start or end date as written: YAML reads 2019 as a number and 2019-01-31 as a date."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _is_string_list(value: Any) -> bool:

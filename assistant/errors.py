@@ -35,3 +35,7 @@ class DeadlineExceeded(AssistantError):
 
 class StoreBusy(AssistantError):
     """The shared database stayed locked for too long; the caller may retry."""
+
+
+class ImportProblem(AssistantError):
+    """A source cannot be imported (unreadable, unknown format, invalid); nothing was written."""

@@ -69,22 +69,24 @@ class Rates:
 
 def load_items(eval_dir: Path) -> list[Item]:
     """Read both parts of the evaluation set, validating each item."""
-    items: list[Item] = []
-    for split in SPLITS:
-        path = eval_dir / f"{split}.yaml"
-        raw_items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        for number, raw in enumerate(raw_items, start=1):
-            items.append(_item(path, number, split, raw))
-    return items
+    return [i for split in SPLITS for i in load_question_file(eval_dir / f"{split}.yaml", split)]
 
 
-def _item(path: Path, number: int, split: str, raw: Any) -> Item:
+def load_question_file(path: Path, split: str, need_section: bool = True) -> list[Item]:
+    """One file of questions; `need_section` when its section names are known in advance."""
+    raw_items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(raw_items, list):
+        raise AssistantError(f"{path}: must be a list of questions")
+    return [_item(path, n, split, raw, need_section) for n, raw in enumerate(raw_items, start=1)]
+
+
+def _item(path: Path, number: int, split: str, raw: Any, need_section: bool = True) -> Item:
     if not isinstance(raw, dict) or not isinstance(raw.get("q"), str):
         raise AssistantError(f"{path}: item {number}: needs a 'q' string")
     abstain = bool(raw.get("abstain", False))
     facts = tuple(raw.get("facts") or ())
     sections = tuple(str(raw.get("section") or "").split("|")) if raw.get("section") else ()
-    if not abstain and not (facts and sections):
+    if not abstain and not (facts and (sections or not need_section)):
         raise AssistantError(f"{path}: item {number}: needs 'facts' and 'section', or 'abstain'")
     return Item(split, raw["q"], tuple(raw.get("after") or ()), abstain, facts, sections)
 
@@ -105,7 +107,7 @@ def run_item(assistant: Assistant, item: Item) -> Outcome:
     missing = [f for f in item.facts if not _has(text, f)]
     ungrounded = [f for f in item.facts if _has(text, f) and not _has(snippets, f)]
     cited_sections = {c.section for c in answer.citations}
-    wrong_section = not cited_sections & set(item.sections)
+    wrong_section = bool(item.sections) and not cited_sections & set(item.sections)
     problems = []
     if missing:
         problems.append(f"missing {missing}")
@@ -128,11 +130,12 @@ def evaluate(assistant: Assistant, items: list[Item]) -> dict[str, Rates]:
     for item in items:
         outcome = run_item(assistant, item)
         for key in ("all", item.split):
-            _count(rates[key], outcome)
+            count_outcome(rates[key], outcome)
     return rates
 
 
-def _count(rates: Rates, outcome: Outcome) -> None:
+def count_outcome(rates: Rates, outcome: Outcome) -> None:
+    """Add one outcome to the rates."""
     if outcome.item.abstain:
         rates.uncovered += 1
         rates.uncovered_abstained += outcome.correct

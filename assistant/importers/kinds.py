@@ -1,0 +1,76 @@
+"""The kinds of section a résumé has, and how a heading is recognised as one.
+
+The kinds are JSON Resume's (schema v1.0.0) sections; the headings are the usual English
+résumé and CV headings for them. A kind decides what a section's entries prove in a fit
+report (`evidence`) and the plural nouns a recruiter uses to ask for all of them at once
+(`list_words`, e.g. "which companies ..."). A heading of no known kind is still imported: its
+section proves work and has no list words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SectionKind:
+    """What a section is, whatever its heading says."""
+
+    name: str
+    evidence: str  # corpus.EVIDENCE_KINDS
+    list_words: tuple[str, ...]
+
+
+ABOUT = SectionKind("about", "work", ())
+WORK = SectionKind("work", "work", ("companies", "employers", "jobs", "roles", "positions"))
+VOLUNTEER = SectionKind("volunteer", "work", ("volunteering",))
+EDUCATION = SectionKind(
+    "education", "credential", ("degrees", "schools", "universities", "qualifications")
+)
+AWARDS = SectionKind("awards", "credential", ("awards", "prizes", "honors", "honours"))
+CERTIFICATES = SectionKind(
+    "certificates", "credential", ("certifications", "certificates", "credentials")
+)
+PUBLICATIONS = SectionKind("publications", "work", ("publications", "papers", "talks"))
+SKILLS = SectionKind("skills", "work", ("skills", "tools", "technologies"))
+LANGUAGES = SectionKind("languages", "credential", ("languages",))
+INTERESTS = SectionKind("interests", "none", ("interests", "hobbies"))
+REFERENCES = SectionKind("references", "none", ("references", "testimonials"))
+PROJECTS = SectionKind("projects", "work", ("projects",))
+CONTACT = SectionKind("contact", "none", ())
+OTHER = SectionKind("other", "work", ())
+
+# Headings seen on English résumés and CVs for each kind, as whole words of the heading.
+_HEADINGS: tuple[tuple[SectionKind, str], ...] = (
+    (CONTACT, r"contact|get in touch|reach me"),
+    (ABOUT, r"about|summary|profile|introduction|overview|bio"),
+    (VOLUNTEER, r"volunteer\w*|community"),
+    (PROJECTS, r"work samples|selected work|case stud\w*|portfolio"),
+    (
+        WORK,
+        r"experience|work|employment|career|positions?|appointments?|jobs?|work history",
+    ),
+    (EDUCATION, r"education|studies|academic background|degrees?|qualifications?"),
+    (CERTIFICATES, r"certificat\w*|licen[cs]es?|credentials?"),
+    (AWARDS, r"awards?|honou?rs?|prizes?|recognition|achievements?"),
+    (PUBLICATIONS, r"publications?|papers?|talks?|speaking|writing|articles?|presentations?"),
+    (
+        SKILLS,
+        r"skills?|expertise|technolog\w*|tools?|toolbox|stack|competenc\w*"
+        r"|programming languages",
+    ),
+    (LANGUAGES, r"languages?"),
+    (INTERESTS, r"interests?|hobbies|outside work"),
+    (REFERENCES, r"references?|testimonials?|recommendations?"),
+    (PROJECTS, r"projects?|research"),
+)
+_PATTERNS = tuple((kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in _HEADINGS)
+
+
+def kind_of(heading: str) -> SectionKind:
+    """The kind of a section from its heading, or OTHER."""
+    for kind, pattern in _PATTERNS:
+        if pattern.search(heading[:200]):
+            return kind
+    return OTHER

@@ -1,0 +1,286 @@
+"""From a document's outline (headings and blocks of text) to a draft portfolio.
+
+Markdown, HTML, PDF and plain text all come down to the same outline: the top heading names
+the owner, the next level are sections, the level below are entries, and paragraphs and list
+items are their text. A section without entry headings becomes one entry per list item (an
+education list, a list of awards) or one entry holding its paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.corpus import PRESENT
+from assistant.importers import kinds
+from assistant.importers.draft import (
+    Draft,
+    DraftEntry,
+    DraftSection,
+    as_sentences,
+    sentences_of_text,
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the source, with the page anchor it sits under."""
+
+    level: int
+    text: str
+    where: str  # line numbers or a CSS selector
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or a list item of the source."""
+
+    text: str
+    where: str
+    item: bool = False
+    links: tuple[tuple[str, str], ...] = ()  # (link text, address)
+
+
+Event = Heading | Block
+
+# Courtesy titles written before a name on a CV's first line; the owner is named without them.
+_HONORIFICS = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|miss|sir|dame)\.?\s+)+", re.I)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
+# International numbers (+47 915 22 703) anywhere; others only after a phone word.
+_PHONE = re.compile(
+    r"(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5})"
+    r"|(?:(?<=phone )|(?<=phone: )|(?<=tel: )|(?<=call )|(?<=mobile: ))"
+    r"\(?\d{2,4}\)?(?:[ .-]\d{2,5}){1,4}",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_PRESENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.I)
+_QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
+_TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
+_SEPARATORS = re.compile(r"\s+[·|•]\s+")
+MAX_TITLE_CHARS = 80
+
+
+@dataclass
+class _Open:
+    """The entry being collected."""
+
+    heading: Heading | None
+    blocks: list[Block] = field(default_factory=list)
+
+
+def build_draft(events: list[Event], source: str, owner: str | None) -> Draft:
+    """The draft of a document's outline; `owner` overrides the name found in it."""
+    headings = [e for e in events if isinstance(e, Heading)]
+    levels = sorted({h.level for h in headings})
+    title = _title_heading(headings, levels)
+    found_owner = _HONORIFICS.sub("", title.text).strip() if title else None
+    draft = Draft(owner=owner or found_owner or None)
+    below = [level for level in levels if title is None or level > title.level]
+    section_level = below[0] if below else None
+    entry_level = below[1] if len(below) > 1 else None
+
+    header: list[Block] = []
+    section: DraftSection | None = None
+    entries: list[_Open] = []
+
+    def close_section() -> None:
+        if section is not None:
+            _fill_section(section, entries, source, draft)
+
+    for event in events:
+        if isinstance(event, Heading):
+            if event is title:
+                continue
+            if event.level == section_level:
+                close_section()
+                section = draft.section(event.text, event.anchor)
+                entries = []
+                continue
+            if event.level == entry_level and section is not None:
+                entries.append(_Open(event))
+                continue
+            # A deeper heading is part of its entry's text.
+            block = Block(event.text, event.where)
+            event_block: Block = block
+        else:
+            event_block = event
+        if section is None:
+            header.append(event_block)
+        elif entries:
+            entries[-1].blocks.append(event_block)
+        else:
+            entries.append(_Open(None, [event_block]))
+    close_section()
+    _read_header(draft, header, source)
+    _read_contact(draft, events, title)
+    return draft
+
+
+def _title_heading(headings: list[Heading], levels: list[int]) -> Heading | None:
+    """The document's one top heading, when it comes first: the owner's name."""
+    if not headings or len(levels) < 2:
+        return None
+    top = [h for h in headings if h.level == levels[0]]
+    return top[0] if len(top) == 1 and headings[0] is top[0] else None
+
+
+def _fill_section(section: DraftSection, entries: list[_Open], source: str, draft: Draft) -> None:
+    loose = [o for o in entries if o.heading is None]
+    headed = [o for o in entries if o.heading is not None]
+    for opened in loose:
+        blocks = opened.blocks
+        if len(blocks) >= 2 and all(b.item for b in blocks):
+            section.entries.extend(_item_entry(b, source, section.kind) for b in blocks)
+        elif blocks:
+            section.entries.append(_paragraph_entry(section.label, blocks, source))
+    for opened in headed:
+        assert opened.heading is not None
+        section.entries.append(_headed_entry(opened.heading, opened.blocks, source))
+    section.entries = [e for e in section.entries if e.sentences]
+    if not section.entries:
+        draft.sections.remove(section)
+
+
+def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEntry:
+    sentences = as_sentences(heading.text)
+    for block in blocks:
+        sentences += as_sentences(block.text) if block.item else sentences_of_text(block.text)
+    start, end, year = _dates(heading.text)
+    return DraftEntry(
+        title=_short(heading.text),
+        sentences=sentences,
+        source=_where(source, [heading.where, *(b.where for b in blocks)]),
+        start=start,
+        end=end,
+        year=year,
+        links=_web_links(blocks),
+    )
+
+
+def _item_entry(block: Block, source: str, kind: kinds.SectionKind) -> DraftEntry:
+    # A publication's title is the quoted part of its reference.
+    quoted = _QUOTED_TITLE.search(block.text) if kind is kinds.PUBLICATIONS else None
+    title = quoted.group(1) if quoted else _TITLE_END.split(block.text, maxsplit=1)[0]
+    start, end, year = _dates(block.text)
+    return DraftEntry(
+        title=_short(title),
+        sentences=sentences_of_text(block.text),
+        source=_where(source, [block.where]),
+        start=start,
+        end=end,
+        year=year,
+        links=_web_links([block]),
+    )
+
+
+def _paragraph_entry(label: str, blocks: list[Block], source: str) -> DraftEntry:
+    sentences: list[str] = []
+    for block in blocks:
+        sentences += as_sentences(block.text) if block.item else sentences_of_text(block.text)
+    return DraftEntry(
+        title=label,
+        sentences=sentences,
+        source=_where(source, [b.where for b in blocks]),
+        links=_web_links(blocks),
+    )
+
+
+def _read_header(draft: Draft, header: list[Block], source: str) -> None:
+    """The lines under the owner's name: a tagline, a place, contact details."""
+    parts: list[str] = []
+    for block in header:
+        for part in _SEPARATORS.split(block.text):
+            cleaned = _EMAIL.sub("", _PHONE.sub("", part))
+            for _, address in block.links:
+                cleaned = cleaned.replace(address, "")
+            linked = {text for text, _ in block.links}
+            if cleaned.strip(" ,;:·|") and part.strip() not in linked:
+                parts.append(part.strip())
+    if not parts:
+        return
+    about = next((s for s in draft.sections if s.kind is kinds.ABOUT), None)
+    if about is None:
+        about = DraftSection("about", "About", "", kinds.ABOUT)
+        draft.sections.insert(0, about)
+    sentence = " · ".join(parts)
+    about.entries.insert(
+        0,
+        DraftEntry(
+            title=draft.owner or about.label,
+            sentences=as_sentences(sentence),
+            source=_where(source, [b.where for b in header]),
+        ),
+    )
+
+
+def _read_contact(draft: Draft, events: list[Event], title: Heading | None) -> None:
+    """The email, phone and links of the header and of a contact section, as written."""
+    in_contact = True  # the lines under the owner's name
+    for event in events:
+        if isinstance(event, Heading):
+            if event is not title:
+                in_contact = kinds.kind_of(event.text) is kinds.CONTACT
+            continue
+        if not in_contact:
+            continue
+        text = event.text
+        for label, address in event.links:
+            if address.startswith("mailto:") and draft.email is None:
+                draft.email = address.removeprefix("mailto:").split("?")[0]
+            elif address.startswith("tel:") and draft.phone is None:
+                draft.phone = label.strip() or address.removeprefix("tel:")
+            elif address.startswith(("http://", "https://")) and all(
+                address != known for _, known in draft.links
+            ):
+                draft.links.append((_link_label(label, address), address))
+        email = _EMAIL.search(text)
+        if email and draft.email is None:
+            draft.email = email.group(0)
+        phone = _PHONE.search(text)
+        if phone and draft.phone is None:
+            draft.phone = phone.group(0).strip()
+
+
+def _link_label(text: str, address: str) -> str:
+    """A link's name ("Dribbble"), or "web page" when its text is an address or a number."""
+    text = " ".join(text.split())
+    is_name = any(c.isalpha() for c in text) and not any(c in text for c in "./@:")
+    return text if is_name else "web page"
+
+
+def _web_links(blocks: list[Block]) -> list[str]:
+    return [a for b in blocks for _, a in b.links if a.startswith(("http://", "https://"))]
+
+
+def _dates(text: str) -> tuple[str | None, str | None, int | None]:
+    """Start and end from "2017 – 2021" or "2021–present"; one year alone is the year."""
+    years = _YEAR.findall(text[:300])
+    ongoing = _PRESENT.search(text[:300]) is not None
+    if len(years) >= 2:
+        return years[0], years[1], int(years[1])
+    if len(years) == 1 and ongoing:
+        return years[0], PRESENT, None
+    if len(years) == 1:
+        return None, None, int(years[0])
+    return None, None, None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split()).strip(" .,;:")
+    return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
+_LINES = re.compile(r"^lines? (\d+)(?:-(\d+))?$")
+
+
+def _where(source: str, places: list[str]) -> str:
+    """Say where an entry came from: "portfolio.md: lines 11-16", or a CSS selector list."""
+    places = list(dict.fromkeys(p for p in places if p))
+    spans = [_LINES.match(p) for p in places]
+    if places and all(spans):
+        first = min(int(m.group(1)) for m in spans if m)
+        last = max(int(m.group(2) or m.group(1)) for m in spans if m)
+        return f"{source}: line {first}" if first == last else f"{source}: lines {first}-{last}"
+    return f"{source}: {', '.join(places)}"

@@ -1,0 +1,91 @@
+"""Import a résumé as plain text, or the text layer of a PDF résumé.
+
+Text has no markup, so its outline is read from the shape of its lines: the first short line
+is the owner's name; a short line in capitals, or one ending in a colon, opens a section; a
+short line without a full stop followed by bullets opens an entry; bullets are list items and
+other lines are paragraphs (a line that continues a wrapped bullet joins it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.importers.outline import Block, Event, Heading
+
+_BULLET = re.compile(r"^\s*(?:[-*•▪‣◦–·]|\d{1,2}[.)])\s+")
+MAX_HEADING_WORDS = 6
+MAX_ENTRY_HEADING_WORDS = 14
+
+
+def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
+    """The outline of text given as (line, where it is) pairs."""
+    rows = [(" ".join(line.split()), where) for line, where in lines]
+    events: list[Event] = []
+    paragraph: list[tuple[str, str]] = []
+    seen_title = False
+
+    def flush() -> None:
+        if paragraph:
+            text = " ".join(p for p, _ in paragraph)
+            events.append(Block(text, _span(paragraph[0][1], paragraph[-1][1])))
+            paragraph.clear()
+
+    for number, (line, where) in enumerate(rows):
+        if not line:
+            flush()
+            continue
+        following = next((r for r, _ in rows[number + 1 :] if r), "")
+        bullet = _BULLET.match(line)
+        if not seen_title and _is_title(line):
+            flush()
+            events.append(Heading(1, line, where))
+            seen_title = True
+        elif bullet:
+            flush()
+            events.append(Block(line[bullet.end() :], where, item=True))
+        elif events and isinstance(events[-1], Block) and events[-1].item and line[0].islower():
+            previous = events[-1]
+            events[-1] = Block(f"{previous.text} {line}", _span(previous.where, where), True)
+        elif _is_section_heading(line):
+            flush()
+            events.append(Heading(2, line.rstrip(":").strip(), where))
+        elif _is_entry_heading(line) and _BULLET.match(following):
+            flush()
+            events.append(Heading(3, line, where))
+        else:
+            paragraph.append((line, where))
+        seen_title = True
+    flush()
+    return events
+
+
+def _is_title(line: str) -> bool:
+    words = line.split()
+    return 1 < len(words) <= 5 and not line.endswith((".", ":")) and "@" not in line
+
+
+def _is_section_heading(line: str) -> bool:
+    words = line.split()
+    if len(words) > MAX_HEADING_WORDS or line.endswith("."):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and (line.endswith(":") or all(c.isupper() for c in letters))
+
+
+def _is_entry_heading(line: str) -> bool:
+    return len(line.split()) <= MAX_ENTRY_HEADING_WORDS and not line.endswith((".", ":"))
+
+
+def _span(first: str, last: str) -> str:
+    """Join two places: "line 3" and "line 5" -> "lines 3-5" (PDF places: "page 1, line 3")."""
+    if first == last:
+        return first
+    head, _, start = first.rpartition("line ")
+    tail, _, end = last.rpartition("line ")
+    return f"{head}lines {start}-{end}" if head == tail else f"{first} to {last}"
+
+
+def numbered_lines(text: str) -> list[tuple[str, str]]:
+    """A text's lines with "line N" places."""
+    return [(line, f"line {n}") for n, line in enumerate(text.splitlines(), start=1)]

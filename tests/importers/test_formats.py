@@ -1,0 +1,187 @@
+"""Each format imports into a corpus that passes the check, with every entry traceable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.corpus import load_corpus
+from assistant.importers import import_portfolio
+from tests.importers.support import PORTFOLIOS
+
+JSON_RESUME = PORTFOLIOS / "data-engineer-json" / "resume.json"
+MARKDOWN = PORTFOLIOS / "designer-markdown" / "portfolio.md"
+HTML = PORTFOLIOS / "scientist-html" / "index.html"
+
+
+def _text(corpus_dir: Path) -> str:
+    return " ".join(d.text for d in load_corpus(corpus_dir).documents)
+
+
+def test_json_resume(tmp_path: Path) -> None:
+    import_portfolio([str(JSON_RESUME)], tmp_path / "c", pronouns="he")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.site.owner == "Tomasz Wierzbicki"
+    assert corpus.site.pronouns.subject == "he"
+    by_uid = corpus.by_uid()
+    paywise = by_uid["work-experience/senior-data-engineer-at-paywise"]
+    assert paywise.org == "Paywise" and paywise.start == "2022-03" and paywise.end == "present"
+    assert paywise.source == "resume.json: $.work[0]"
+    # Highlights are kept as written, as sentences.
+    assert "Introduced data contracts checked in CI for 140 Kafka topics." in paywise.text
+    koszyk = by_uid["work-experience/data-engineer-at-koszyk"]
+    assert koszyk.text.startswith("Tomasz worked as Data Engineer at Koszyk from January 2019")
+    assert {"education", "certificates", "awards", "publications", "skills", "languages"} <= set(
+        corpus.site.sections
+    )
+    assert corpus.site.sections["education"].evidence == "credential"
+    assert "hobbies" in corpus.site.sections["interests"].list_words
+    # The contact entry holds the email, the phone and the links exactly as given.
+    contact = corpus.contact
+    assert contact.email == "tomasz.wierzbicki@example.org"
+    assert contact.phone == "+48 512 440 918"
+    assert "https://github.com/twierzbicki" in contact.links
+    assert contact.linkedin == "https://www.linkedin.com/in/tomasz-wierzbicki-data"
+    assert "tomasz.wierzbicki@example.org" in contact.text
+
+
+def test_json_resume_every_sentence_comes_from_the_source(tmp_path: Path) -> None:
+    """Every number and capitalised name in the corpus appears in the résumé."""
+    import_portfolio([str(JSON_RESUME)], tmp_path / "c", pronouns="he")
+    source = JSON_RESUME.read_text(encoding="utf-8")
+    added_words = {"Tomasz's", "The", "Courses", "A", "Tomasz"}
+    for document in load_corpus(tmp_path / "c").documents:
+        for word in document.text.replace(",", " ").replace(".", " ").split():
+            token = word.strip("()“”\"'%:;").removesuffix("'s")
+            if token and (token[0].isupper() or token[0].isdigit()) and token not in added_words:
+                assert token in source or _is_spoken_month(token), (document.uid, token)
+
+
+def _is_spoken_month(token: str) -> bool:
+    months = "January February March April May June July August September October November"
+    return token in (months + " December").split()
+
+
+def test_markdown(tmp_path: Path) -> None:
+    import_portfolio([str(MARKDOWN)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.site.owner == "Lena Halvorsen"
+    experience = [d for d in corpus.documents if d.section == "experience"]
+    assert [d.title for d in experience][0] == "Lead Product Designer, Havbris (2021 – present)"
+    assert experience[0].start == "2021" and experience[0].end == "present"
+    assert experience[0].source == "portfolio.md: lines 11-16"
+    # A bullet fragment becomes a sentence: capital letter, full stop, no word added.
+    assert "Hired and mentor a team of 3 designers." in experience[0].text
+    # A section of bullets only: one entry per bullet.
+    education = [d for d in corpus.documents if d.section == "education"]
+    assert [d.year for d in education] == [2014, 2012]
+    assert corpus.contact.email == "lena.halvorsen@example.net"
+    assert corpus.contact.phone == "+47 915 22 703"
+    assert "https://dribbble.com/lenahalvorsen" in corpus.contact.links
+    # The header line under the name: the tagline and the place, without the contact details.
+    header = corpus.documents[0]
+    assert header.text == "Product designer · Bergen, Norway."
+
+
+def test_html(tmp_path: Path) -> None:
+    import_portfolio([str(HTML)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    # The courtesy title is not part of the name answers use.
+    assert corpus.site.owner == "Ines Castellano-Mbeki"
+    # Section anchors are the page's ids, so citations link to the right place.
+    assert corpus.site.url_for("selected-publications") == "#publications"
+    text = _text(tmp_path / "c")
+    # Navigation, scripts and the footer are dropped.
+    assert "Back to top" not in text and "Built with plain HTML" not in text
+    assert "analytics" not in text
+    celldrift = corpus.by_uid()["research/celldrift"]
+    assert (
+        celldrift.source
+        == "index.html: #research > h3:nth-of-type(1), #research > p:nth-of-type(1)"
+    )
+    assert "It is used by 35 labs and has been cited 210 times." in celldrift.text
+    # Wrapped lines in the page's source do not split sentences.
+    assert "single-cell RNA sequencing, with a focus on how immune cells" in text
+    publications = [d for d in corpus.documents if d.section == "selected-publications"]
+    assert publications[0].title == "CellDrift: modelling temporal shifts in single-cell data"
+    assert corpus.contact.email == "ines.cm@example.ac.uk"
+
+
+PLAIN_RESUME = """\
+Maya Okafor
+Site reliability engineer, Lagos · maya.okafor@example.com · +234 803 555 0199
+
+SUMMARY
+I keep payment systems up. Eight years of on-call for systems that move money.
+
+EXPERIENCE
+Staff SRE, Naira Pay (2020 - present)
+- Cut the monthly downtime of the card platform from 50 minutes to 4 minutes
+- Led the move of 200 services to Kubernetes, running on three
+  cloud regions
+Systems Engineer, Lagos Telecom (2015 - 2020)
+- Ran the billing cluster for 20 million subscribers
+
+EDUCATION
+- BEng in Electrical Engineering, University of Lagos, 2014
+- MSc in Computer Science, University of Ibadan, 2016
+"""
+
+
+def test_plain_text(tmp_path: Path) -> None:
+    source = tmp_path / "resume.txt"
+    source.write_text(PLAIN_RESUME, encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.site.owner == "Maya Okafor"
+    naira = corpus.by_uid()["experience/staff-sre-naira-pay-2020-present"]
+    assert naira.start == "2020" and naira.end == "present"
+    # A wrapped bullet is one sentence.
+    assert (
+        "Led the move of 200 services to Kubernetes, running on three cloud regions." in naira.text
+    )
+    assert naira.source == "resume.txt: lines 8-11"
+    assert len([d for d in corpus.documents if d.section == "education"]) == 2
+    assert corpus.contact.email == "maya.okafor@example.com"
+    assert corpus.contact.phone == "+234 803 555 0199"
+
+
+def test_pdf_made_here(tmp_path: Path) -> None:
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for line in PLAIN_RESUME.replace("·", "|").splitlines():
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    source = tmp_path / "resume.pdf"
+    pdf.output(str(source))
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.site.owner == "Maya Okafor"
+    texts = _text(tmp_path / "c")
+    assert "Cut the monthly downtime of the card platform from 50 minutes to 4 minutes." in texts
+    assert corpus.contact.email == "maya.okafor@example.com"
+    assert any(
+        d.source and d.source.startswith("resume.pdf: page 1, line") for d in corpus.documents
+    )
+
+
+def test_several_sources_make_one_portfolio(tmp_path: Path) -> None:
+    extra = tmp_path / "talks.md"
+    extra.write_text(
+        "# Tomasz Wierzbicki\n\n## Talks\n\n- Streaming on a budget, 2022\n- Flink at scale, 2021\n"
+    )
+    import_portfolio([str(JSON_RESUME), str(extra)], tmp_path / "c", pronouns="he")
+    corpus = load_corpus(tmp_path / "c")
+    assert "talks" in corpus.site.sections and "work-experience" in corpus.site.sections
+
+
+def test_manifest_records_every_entry(tmp_path: Path) -> None:
+    import_portfolio([str(MARKDOWN)], tmp_path / "c", pronouns="she")
+    manifest = json.loads((tmp_path / "c" / "import-manifest.json").read_text())
+    assert set(manifest["entries"]) == set(load_corpus(tmp_path / "c").by_uid())
+    site = yaml.safe_load((tmp_path / "c" / "site.yaml").read_text())
+    assert site["suggestions"][-1] == "How can I contact her?"
