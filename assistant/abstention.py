@@ -48,12 +48,18 @@ def asks_about_his_own_work(question_words: list[str]) -> bool:
 
 
 def judge(
-    terms: QuestionTerms, hits: list[Hit], degraded: bool, matched_fields: bool = False
+    terms: QuestionTerms,
+    hits: list[Hit],
+    degraded: bool,
+    matched_fields: bool = False,
+    anchored: bool = False,
 ) -> Verdict:
     """Decide whether the best hits answer the question.
 
     `matched_fields` says the question already picked entries by their structured fields
     (a year, or a section's list word such as "projects"), which is evidence enough.
+    `anchored` says the best entry contains a name the question asks about ("Figma",
+    "Koszyk"): a name is evidence enough even when the rest of the question is loose.
     """
     if terms.rare_unknown:
         return Verdict(False, "names something the portfolio never mentions", terms.rare_unknown)
@@ -66,7 +72,7 @@ def judge(
         return Verdict(False, "asks mostly about topics the portfolio never mentions")
     if not hits:
         return Verdict(False, "no passage is close enough")
-    if matched_fields and not terms.unknown:
+    if (matched_fields or anchored) and not terms.unknown:
         return Verdict(True)
     best = hits[0]
     if degraded:

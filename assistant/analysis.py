@@ -7,7 +7,7 @@ portfolio never mentions).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,6 +43,17 @@ QUESTION_WORDS = frozenset(
     profile portfolio site website page resume cv well good great lot lots way ways bit
     little big gave given giving make makes made making take takes took taken come came put
     let keep kept happen happened
+    """.split()
+)
+
+# Words of chat rather than of the question: greetings, thanks, politeness and texting
+# shorthand. General English; none of them names anything a portfolio states, so none is
+# ever a topic ("contact info pls" asks for contact info).
+CHAT_WORDS = frozenset(
+    """
+    hi hello hey hiya greetings dear thanks thank thx ty tks cheers regards sincerely pls plz
+    please ok okay yes yeah yep sure btw fyi asap hope wondering curious appreciate
+    appreciated wow cool awesome nice sorry excuse quickly real
     """.split()
 )
 
@@ -117,9 +128,14 @@ class Vocabulary:
         return not (
             word in STOP_WORDS
             or word in QUESTION_WORDS
+            or word in CHAT_WORDS
             or word in self.owner_words
             or word.isdigit()
         )
+
+    def is_common(self, word: str) -> bool:
+        """Whether a word is ordinary English (the tokenizer's words, or a plural of one)."""
+        return word in self.common_words or singular(word) in self.common_words
 
     def knows(self, word: str) -> bool:
         """Whether the corpus uses this word (or another form of it)."""
@@ -152,11 +168,27 @@ class Vocabulary:
             # A clipped word ("grad", "orchestr") stands for the corpus word it begins.
             longer = sorted(w for w in self.words if w.startswith(word) and w.isalpha())
             closest = min(longer, key=len) if longer else word
+        if closest == word and self.common_words and not self.is_common(word):
+            # A slip in an ordinary word the corpus does not use ("efect"): the English word.
+            closest = _closest(word, self._english())
         return closest
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
+    def _english(self) -> tuple[str, ...]:
+        return tuple(sorted(w for w in self.common_words if len(w) >= 3))
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _targets(self) -> tuple[str, ...]:
         return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS | self.owner_words))
+
+
+def singular(word: str) -> str:
+    """Singular of a plural: "hobbies" -> "hobby", "skills" -> "skill"; others unchanged."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 @lru_cache(maxsize=8192)
@@ -180,6 +212,12 @@ class QuestionTerms:
     rare_unknown: tuple[str, ...]  # unknown topics that look like names or technologies
     # In a yes/no question about him ("has he managed ..."), the first topic word after him.
     predicate: str | None = None
+    # Corpus words standing in for ordinary words the corpus does not use ("hobbies" ->
+    # "interests"); already in `text` and `topics`.
+    related: tuple[str, ...] = ()
+    # Known topics that are names or technologies rather than English words ("Figma", "Java"
+    # written as a name).
+    names: tuple[str, ...] = ()
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -199,12 +237,21 @@ def _asks_yes_or_no_about_owner(question: str, vocabulary: Vocabulary) -> re.Mat
     return match if match and match.group(1).lower() in vocabulary.owner_words else None
 
 
-def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
-    """Repair typos and sort the question's topic words into known and unknown."""
+def analyse(
+    question: str, vocabulary: Vocabulary, relate: Callable[[str], str | None] | None = None
+) -> QuestionTerms:
+    """Repair typos and sort the question's topic words into known and unknown.
+
+    `relate` finds the corpus word closest in meaning to an ordinary English word the corpus
+    does not use (None when none is close): such a word is known through it. Names and
+    technologies are never related to another word: "Kubernetes" is not "Docker".
+    """
     repaired_text = question
     topics: list[str] = []
     unknown: list[str] = []
     rare: list[str] = []
+    related: list[str] = []
+    names: list[str] = []
     yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
     for position, match in enumerate(_WORD.finditer(question)):
@@ -215,15 +262,35 @@ def analyse(question: str, vocabulary: Vocabulary) -> QuestionTerms:
                 repaired_text = repaired_text.replace(raw, fixed, 1)
             if not vocabulary.is_topic(fixed):
                 continue
-            topics.append(fixed)
+            looks_like_name = position > 0 and raw[:1].isupper() or raw.isupper() and len(raw) > 1
+            is_rare = looks_like_name or bool(
+                vocabulary.common_words and not vocabulary.is_common(fixed)
+            )
+            near = None
+            if not vocabulary.knows(fixed) and not is_rare and relate is not None:
+                near = relate(fixed)
+            topic = near or fixed
+            topics.append(topic)
             if yes_no and predicate is None and match.start() >= yes_no.end():
-                predicate = fixed
+                predicate = topic
+            if near is not None:
+                related.append(near)
+                continue
             if vocabulary.knows(fixed):
+                if is_rare:
+                    names.append(fixed)
                 continue
             unknown.append(fixed)
-            looks_like_name = position > 0 and raw[:1].isupper() or raw.isupper() and len(raw) > 1
-            if looks_like_name or (
-                vocabulary.common_words and fixed not in vocabulary.common_words
-            ):
+            if is_rare:
                 rare.append(raw.removesuffix("'s"))
-    return QuestionTerms(repaired_text, tuple(topics), tuple(unknown), tuple(rare), predicate)
+    if related:
+        repaired_text = f"{repaired_text} {' '.join(related)}"
+    return QuestionTerms(
+        repaired_text,
+        tuple(topics),
+        tuple(unknown),
+        tuple(rare),
+        predicate,
+        tuple(related),
+        tuple(names),
+    )

@@ -88,12 +88,18 @@ def refuse(
     only_in: tuple[str, ...] = (),
     confidence: float = 0.0,
     degraded: bool = False,
+    kind: str = "",
 ) -> Answer:
-    """The honest "not covered" answer, offering the owner's contact details."""
+    """The honest "not covered" answer, offering the owner's contact details.
+
+    `kind` names a refusal decided before searching (understanding.PERSONAL, ...).
+    """
     contact = corpus.contact
     owner = corpus.site.first_name
     pronouns = corpus.site.pronouns
-    if only_in:
+    if kind in _OPENINGS:
+        opening = _OPENINGS[kind].format(owner=owner)
+    elif only_in:
         labels = _join(tuple(corpus.site.sections[name].label for name in only_in))
         opening = (
             f"{owner}'s portfolio mentions that only in {labels}, "
@@ -129,6 +135,15 @@ def refuse(
         reason=reason,
         cited_ids=(contact.uid,),
     )
+
+
+# Refusals decided before any search (assistant.understanding).
+_OPENINGS = {
+    "personal": "{owner}'s portfolio doesn't cover personal matters.",
+    "instruction": "I can only answer questions about {owner}'s portfolio.",
+    "off_topic": "I can only answer questions about {owner}'s portfolio.",
+    "not_english": ("I can only answer questions in English, and only about {owner}'s portfolio."),
+}
 
 
 def choose_sentences(

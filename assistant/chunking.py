@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from assistant.corpus import Corpus, Document, split_sentences
 
 # Bump when the chunk or passage text changes shape, so old indexes count as stale.
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -27,23 +27,29 @@ class Chunk:
     keyword_text: str
 
 
-def chunk_document(document: Document) -> Chunk:
-    """Make the chunk for one entry."""
+def chunk_document(document: Document, section_label: str = "") -> Chunk:
+    """Make the chunk for one entry; its section's label says what kind of entry it is.
+
+    "Interests" or "Education" is often the only word that tells what an entry is about
+    ("Cycling and board games"), so the label is searched and embedded with the entry.
+    """
     passages = tuple(split_sentences(document.text))
     extra = [document.org or "", *document.tags, *document.keywords, *document.metrics]
+    heading = f"{section_label}: {document.title}" if section_label else document.title
     return Chunk(
         uid=document.uid,
         section=document.section,
         title=document.title,
         passages=passages,
-        embed_text=f"{document.title}. {document.text}",
-        keyword_text=" ".join([document.title, document.text, *extra]),
+        embed_text=f"{heading}. {document.text}",
+        keyword_text=" ".join([section_label, document.title, document.text, *extra]),
     )
 
 
 def chunk_corpus(corpus: Corpus) -> list[Chunk]:
     """Make the chunks for every entry, in corpus order."""
-    return [chunk_document(d) for d in corpus.documents]
+    sections = corpus.site.sections
+    return [chunk_document(d, sections[d.section].label) for d in corpus.documents]
 
 
 def passage_embed_text(chunk: Chunk, passage: str) -> str:

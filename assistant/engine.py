@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assistant import timeline
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
-from assistant.answer import Answer, choose_sentences, compose, list_quotes, refuse
+from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
 from assistant.characters import fold, has_visible_text
 from assistant.conversation import Resolved, Turn, resolve
 from assistant.embedding import Embedder
@@ -24,6 +25,8 @@ from assistant.matching import FitReport, Matcher
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.storage import AnswerCache, Conversations
 from assistant.storage.memory import LocalAnswerCache
+from assistant.timeline import BEFORE, CURRENT, Order, is_dated, order_asked
+from assistant.understanding import understand
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
+# A question of time is answered from dates when the best dated entry scores this close to
+# the best entry of all.
+TIME_SECTION_MARGIN = 0.1
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
@@ -124,6 +130,17 @@ class Assistant:
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
         self._matcher: Matcher | None = None
+        self._documents = self.corpus.by_uid()
+        # Stems of the words naming the sections ("certif", "award"): a question naming one
+        # asks for that kind of entry.
+        self._section_words = frozenset(
+            keyword_terms(
+                " ".join(
+                    f"{s.label} {' '.join(s.list_words)}"
+                    for s in self.corpus.site.sections.values()
+                )
+            )
+        )
 
     def with_index(self, index: SearchIndex) -> Assistant:
         """A new Assistant on another index, with the same model, store and settings.
@@ -229,11 +246,21 @@ class Assistant:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return f"{self.index.manifest.version}:{model}:{digest}"
 
-    def _compose(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
+    def _compose(self, message: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         vocabulary = self.retriever.vocabulary
-        terms = analyse(question, vocabulary)
+        understood = understand(message, self._common_words, vocabulary.words)
+        if understood.refusal is not None:
+            answer = self._refusal(understood.refusal, 0.0, kind=understood.refusal)
+            return answer, Resolved(message, message, False, ())
+        question = understood.question
+        if understood.names_contact:
+            question = f"How can I contact {self.corpus.site.pronouns.object}?"
+        relate = self.retriever.related_word
+        terms = analyse(question, vocabulary, relate)
         resolved = resolve(question, terms, turns)
-        query = analyse(resolved.query, vocabulary).text if resolved.follow_up else terms.text
+        query = (
+            analyse(resolved.query, vocabulary, relate).text if resolved.follow_up else terms.text
+        )
         query_vector = self.retriever.query_vector(query)
         hits = self.retriever.search(query, query_vector)
         if resolved.prior_ids:
@@ -247,8 +274,28 @@ class Assistant:
         if only_in:
             reason = "found only in sections that are not evidence of the owner's own work"
             return self._refusal(reason, best, only_in=only_in), resolved
+        names = self._names(terms)
+        if names:
+            # The entries holding every name asked about ("Flink", "Koszyk") answer first.
+            naming = [h for h in candidates if names <= self._entry_terms[h.position]]
+            candidates = naming + [h for h in candidates if h not in naming]
+            if terms.predicate is not None and not self._one_entry_holds_all(terms, naming):
+                # "Has he worked at Google?" when Google is only his certificate's issuer.
+                reason = "no entry holds everything the yes/no question names together"
+                return self._refusal(reason, best), resolved
+        order = order_asked(question)
+        if order is not None and candidates:
+            timed = self._by_time(order, names, candidates, resolved)
+            if timed is not None:
+                passages = self.retriever.passages(timed, terms.text, query_vector)
+                quotes = [Quote(timed, min(passages, key=lambda p: p.passage_index))]
+                answer = compose(quotes, self.corpus, max(0.0, timed.score), self.degraded)
+                return self._with_follow_ups(answer, question), resolved
         listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
-        verdict = judge(terms, candidates, self.degraded, matched_fields=bool(listed))
+        anchored = bool(names) and names <= self._entry_terms[candidates[0].position]
+        verdict = judge(
+            terms, candidates, self.degraded, matched_fields=bool(listed), anchored=anchored
+        )
         if not verdict.answerable:
             return self._refusal(verdict.reason, best, missing=verdict.missing), resolved
 
@@ -276,6 +323,7 @@ class Assistant:
         best: float,
         missing: tuple[str, ...] = (),
         only_in: tuple[str, ...] = (),
+        kind: str = "",
     ) -> Answer:
         answer = refuse(
             self.corpus,
@@ -284,6 +332,7 @@ class Assistant:
             only_in,
             confidence=best,
             degraded=self.degraded,
+            kind=kind,
         )
         return self._with_follow_ups(answer)
 
@@ -307,6 +356,54 @@ class Assistant:
             if sections and sections <= self._not_evidence:
                 return tuple(sorted(sections))
         return ()
+
+    def _by_time(
+        self, order: Order, names: set[str], hits: list[Hit], resolved: Resolved
+    ) -> Hit | None:
+        """The entry a question of time or order asks for, from the entries' dates.
+
+        The section is the one of the best dated entry, when that entry matches nearly as
+        well as the best entry of all ("his first job": the jobs, not his first award).
+        """
+        documents = self._documents
+        dated = [h for h in hits if is_dated(documents[h.chunk.uid])]
+        if not dated or dated[0].score < hits[0].score - TIME_SECTION_MARGIN:
+            return None
+        section = [h for h in dated if h.chunk.section == dated[0].chunk.section]
+        anchor = next(
+            (
+                documents[h.chunk.uid]
+                for h in section
+                if names and names <= self._entry_terms[h.position]
+            ),
+            None,
+        )
+        if anchor is None and resolved.follow_up:
+            prior = {h.chunk.uid for h in section} & set(resolved.prior_ids)
+            anchor = documents[next(iter(sorted(prior)))] if prior else None
+        if anchor is None and order.kind == BEFORE:
+            # "his previous job": the one before the current one.
+            anchor = timeline.pick(Order(CURRENT), [documents[h.chunk.uid] for h in section], None)
+        chosen = timeline.pick(order, [documents[h.chunk.uid] for h in section], anchor)
+        return next((h for h in section if chosen and h.chunk.uid == chosen.uid), None)
+
+    def _names(self, terms: QuestionTerms) -> set[str]:
+        """Stems of the names the question asks about that the corpus uses ("figma")."""
+        return {stem for name in terms.names for stem in keyword_terms(name)[:1]}
+
+    def _one_entry_holds_all(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
+        """Whether one entry holds every name of the question and every kind of entry it names.
+
+        "Kubernetes certification" needs an entry of the certificates with Kubernetes in it;
+        "real-time pipelines with Flink" only needs Flink (the rest may be worded otherwise).
+        """
+        wanted = self._names(terms) | {
+            stem
+            for topic in terms.known
+            for stem in keyword_terms(topic)[:1]
+            if stem in self._section_words
+        }
+        return any(wanted <= self._entry_terms[h.position] for h in hits)
 
     def _listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
         """Entries the question picks as a group, or None.

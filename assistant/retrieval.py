@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from assistant.analysis import Vocabulary, keyword_terms
+from assistant.analysis import Vocabulary, keyword_terms, words
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
@@ -26,6 +27,10 @@ logging.getLogger("bm25s").setLevel(logging.NOTSET)
 Vector = npt.NDArray[np.float32]
 
 DENSE_WEIGHT = 0.7
+# An ordinary word the corpus does not use stands for the corpus word whose embedding is this
+# close ("hobbies" ~ "interests" 0.55, "degree" ~ "education" 0.54; "salary" ~ "interests"
+# 0.17). Chosen on the development sets.
+RELATED_WORD_MIN_COSINE = 0.5
 # BM25 scores are unbounded; s / (s + K) maps them into [0, 1) with 0.5 at s = K.
 BM25_HALF_SCORE = 2.0
 
@@ -51,6 +56,7 @@ class PassageHit:
     dense: float
     overlap: float  # share of the query's terms found in the sentence
     score: float
+    adds: bool = True  # says something beyond the query's own words
 
 
 class Retriever:
@@ -81,6 +87,38 @@ class Retriever:
     def degraded(self) -> bool:
         """True when only keyword search is available."""
         return self.embedder is None
+
+    def related_word(self, word: str) -> str | None:
+        """The corpus word closest in meaning to `word`, if close enough (None without a model)."""
+        if self.embedder is None:
+            return None
+        return self._related_word(word)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def _related_word(self, word: str) -> str | None:
+        corpus_words, vectors = self._word_vectors()
+        if not corpus_words or self.embedder is None:
+            return None
+        similarity = vectors @ self.embedder.encode([word])[0]
+        best = int(np.argmax(similarity))
+        return corpus_words[best] if similarity[best] >= RELATED_WORD_MIN_COSINE else None
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def _word_vectors(self) -> tuple[tuple[str, ...], Vector]:
+        """The words naming the site's sections (labels, list words), embedded alone.
+
+        Only these: they name what the portfolio holds ("Interests", "Education"). Any corpus
+        word would relate too much: "relocate" ~ "location", "age" ~ "years".
+        """
+        assert self.embedder is not None
+        sections = self.index.corpus.site.sections.values()
+        named = " ".join(f"{s.label} {' '.join(s.list_words)}" for s in sections)
+        corpus_words = tuple(
+            sorted({w for w in words(named) if w.isalpha() and self.vocabulary.is_topic(w)})
+        )
+        if not corpus_words:
+            return (), np.zeros((0, 0), dtype=np.float32)
+        return corpus_words, self.embedder.encode(list(corpus_words))
 
     def query_vector(self, text: str) -> Vector | None:
         """The query's embedding, or None without a model."""
@@ -121,5 +159,7 @@ class Retriever:
             dense = float(self.index.passage_vectors[row] @ vector) if vector is not None else 0.0
             overlap = len(terms & self._passage_terms[row]) / len(terms) if terms else 0.0
             score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * overlap
-            found.append(PassageHit(hit.position, offset, passage, dense, overlap, score))
-        return sorted(found, key=lambda p: p.score, reverse=True)
+            adds = bool(set(keyword_terms(passage)) - terms)
+            found.append(PassageHit(hit.position, offset, passage, dense, overlap, score, adds))
+        # A sentence that only repeats the question ("Tide design system.") answers nothing.
+        return sorted(found, key=lambda p: (p.adds, p.score), reverse=True)

@@ -16,7 +16,10 @@ def test_one_chunk_per_entry_and_one_passage_per_sentence() -> None:
         assert list(chunk.passages) == split_sentences(document.text)
         # Passages are verbatim pieces of the entry's text: quotes must be exact.
         assert all(p in document.text for p in chunk.passages)
-        assert chunk.embed_text.startswith(document.title)
+        # The section's label says what kind of entry it is ("Interests: Cycling ...").
+        label = corpus.site.sections[document.section].label
+        assert chunk.embed_text.startswith(f"{label}: {document.title}. ")
+        assert chunk.keyword_text.startswith(f"{label} {document.title} ")
 
 
 def test_keyword_text_carries_structured_fields() -> None:

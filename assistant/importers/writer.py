@@ -231,14 +231,16 @@ def _with_contact(draft: Draft) -> list[DraftSection]:
         sections = [s for s in sections if s.name != "contact"] + [contact]
     entry = contact.entries[0]
     first = (draft.owner or "").split()[0]
+    # Each detail is named by what it is, even when the source already gives it in passing
+    # ("call +47 ..."): "phone number" is how a recruiter asks for it.
+    details = [f"{first}'s email address is {draft.email}."]
+    if draft.phone:
+        details.append(f"{first}'s phone number is {draft.phone}.")
     text = " ".join(entry.sentences)
-    if draft.email not in text:
-        entry.sentences.append(f"{first}'s email address is {draft.email}.")
-    if draft.phone and draft.phone not in text:
-        entry.sentences.append(f"{first}'s phone number is {draft.phone}.")
     for label, address in draft.links:
         if address not in text and address.split("://", 1)[-1].rstrip("/") not in text:
-            entry.sentences.append(f"{first}'s {label} is {address}.")
+            details.append(f"{first}'s {label} is {address}.")
+    entry.sentences += [d for d in details if d not in entry.sentences]
     entry.email = draft.email
     entry.phone = draft.phone
     entry.links = [address for _, address in draft.links]

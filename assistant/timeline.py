@@ -1,0 +1,94 @@
+"""Questions of time and order ("where did she work before X?", "his first job", "now").
+
+They are answered from the entries' dates (`start`, `end`, `year`; the importer writes them),
+never from the words of the sentences: "before" in a question says nothing about which
+entry came first. A portfolio without dates gets no answer from here, and the question goes
+through ordinary retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.corpus import PRESENT, Document
+
+CURRENT = "current"
+FIRST = "first"
+LATEST = "latest"
+BEFORE = "before"
+AFTER = "after"
+
+# English words of time and order, in the order they are tried ("before his first job" is
+# about "before").
+_ORDER = (
+    (BEFORE, re.compile(r"\b(?:before|prior to|previous|previously|earlier than)\b", re.I)),
+    (AFTER, re.compile(r"\b(?:after|later than|following|next)\b", re.I)),
+    (FIRST, re.compile(r"\b(?:first|earliest|initial|oldest)\b", re.I)),
+    (LATEST, re.compile(r"\b(?:most recent|latest|newest|last|recently)\b", re.I)),
+    (CURRENT, re.compile(r"\b(?:now|current|currently|present|today|these days)\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Order:
+    """What a question asks about time."""
+
+    kind: str  # CURRENT, FIRST, LATEST, BEFORE or AFTER
+
+
+def order_asked(question: str) -> Order | None:
+    """The time or order a question asks about, or None."""
+    for kind, pattern in _ORDER:
+        if pattern.search(question):
+            return Order(kind)
+    return None
+
+
+def is_dated(document: Document) -> bool:
+    """Whether an entry says when it happened."""
+    return bool(document.start or document.end or document.year)
+
+
+def _key(value: str | None, fallback: int | None) -> tuple[int, int]:
+    """A sortable (year, month); "present" sorts after every date."""
+    if value == PRESENT:
+        return (10_000, 0)
+    if value:
+        parts = value.split("-")
+        return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 0)
+    return (fallback, 0) if fallback else (0, 0)
+
+
+def began(document: Document) -> tuple[int, int]:
+    """When an entry began (its year when it has no start)."""
+    return _key(document.start, document.year) if document.start else _key(None, document.year)
+
+
+def ended(document: Document) -> tuple[int, int]:
+    """When an entry ended ("present" last; its start or year when it has no end)."""
+    if document.end:
+        return _key(document.end, document.year)
+    return began(document)
+
+
+def pick(order: Order, dated: list[Document], anchor: Document | None) -> Document | None:
+    """The entry a question of time asks for, among dated entries of one section."""
+    if not dated:
+        return None
+    if order.kind == CURRENT:
+        ongoing = [d for d in dated if d.end == PRESENT]
+        return ongoing[0] if ongoing else max(dated, key=ended)
+    if order.kind == FIRST:
+        return min(dated, key=began)
+    if order.kind == LATEST:
+        return max(dated, key=ended)
+    if anchor is None or not is_dated(anchor):
+        return None
+    if order.kind == BEFORE:
+        earlier = [d for d in dated if d is not anchor and ended(d) <= began(anchor)]
+        earlier = earlier or [d for d in dated if d is not anchor and began(d) < began(anchor)]
+        return max(earlier, key=ended) if earlier else None
+    later = [d for d in dated if d is not anchor and began(d) >= ended(anchor)]
+    later = later or [d for d in dated if d is not anchor and began(d) > began(anchor)]
+    return min(later, key=began) if later else None

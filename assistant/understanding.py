@@ -1,0 +1,166 @@
+"""Read a recruiter's message before searching: the question in it, and what is not a question.
+
+- A long message ("Hi, I'm a recruiter at ... Has she built X? Thanks") is cut down to the
+  sentences that ask something.
+- A message in another language is answered only through what needs no translation: a name
+  the portfolio uses, a year, a request for an e-mail address. Anything else is refused
+  politely, in English, with the owner's contact details.
+- Personal questions (age, religion, family), instructions to the assistant ("ignore your
+  instructions", "write a poem") and small talk (the weather) are refused without searching:
+  no portfolio sentence answers them, and quoting one would pretend it does.
+
+Every pattern here runs in linear time over at most MAX_QUESTION_CHARS characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from assistant.analysis import STOP_WORDS
+
+# The refusal reasons decided here (see engine.REFUSALS for every reason).
+PERSONAL = "personal"
+INSTRUCTION = "instruction"
+OFF_TOPIC = "off_topic"
+NOT_ENGLISH = "not_english"
+
+# Sentences of a message: each ends at ., ! or ? followed by a space, or at the end.
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# A message this long (in words) is read sentence by sentence.
+LONG_MESSAGE_WORDS = 20
+# Requests that are questions without a question mark ("tell me about ...", "please share").
+_REQUEST = re.compile(
+    r"^\s*(?:(?:so|and|also|but|please|pls|kindly)\s+)*(?:tell me|could you|can you|would you|"
+    r"i'?d like to know|i would like to know|i want to know|share|send|describe|explain|"
+    r"let me know|what|where|when|which|who|why|how|is|are|was|were|do|does|did|has|have|had|"
+    r"can|could|will|would)\b",
+    re.IGNORECASE,
+)
+
+# Personal matters a portfolio does not state and a recruiter must not weigh (age, family,
+# health, beliefs): the categories of the EU's GDPR article 9 and of US equal-employment
+# law, in everyday English.
+_PERSONAL = re.compile(
+    r"\b(?:age|how old|birthday|birth ?date|date of birth|born|religion|religious|church|"
+    r"married|marital|marriage|spouse|wife|husband|have (?:any )?(?:children|kids)|pregnant|"
+    r"pregnancy|disability|disabled|ethnicity|ethnic|race|sexual orientation|political|"
+    r"politics|vote|weight|height)\b",
+    re.IGNORECASE,
+)
+# Instructions to the assistant rather than questions about the portfolio.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.?!]{0,40}\b(?:instructions?|rules|prompt|"
+    r"above|previous|everything)\b|\b(?:pretend|role-?play|act as|you are now|from now on|"
+    r"imagine you are|jailbreak|system prompt)\b|"
+    r"(?:^|\band |, ?)(?:just )?say (?:that )?\w+ (?:is|are|was)\b|"
+    r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:write|draft|compose|generate|"
+    r"create|make up|rewrite|translate|rate|grade|score|rank|roast)\b",
+    re.IGNORECASE,
+)
+# Small talk about the world outside the portfolio.
+_OFF_TOPIC = re.compile(
+    r"\b(?:weather|forecast|joke|riddle|poem|song|recipe|horoscope|lottery|stock price|"
+    r"bitcoin price|football score|meaning of life)\b",
+    re.IGNORECASE,
+)
+
+# How "e-mail", "phone" and "contact" are written in the most spoken languages that use the
+# Latin script (and in English): a request for them needs no translation.
+CONTACT_WORDS = frozenset(
+    """
+    email e-mail mail courriel correo correo-e kontakt contact contacto contato contatto
+    telefon telefono teléfono téléphone telephone phone handy whatsapp linkedin
+    """.split()
+)
+# A message is in another language when the identifier says so this surely, or when most of
+# its words are not English ones.
+_LANGUAGE_CONFIDENCE = 0.75
+_SHORT_LANGUAGE_CONFIDENCE = 0.2
+_FOREIGN_WORD_SHARE = 0.6
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a message asks, or why it is not asked of the portfolio at all."""
+
+    question: str  # the part of the message to answer
+    refusal: str | None = None  # PERSONAL, INSTRUCTION, OFF_TOPIC or NOT_ENGLISH
+    # For a message in another language: what it names that needs no translation.
+    language: str = "en"
+    names_contact: bool = False
+
+
+def understand(
+    message: str, english_words: frozenset[str], corpus_words: frozenset[str]
+) -> Understood:
+    """Find the question in a message, or the reason it is refused without searching."""
+    question = find_question(message)
+    if _INSTRUCTION.search(question):
+        return Understood(question, INSTRUCTION)
+    if _PERSONAL.search(question):
+        return Understood(question, PERSONAL)
+    if _OFF_TOPIC.search(question):
+        return Understood(question, OFF_TOPIC)
+    language = _language(question, english_words, corpus_words)
+    if language != "en":
+        return _in_another_language(question, language, corpus_words)
+    return Understood(question)
+
+
+def find_question(message: str) -> str:
+    """The sentences of a long message that ask something (the whole message otherwise)."""
+    if len(message.split()) < LONG_MESSAGE_WORDS:
+        return message
+    sentences = [s.strip() for s in _SENTENCE.findall(message) if s.strip()]
+    asking = [s for s in sentences if s.endswith("?") or _REQUEST.match(s)]
+    asked = [s for s in asking if s.endswith("?")] or asking
+    return " ".join(asked) if asked else message
+
+
+def _language(question: str, english_words: frozenset[str], corpus_words: frozenset[str]) -> str:
+    found = [w.lower() for w in _WORD.findall(question)]
+    # Names the portfolio uses ("Havbris") belong to no language.
+    plain = [w for w in found if w not in corpus_words]
+    if len(plain) < 2 or not english_words:
+        return "en"
+    foreign = [w for w in plain if w not in english_words and w.rstrip("s") not in english_words]
+    language, confidence = _identifier().classify(question)
+    if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:
+        return str(language)
+    # Short messages leave the identifier unsure ("¿Trabaja en Tollgate?": Spanish, 0.41); an
+    # English question has English function words in it, and this one has none.
+    has_function_words = any(w in STOP_WORDS for w in plain)
+    if (
+        not has_function_words
+        and language != "en"
+        and confidence >= _SHORT_LANGUAGE_CONFIDENCE
+        and len(foreign) * 2 >= len(plain)
+    ):
+        return str(language)
+    if len(foreign) >= 3 and len(foreign) / len(plain) >= _FOREIGN_WORD_SHARE:
+        return str(language) if language != "en" else "unknown"
+    return "en"
+
+
+def _in_another_language(question: str, language: str, corpus_words: frozenset[str]) -> Understood:
+    found = _WORD.findall(question)
+    names = [w for w in found if w.lower() in corpus_words and w[:1].isupper()]
+    years = re.findall(r"\b(?:19|20)\d\d\b", question)
+    asks_contact = any(w.lower() in CONTACT_WORDS for w in question.replace("?", " ").split())
+    if names or years:
+        return Understood(" ".join([*names, *years]), None, language)
+    if asks_contact:
+        return Understood(question, None, language, names_contact=True)
+    return Understood(question, NOT_ENGLISH, language)
+
+
+@cache
+def _identifier() -> Any:
+    """py3langid's model (97 languages), loaded once per process (~0.4 s)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

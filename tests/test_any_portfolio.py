@@ -1,0 +1,91 @@
+"""The engine on an imported portfolio it was never written for (real model, no keywords)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.engine import Assistant
+from assistant.importers import import_portfolio
+from assistant.settings import Settings
+from assistant.startup import open_assistant
+
+pytestmark = pytest.mark.model
+
+PORTFOLIO = """\
+# Priya Raman
+
+Backend engineer · Chennai, India · priya.raman@example.com · +91 98400 12345
+
+## Experience
+
+### Staff Engineer, Tollgate (2021 – present)
+
+- Runs the payments ledger that settles 2 million toll transactions a day
+- Moved the ledger from Oracle to PostgreSQL without downtime
+
+### Software Engineer, Harbourline (2016 – 2021)
+
+- Built the container tracking API used by 40 shipping companies
+
+### Graduate Engineer, Kolam Systems (2014 – 2016)
+
+- Wrote billing reports in Java for telecom clients
+
+## Interests
+
+Carnatic music, long-distance running and chess.
+
+## Certifications
+
+- AWS Certified Solutions Architect, 2020
+"""
+
+
+@pytest.fixture(scope="module")
+def priya(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    work = tmp_path_factory.mktemp("priya")
+    source = work / "priya.md"
+    source.write_text(PORTFOLIO, encoding="utf-8")
+    import_portfolio([str(source)], work / "corpus", pronouns="she")
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    yield open_assistant(settings, embedder=real_embedder)
+
+
+def _answer(assistant: Assistant, question: str, session: str | None = None):  # type: ignore[no-untyped-def]
+    return assistant.ask(question, session_id=session).answer
+
+
+def test_order_comes_from_dates(priya: Assistant) -> None:
+    assert "Harbourline" in _answer(priya, "Where did she work before Tollgate?").answer
+    assert "Kolam Systems" in _answer(priya, "What was her first job?").answer
+    assert "Tollgate" in _answer(priya, "Where does she work now?").answer
+
+
+def test_and_before_that_follows_the_last_answer(priya: Assistant) -> None:
+    _answer(priya, "Where did she work before Tollgate?", "s-before")
+    assert "Kolam Systems" in _answer(priya, "and before that?", "s-before").answer
+
+
+def test_an_ordinary_word_the_portfolio_words_otherwise(priya: Assistant) -> None:
+    # "hobbies": the section is called Interests.
+    answer = _answer(priya, "What are her hobbies?")
+    assert not answer.abstained and "chess" in answer.answer
+
+
+def test_a_name_held_by_the_wrong_kind_of_entry_is_refused(priya: Assistant) -> None:
+    # Java is in her work, not in a certification.
+    assert _answer(priya, "Does she have a Java certification?").abstained
+    assert not _answer(priya, "Does she have an AWS certification?").abstained
+
+
+def test_chat_words_are_never_the_reason_to_refuse(priya: Assistant) -> None:
+    answer = _answer(priya, "contact info pls")
+    assert not answer.abstained and "priya.raman@example.com" in answer.answer
+
+
+def test_another_language(priya: Assistant) -> None:
+    assert "Tollgate" in _answer(priya, "¿Trabaja en Tollgate?").answer
+    refused = _answer(priya, "Wo hat sie studiert?")
+    assert refused.abstained and "in English" in refused.answer

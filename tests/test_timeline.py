@@ -1,0 +1,49 @@
+"""Questions of time and order are answered from dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assistant.corpus import Document
+from assistant.timeline import AFTER, BEFORE, CURRENT, FIRST, LATEST, Order, order_asked, pick
+
+DAY = dt.date(2026, 1, 1)
+
+
+def _job(name: str, start: str | None, end: str | None, year: int | None = None) -> Document:
+    return Document("work", name, name, f"{name} text.", DAY, start=start, end=end, year=year)
+
+
+JUNIOR = _job("junior", "2017-06", "2018-12")
+MIDDLE = _job("middle", "2019-01", "2022-02")
+SENIOR = _job("senior", "2022-03", "present")
+JOBS = [SENIOR, MIDDLE, JUNIOR]
+
+
+def test_orders_asked() -> None:
+    assert order_asked("Where did he work before Paywise?") == Order(BEFORE)
+    assert order_asked("What was his first job?") == Order(FIRST)
+    assert order_asked("Where does she work now?") == Order(CURRENT)
+    assert order_asked("What's the most recent thing he built?") == Order(LATEST)
+    assert order_asked("and after that?") == Order(AFTER)
+    assert order_asked("Which projects has he built?") is None
+
+
+def test_pick_by_dates_not_by_position() -> None:
+    assert pick(Order(CURRENT), JOBS, None) is SENIOR
+    assert pick(Order(FIRST), JOBS, None) is JUNIOR
+    assert pick(Order(LATEST), JOBS, None) is SENIOR
+    assert pick(Order(BEFORE), JOBS, SENIOR) is MIDDLE
+    assert pick(Order(BEFORE), JOBS, MIDDLE) is JUNIOR
+    assert pick(Order(BEFORE), JOBS, JUNIOR) is None
+    assert pick(Order(AFTER), JOBS, JUNIOR) is MIDDLE
+
+
+def test_years_alone_order_entries() -> None:
+    degrees = [_job("ba", None, None, 2012), _job("ma", None, None, 2014)]
+    assert pick(Order(FIRST), degrees, None) is degrees[0]
+    assert pick(Order(LATEST), degrees, None) is degrees[1]
+
+
+def test_before_needs_an_anchor() -> None:
+    assert pick(Order(BEFORE), JOBS, None) is None
