@@ -74,7 +74,9 @@ def judge(
         return Verdict(False, "no passage is close enough")
     if (matched_fields or anchored) and not terms.unknown:
         return Verdict(True)
-    best = hits[0]
+    # The best score of all: entries may be ordered by more than their score (a section the
+    # question asks about, a name it gives).
+    best = max(hits, key=lambda h: h.score)
     if degraded:
         floor = MIN_KEYWORD_SCORE
     else:

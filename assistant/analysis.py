@@ -31,8 +31,9 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Words of asking rather than of the topic ("tell me about ...", "give a quick summary of ...").
-# They must not count as topics the portfolio fails to mention.
+# Words of asking rather than of the topic ("tell me about ...", "give a quick summary of ...")
+# and of asking about time ("his first job", "before that": assistant.timeline reads those
+# from the entries' dates). They must not count as topics the portfolio fails to mention.
 QUESTION_WORDS = frozenset(
     """
     tell know knows describe explain give show list share summarize summarise summary quick
@@ -43,6 +44,8 @@ QUESTION_WORDS = frozenset(
     profile portfolio site website page resume cv well good great lot lots way ways bit
     little big gave given giving make makes made making take takes took taken come came put
     let keep kept happen happened
+    current currently recent recently latest earliest first previous previously before after
+    prior today ago since lately
     """.split()
 )
 

@@ -147,9 +147,13 @@ _OPENINGS = {
 
 
 def choose_sentences(
-    ranked: list[tuple[Hit, list[PassageHit]]], follow_up: bool = False
+    ranked: list[tuple[Hit, list[PassageHit]]], follow_up: bool = False, whole_entry: bool = False
 ) -> list[Quote]:
-    """Pick the best sentence, then close runners-up that add something new."""
+    """Pick the best sentence, then close runners-up that add something new.
+
+    `whole_entry`: the question names the best entry itself ("What is contract-check?"), so
+    the entry is quoted from its start.
+    """
     if not ranked:
         return []
     # The lead sentence is the best among the top entries, weighing how well the sentence and
@@ -161,12 +165,13 @@ def choose_sentences(
     best_hit, best_passages = ranked[0]
     best = best_passages[0]
     names_entry_only = all(p.overlap == 0 for p in best_passages) and best_hit.keyword > 0
-    if names_entry_only and not follow_up:
+    if (names_entry_only or whole_entry) and not follow_up:
         # The question names the entry (by title or keyword) but no single sentence of it,
-        # as in "a summary of his background": quote the entry from the start.
-        return [Quote(best_hit, p) for p in sorted(best_passages, key=lambda p: p.passage_index)][
-            :MAX_SENTENCES
-        ]
+        # as in "a summary of his background": quote the entry from the start, leaving out a
+        # sentence that only repeats the question.
+        opening = sorted(best_passages, key=lambda p: p.passage_index)
+        saying = [p for p in opening if p.adds] or opening
+        return [Quote(best_hit, p) for p in saying][:MAX_SENTENCES]
     chosen = [Quote(best_hit, best)]
     candidates = [Quote(best_hit, p) for p in best_passages[1:]]
     for hit, passages in ranked[1:]:

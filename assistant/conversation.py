@@ -15,6 +15,24 @@ _POINTING_BACK = re.compile(
 )
 
 
+# "the second one", "the 3rd", "the last of them": an item of the previous answer's list.
+_ORDINAL = re.compile(
+    r"\bthe (first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th|last)"
+    r"(?: one| of them| item| entry)?\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "last": -1,
+}  # fmt: skip
+
+
+def ordinal(question: str) -> int | None:
+    """The position a follow-up points at ("the second one": 2, "the last one": -1)."""
+    match = _ORDINAL.search(question)
+    return _ORDINALS[match.group(1).lower()] if match else None
+
+
 @dataclass(frozen=True)
 class Turn:
     """One earlier exchange, as kept for resolving follow-ups."""
@@ -36,7 +54,11 @@ class Resolved:
 
 def is_follow_up(question: str, terms: QuestionTerms) -> bool:
     """Whether a question leans on an earlier turn to make sense."""
-    return bool(_POINTING_BACK.search(question)) or not terms.known
+    return (
+        bool(_POINTING_BACK.search(question))
+        or not terms.known
+        or _ORDINAL.search(question) is not None
+    )
 
 
 def resolve(question: str, terms: QuestionTerms, history: list[Turn]) -> Resolved:

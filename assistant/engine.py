@@ -17,7 +17,7 @@ from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
 from assistant.characters import fold, has_visible_text
-from assistant.conversation import Resolved, Turn, resolve
+from assistant.conversation import Resolved, Turn, ordinal, resolve
 from assistant.embedding import Embedder
 from assistant.errors import DeadlineExceeded, QuestionError
 from assistant.index import SearchIndex
@@ -39,6 +39,8 @@ TOP_ENTRIES = 3
 # A question of time is answered from dates when the best dated entry scores this close to
 # the best entry of all.
 TIME_SECTION_MARGIN = 0.1
+# Entries of a section the question asks about lead when they score this close to the best.
+ASKED_SECTION_MARGIN = 0.1
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
@@ -262,9 +264,21 @@ class Assistant:
             analyse(resolved.query, vocabulary, relate).text if resolved.follow_up else terms.text
         )
         query_vector = self.retriever.query_vector(query)
-        hits = self.retriever.search(query, query_vector)
+        named_sections = frozenset(
+            name for word in terms.related for name in self.retriever.sections_named_by(word)
+        )
+        hits = self.retriever.search(query, query_vector, named_sections)
         if resolved.prior_ids:
             hits = _prefer(hits, resolved.prior_ids)
+        pointed = self._pointed_at(question, resolved, hits)
+        if pointed is not None:
+            # "the second one": that item of the previous answer, quoted from its start.
+            ranked = self._with_passages([pointed], terms.text, query_vector)
+            quotes = choose_sentences(ranked, whole_entry=True)
+            answer = compose(quotes, self.corpus, max(0.0, pointed.score), self.degraded)
+            return self._with_follow_ups(answer, question), resolved
+        asked = self.retriever.asked_sections(query_vector, named_sections)
+        hits = _asked_first(hits, asked)
         own_work = asks_about_his_own_work(words(question))
         candidates = (
             [h for h in hits if h.chunk.section not in self._not_evidence] if own_work else hits
@@ -308,8 +322,12 @@ class Assistant:
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
             ranked = self._with_passages(top, terms.text, sentence_vector)
-            quotes = choose_sentences(ranked, follow_up=resolved.follow_up)
-        if terms.unknown and not any(q.passage.overlap > 0 for q in quotes):
+            quotes = choose_sentences(
+                ranked, follow_up=resolved.follow_up, whole_entry=self._names_entry(terms, top)
+            )
+        if terms.unknown and not any(
+            q.passage.overlap > 0 or q.hit.chunk.section in named_sections for q in quotes
+        ):
             # With words the corpus never uses in the question, the quoted sentences must at
             # least name what it asks about ("undergraduate degree" is not the MS sentence).
             reason = "the closest passages do not mention what the question asks about"
@@ -386,6 +404,22 @@ class Assistant:
             anchor = timeline.pick(Order(CURRENT), [documents[h.chunk.uid] for h in section], None)
         chosen = timeline.pick(order, [documents[h.chunk.uid] for h in section], anchor)
         return next((h for h in section if chosen and h.chunk.uid == chosen.uid), None)
+
+    def _pointed_at(self, question: str, resolved: Resolved, hits: list[Hit]) -> Hit | None:
+        """The entry an ordinal follow-up picks from the previous answer's citations."""
+        position = ordinal(question) if resolved.follow_up else None
+        listed = resolved.prior_ids
+        if position is None or len(listed) < 2 or position > len(listed):
+            return None
+        uid = listed[position - 1] if position > 0 else listed[-1]
+        return next((h for h in hits if h.chunk.uid == uid), None)
+
+    def _names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
+        """Whether the question is about the best entry as a whole: its title holds every topic."""
+        if not hits or not terms.known:
+            return False
+        asked = {stem for topic in terms.known for stem in keyword_terms(topic)[:1]}
+        return asked <= set(keyword_terms(hits[0].chunk.title))
 
     def _names(self, terms: QuestionTerms) -> set[str]:
         """Stems of the names the question asks about that the corpus uses ("figma")."""
@@ -470,6 +504,18 @@ class Assistant:
 def _check(deadline: float | None) -> None:
     if deadline is not None and time.monotonic() > deadline:
         raise DeadlineExceeded("the question could not be answered in time")
+
+
+def _asked_first(hits: list[Hit], sections: frozenset[str]) -> list[Hit]:
+    """Entries of the sections the question asks about come first.
+
+    Only when they match nearly as well as the best ("Where did she study?": her degrees, not
+    her "diary studies").
+    """
+    asked = [h for h in hits if h.chunk.section in sections]
+    if not asked or asked[0].score < hits[0].score - ASKED_SECTION_MARGIN:
+        return hits
+    return asked + [h for h in hits if h.chunk.section not in sections]
 
 
 def _prefer(hits: list[Hit], prior_ids: tuple[str, ...]) -> list[Hit]:

@@ -31,6 +31,12 @@ DENSE_WEIGHT = 0.7
 # close ("hobbies" ~ "interests" 0.55, "degree" ~ "education" 0.54; "salary" ~ "interests"
 # 0.17). Chosen on the development sets.
 RELATED_WORD_MIN_COSINE = 0.5
+# A question close to one section's label ("Where did she study?" ~ "Education" 0.38, next
+# 0.2) raises that section's entries: the label names what its entries are about even where
+# their sentences do not ("MA in Interaction Design, Oslo ..."). Chosen on the development sets.
+SECTION_MIN_COSINE = 0.3
+SECTION_MIN_LEAD = 0.03
+SECTION_BOOST = 0.1
 # BM25 scores are unbounded; s / (s + K) maps them into [0, 1) with 0.5 at s = K.
 BM25_HALF_SCORE = 2.0
 
@@ -82,11 +88,46 @@ class Retriever:
             set(keyword_terms(f"{c.title} {p}")) for c in index.chunks for p in c.passages
         ]
         self._first_passage = np.cumsum([0] + [len(c.passages) for c in index.chunks])
+        self._section_rows = {
+            name: [i for i, c in enumerate(index.chunks) if c.section == name]
+            for name in index.corpus.site.sections
+        }
 
     @property
     def degraded(self) -> bool:
         """True when only keyword search is available."""
         return self.embedder is None
+
+    def asked_sections(
+        self, vector: Vector | None, named: frozenset[str] = frozenset()
+    ) -> frozenset[str]:
+        """The sections a question asks about: named by a word, or read like its label."""
+        if vector is None or self.embedder is None:
+            return named
+        names, label_vectors = self._label_vectors()
+        if len(names) < 2:
+            return named
+        similarity = label_vectors @ vector
+        first, second = np.argsort(-similarity)[:2]
+        if similarity[first] >= SECTION_MIN_COSINE and (
+            similarity[first] - similarity[second] >= SECTION_MIN_LEAD
+        ):
+            return named | {names[first]}
+        return named
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def _label_vectors(self) -> tuple[tuple[str, ...], Vector]:
+        assert self.embedder is not None
+        sections = self.index.corpus.site.sections
+        names = tuple(sections)
+        return names, self.embedder.encode([sections[n].label for n in names])
+
+    def sections_named_by(self, word: str) -> frozenset[str]:
+        """The sections whose label or list words include `word`."""
+        sections = self.index.corpus.site.sections.values()
+        return frozenset(
+            s.name for s in sections if word in words(f"{s.label} {' '.join(s.list_words)}")
+        )
 
     def related_word(self, word: str) -> str | None:
         """The corpus word closest in meaning to `word`, if close enough (None without a model)."""
@@ -127,8 +168,15 @@ class Retriever:
         vector: Vector = self.embedder.encode([text])[0]
         return vector
 
-    def search(self, text: str, vector: Vector | None) -> list[Hit]:
-        """Every entry scored against the query, best first."""
+    def search(
+        self, text: str, vector: Vector | None, named_sections: frozenset[str] = frozenset()
+    ) -> list[Hit]:
+        """Every entry scored against the query, best first.
+
+        `named_sections` are sections the question names by a word of their label or list
+        words ("degree" ~ Education): their entries are raised as when the whole question
+        reads like their label.
+        """
         terms = keyword_terms(text)
         raw = np.asarray(self._bm25.get_scores(terms), dtype=np.float64) if terms else None
         keyword = (
@@ -140,6 +188,10 @@ class Retriever:
             best_passage = np.maximum.reduceat(passage_cos, self._first_passage[:-1])
             dense = np.maximum(entry_cos, best_passage)
             fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * keyword
+            asked = np.zeros(len(self.index.chunks))
+            for name in self.asked_sections(vector, named_sections):
+                asked[self._section_rows.get(name, [])] = 1.0
+            fused = fused + SECTION_BOOST * asked
         else:
             dense = np.zeros(len(self.index.chunks))
             fused = keyword

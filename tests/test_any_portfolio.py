@@ -33,6 +33,25 @@ Backend engineer · Chennai, India · priya.raman@example.com · +91 98400 12345
 
 - Wrote billing reports in Java for telecom clients
 
+## Projects
+
+### Tollpath
+
+An open-source simulator of toll plaza queues, written in Go.
+
+### Ledgerlint
+
+A linter that checks double-entry bookkeeping rules in SQL migrations.
+
+## Skills
+
+- Research: load studies, failure analysis
+- Languages: Go, Java, SQL
+
+## Education
+
+- BTech in Computer Science, Anna University, 2014
+
 ## Interests
 
 Carnatic music, long-distance running and chess.
@@ -89,3 +108,14 @@ def test_another_language(priya: Assistant) -> None:
     assert "Tollgate" in _answer(priya, "¿Trabaja en Tollgate?").answer
     refused = _answer(priya, "Wo hat sie studiert?")
     assert refused.abstained and "in English" in refused.answer
+
+
+def test_the_second_one_is_the_second_item_listed(priya: Assistant) -> None:
+    listed = _answer(priya, "Which projects has she built?", "s-list")
+    assert listed.cited_ids[:2] == ("projects/tollpath", "projects/ledgerlint")
+    assert "double-entry" in _answer(priya, "tell me more about the second one", "s-list").answer
+
+
+def test_the_section_a_question_reads_like_comes_first(priya: Assistant) -> None:
+    # "study" is also a word of her skills ("load studies"); the question reads like Education.
+    assert "Anna University" in _answer(priya, "Where did she study?").answer
