@@ -137,8 +137,12 @@ class Vocabulary:
         )
 
     def is_common(self, word: str) -> bool:
-        """Whether a word is ordinary English (the tokenizer's words, or a plural of one)."""
-        return word in self.common_words or singular(word) in self.common_words
+        """Whether a word is ordinary English.
+
+        The tokenizer's words, a plural of one, or a compound of them ("real-time", "on-call").
+        """
+        parts = word.split("-") if "-" in word else [word]
+        return all(p in self.common_words or singular(p) in self.common_words for p in parts)
 
     def knows(self, word: str) -> bool:
         """Whether the corpus uses this word (or another form of it)."""

@@ -299,7 +299,7 @@ class Assistant:
                 return self._refusal(reason, best), resolved
         order = order_asked(question)
         if order is not None and candidates:
-            timed = self._by_time(order, names, candidates, resolved)
+            timed = self._by_time(order, names, candidates, resolved, terms)
             if timed is not None:
                 passages = self.retriever.passages(timed, terms.text, query_vector)
                 quotes = [Quote(timed, min(passages, key=lambda p: p.passage_index))]
@@ -321,6 +321,12 @@ class Assistant:
             quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
+            by_meaning = self._asked_by_meaning(asked, terms)
+            if top and top[0].chunk.section in by_meaning:
+                # The question asks for a kind of entry without naming it ("Where did she
+                # study?"): the others are not its answer. One that names it ("years of
+                # experience") may ask for a detail found elsewhere.
+                top = [h for h in top if h.chunk.section in by_meaning]
             ranked = self._with_passages(top, terms.text, sentence_vector)
             quotes = choose_sentences(
                 ranked, follow_up=resolved.follow_up, whole_entry=self._names_entry(terms, top)
@@ -375,8 +381,32 @@ class Assistant:
                 return tuple(sorted(sections))
         return ()
 
+    def _asks_inside_entries(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
+        """Whether the question asks about something said inside the entries, not which one.
+
+        "How much faster is rostering now?" names what a line of an entry says (rostering);
+        "Where does she work now?" names nothing beyond the entries' openings.
+        """
+        asked = {s for topic in terms.known for s in keyword_terms(topic)[:1]}
+        asked -= self._section_words
+        if not asked:
+            return False
+        inside = {
+            stem
+            for h in hits
+            for passage in h.chunk.passages[1:]
+            for stem in keyword_terms(passage)
+        }
+        opening = {stem for h in hits for stem in keyword_terms(h.chunk.passages[0])}
+        return bool(asked & (inside - opening))
+
     def _by_time(
-        self, order: Order, names: set[str], hits: list[Hit], resolved: Resolved
+        self,
+        order: Order,
+        names: set[str],
+        hits: list[Hit],
+        resolved: Resolved,
+        terms: QuestionTerms,
     ) -> Hit | None:
         """The entry a question of time or order asks for, from the entries' dates.
 
@@ -388,6 +418,8 @@ class Assistant:
         if not dated or dated[0].score < hits[0].score - TIME_SECTION_MARGIN:
             return None
         section = [h for h in dated if h.chunk.section == dated[0].chunk.section]
+        if self._asks_inside_entries(terms, section):
+            return None
         anchor = next(
             (
                 documents[h.chunk.uid]
@@ -413,6 +445,17 @@ class Assistant:
             return None
         uid = listed[position - 1] if position > 0 else listed[-1]
         return next((h for h in hits if h.chunk.uid == uid), None)
+
+    def _asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
+        """The asked sections whose label and list words the question does not use."""
+        used = set(keyword_terms(terms.text))
+        sections = self.corpus.site.sections
+        return {
+            name
+            for name in asked
+            if not used
+            & set(keyword_terms(f"{sections[name].label} {' '.join(sections[name].list_words)}"))
+        }
 
     def _names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
         """Whether the question is about the best entry as a whole: its title holds every topic."""

@@ -35,13 +35,15 @@ class Order:
     """What a question asks about time."""
 
     kind: str  # CURRENT, FIRST, LATEST, BEFORE or AFTER
+    words: str = ""  # the words that ask it ("before", "most recent")
 
 
 def order_asked(question: str) -> Order | None:
     """The time or order a question asks about, or None."""
     for kind, pattern in _ORDER:
-        if pattern.search(question):
-            return Order(kind)
+        match = pattern.search(question)
+        if match:
+            return Order(kind, match.group(0))
     return None
 
 

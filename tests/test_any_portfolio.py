@@ -82,6 +82,12 @@ def test_order_comes_from_dates(priya: Assistant) -> None:
     assert "Tollgate" in _answer(priya, "Where does she work now?").answer
 
 
+def test_a_detail_of_the_current_job_is_not_the_current_job(priya: Assistant) -> None:
+    # "now" asks about time, but "transactions" is said inside an entry, not in its opening.
+    answer = _answer(priya, "How many toll transactions does the ledger settle now?")
+    assert "2 million" in answer.answer
+
+
 def test_and_before_that_follows_the_last_answer(priya: Assistant) -> None:
     _answer(priya, "Where did she work before Tollgate?", "s-before")
     assert "Kolam Systems" in _answer(priya, "and before that?", "s-before").answer
