@@ -177,12 +177,13 @@ class Vocabulary:
             closest = min(longer, key=len) if longer else word
         if closest == word and self.common_words and not self.is_common(word):
             # A slip in an ordinary word the corpus does not use ("efect"): the English word.
-            closest = _closest(word, self._english())
+            # Slips rarely touch the first letter, which keeps "scool" from becoming "cool".
+            closest = _closest(word, self._english(word[0]))
         return closest
 
-    @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
-    def _english(self) -> tuple[str, ...]:
-        return tuple(sorted(w for w in self.common_words if len(w) >= 3))
+    @lru_cache(maxsize=64)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
+    def _english(self, initial: str) -> tuple[str, ...]:
+        return tuple(sorted(w for w in self.common_words if len(w) >= 3 and w[0] == initial))
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _targets(self) -> tuple[str, ...]:

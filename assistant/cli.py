@@ -320,9 +320,19 @@ def _day(timestamp: float) -> str:
     multiple=True,
     help="Score only this portfolio of portfolios/ (repeatable); the owner's sets are skipped.",
 )
+@click.option(
+    "--without-keywords",
+    is_flag=True,
+    help="Score a copy of the corpus with every entry's `keywords` removed.",
+)
 @click.pass_context
 def evaluate_command(
-    ctx: click.Context, eval_dir: Path, as_json: bool, verbose: bool, only: tuple[str, ...]
+    ctx: click.Context,
+    eval_dir: Path,
+    as_json: bool,
+    verbose: bool,
+    only: tuple[str, ...],
+    without_keywords: bool,
 ) -> None:
     """Score the assistant on the evaluation set; exit 1 below the target rates.
 
@@ -343,6 +353,20 @@ def evaluate_command(
     from assistant.startup import load_embedder, open_assistant
 
     settings = _settings(ctx)
+    if without_keywords:
+        import dataclasses
+        import shutil
+        import tempfile
+
+        from assistant.evaluation import copy_without_keywords
+
+        scratch = Path(tempfile.mkdtemp(prefix="eval-without-keywords-"))
+        ctx.call_on_close(lambda: shutil.rmtree(scratch, ignore_errors=True))
+        removed = copy_without_keywords(settings.corpus_dir, scratch / "corpus")
+        _progress(f"scoring a copy of {settings.corpus_dir} without its {removed} keyword lists")
+        settings = dataclasses.replace(
+            settings, corpus_dir=scratch / "corpus", instance_dir=scratch / "instance"
+        )
     try:
         items = [] if only else load_items(eval_dir)
         cases = [] if only else load_cases(eval_dir / "match.yaml")

@@ -25,7 +25,7 @@ from assistant.matching import FitReport, Matcher
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.storage import AnswerCache, Conversations
 from assistant.storage.memory import LocalAnswerCache
-from assistant.timeline import BEFORE, CURRENT, Order, is_dated, order_asked
+from assistant.timeline import AFTER, BEFORE, CURRENT, Order, is_dated, order_asked
 from assistant.understanding import understand
 
 log = logging.getLogger(__name__)
@@ -267,7 +267,10 @@ class Assistant:
         named_sections = frozenset(
             name for word in terms.related for name in self.retriever.sections_named_by(word)
         )
-        hits = self.retriever.search(query, query_vector, named_sections)
+        named_rows = frozenset(
+            row for word in terms.related for row in self.retriever.entries_named_by(word)
+        )
+        hits = self.retriever.search(query, query_vector, named_sections, named_rows)
         if resolved.prior_ids:
             hits = _prefer(hits, resolved.prior_ids)
         pointed = self._pointed_at(question, resolved, hits)
@@ -299,11 +302,14 @@ class Assistant:
                 return self._refusal(reason, best), resolved
         order = order_asked(question)
         if order is not None and candidates:
-            timed = self._by_time(order, names, candidates, resolved, terms)
-            if timed is not None:
-                passages = self.retriever.passages(timed, terms.text, query_vector)
-                quotes = [Quote(timed, min(passages, key=lambda p: p.passage_index))]
-                answer = compose(quotes, self.corpus, max(0.0, timed.score), self.degraded)
+            found = self._by_time(order, names, candidates, resolved, terms)
+            if found is None:
+                found = self._order_in_words(order, terms, candidates)
+            if found is not None:
+                hit, index = found
+                passages = self.retriever.passages(hit, terms.text, query_vector)
+                quotes = [Quote(hit, next(p for p in passages if p.passage_index == index))]
+                answer = compose(quotes, self.corpus, max(0.0, hit.score), self.degraded)
                 return self._with_follow_ups(answer, question), resolved
         listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
         anchored = bool(names) and names <= self._entry_terms[candidates[0].position]
@@ -332,7 +338,10 @@ class Assistant:
                 ranked, follow_up=resolved.follow_up, whole_entry=self._names_entry(terms, top)
             )
         if terms.unknown and not any(
-            q.passage.overlap > 0 or q.hit.chunk.section in named_sections for q in quotes
+            q.passage.overlap > 0
+            or q.hit.chunk.section in named_sections
+            or q.hit.position in named_rows
+            for q in quotes
         ):
             # With words the corpus never uses in the question, the quoted sentences must at
             # least name what it asks about ("undergraduate degree" is not the MS sentence).
@@ -381,6 +390,25 @@ class Assistant:
                 return tuple(sorted(sections))
         return ()
 
+    def _order_in_words(
+        self, order: Order, terms: QuestionTerms, hits: list[Hit]
+    ) -> tuple[Hit, int] | None:
+        """The entry and sentence that state the order asked about, for undated entries.
+
+        "Where did she work before Acme?": "Before Acme, she built ... at Initech."
+        """
+        if order.kind not in (BEFORE, AFTER) or not terms.names:
+            return None
+        said = re.compile(
+            rf"\b{re.escape(order.words)}\s+(?:{'|'.join(re.escape(n) for n in terms.names)})\b",
+            re.IGNORECASE,
+        )
+        for hit in hits[:TOP_ENTRIES]:
+            for index, passage in enumerate(hit.chunk.passages):
+                if said.search(passage):
+                    return hit, index
+        return None
+
     def _asks_inside_entries(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
         """Whether the question asks about something said inside the entries, not which one.
 
@@ -407,7 +435,7 @@ class Assistant:
         hits: list[Hit],
         resolved: Resolved,
         terms: QuestionTerms,
-    ) -> Hit | None:
+    ) -> tuple[Hit, int] | None:
         """The entry a question of time or order asks for, from the entries' dates.
 
         The section is the one of the best dated entry, when that entry matches nearly as
@@ -435,7 +463,8 @@ class Assistant:
             # "his previous job": the one before the current one.
             anchor = timeline.pick(Order(CURRENT), [documents[h.chunk.uid] for h in section], None)
         chosen = timeline.pick(order, [documents[h.chunk.uid] for h in section], anchor)
-        return next((h for h in section if chosen and h.chunk.uid == chosen.uid), None)
+        hit = next((h for h in section if chosen and h.chunk.uid == chosen.uid), None)
+        return (hit, 0) if hit is not None else None  # its opening sentence says when
 
     def _pointed_at(self, question: str, resolved: Resolved, hits: list[Hit]) -> Hit | None:
         """The entry an ordinal follow-up picks from the previous answer's citations."""

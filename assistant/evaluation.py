@@ -91,6 +91,25 @@ def _item(path: Path, number: int, split: str, raw: Any, need_section: bool = Tr
     return Item(split, raw["q"], tuple(raw.get("after") or ()), abstain, facts, sections)
 
 
+def copy_without_keywords(corpus_dir: Path, target: Path) -> int:
+    """Copy a corpus folder with every entry's `keywords` removed; how many lists were removed.
+
+    The engine must answer without the owner's hand-written synonyms (`assistant eval
+    --without-keywords`).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    removed = 0
+    for path in sorted(corpus_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data.get("entries") or [] if isinstance(data, dict) else []:
+            if isinstance(entry, dict) and entry.pop("keywords", None) is not None:
+                removed += 1
+        (target / path.name).write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+    return removed
+
+
 def run_item(assistant: Assistant, item: Item) -> Outcome:
     """Ask one item's question (after its earlier turns, in a fresh session) and judge it."""
     session = "eval-" + uuid.uuid4().hex

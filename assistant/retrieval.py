@@ -27,10 +27,11 @@ logging.getLogger("bm25s").setLevel(logging.NOTSET)
 Vector = npt.NDArray[np.float32]
 
 DENSE_WEIGHT = 0.7
-# An ordinary word the corpus does not use stands for the corpus word whose embedding is this
-# close ("hobbies" ~ "interests" 0.55, "degree" ~ "education" 0.54; "salary" ~ "interests"
-# 0.17). Chosen on the development sets.
-RELATED_WORD_MIN_COSINE = 0.5
+# An ordinary word the corpus does not use stands for the section or entry name whose
+# embedding is this close: "hobbies" ~ "interests" 0.55, "degree" ~ "education" 0.54, "study"
+# 0.59, "graduate" 0.57; not "undergraduate" ~ "education" 0.50 (a kind of degree the
+# portfolio may not have), "salary" ~ "interests" 0.17. Chosen on the development sets.
+RELATED_WORD_MIN_COSINE = 0.52
 # A question close to one section's label ("Where did she study?" ~ "Education" 0.38, next
 # 0.2) raises that section's entries: the label names what its entries are about even where
 # their sentences do not ("MA in Interaction Design, Oslo ..."). Chosen on the development sets.
@@ -122,6 +123,15 @@ class Retriever:
         names = tuple(sections)
         return names, self.embedder.encode([sections[n].label for n in names])
 
+    def entries_named_by(self, word: str) -> frozenset[int]:
+        """The rows of the entries whose short title ("Education") includes `word`."""
+        return frozenset(i for i, title in enumerate(self._short_titles()) if word in words(title))
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def _short_titles(self) -> tuple[str, ...]:
+        """Titles that name a kind of entry ("Education"), not one thing ("Order Engine")."""
+        return tuple(c.title if c.title.isalpha() else "" for c in self.index.chunks)
+
     def sections_named_by(self, word: str) -> frozenset[str]:
         """The sections whose label or list words include `word`."""
         sections = self.index.corpus.site.sections.values()
@@ -146,14 +156,16 @@ class Retriever:
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
     def _word_vectors(self) -> tuple[tuple[str, ...], Vector]:
-        """The words naming the site's sections (labels, list words), embedded alone.
+        """The words naming the site's sections and kinds of entry, embedded alone.
 
-        Only these: they name what the portfolio holds ("Interests", "Education"). Any corpus
-        word would relate too much: "relocate" ~ "location", "age" ~ "years".
+        Section labels, list words and short entry titles: they name what the portfolio holds
+        ("Interests", "Education"). Any corpus word would relate too much: "relocate" ~
+        "location", "age" ~ "years".
         """
         assert self.embedder is not None
         sections = self.index.corpus.site.sections.values()
         named = " ".join(f"{s.label} {' '.join(s.list_words)}" for s in sections)
+        named += " " + " ".join(self._short_titles())
         corpus_words = tuple(
             sorted({w for w in words(named) if w.isalpha() and self.vocabulary.is_topic(w)})
         )
@@ -169,7 +181,11 @@ class Retriever:
         return vector
 
     def search(
-        self, text: str, vector: Vector | None, named_sections: frozenset[str] = frozenset()
+        self,
+        text: str,
+        vector: Vector | None,
+        named_sections: frozenset[str] = frozenset(),
+        named_rows: frozenset[int] = frozenset(),
     ) -> list[Hit]:
         """Every entry scored against the query, best first.
 
@@ -191,6 +207,7 @@ class Retriever:
             asked = np.zeros(len(self.index.chunks))
             for name in self.asked_sections(vector, named_sections):
                 asked[self._section_rows.get(name, [])] = 1.0
+            asked[list(named_rows)] = 1.0
             fused = fused + SECTION_BOOST * asked
         else:
             dense = np.zeros(len(self.index.chunks))

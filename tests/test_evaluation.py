@@ -37,3 +37,22 @@ def test_rates_meet_the_targets_on_the_whole_set_and_held_out(real_assistant: As
                 name,
                 [(o.item.question, o.problem) for o in rates[part].failures],
             )
+
+
+@pytest.mark.model
+def test_the_targets_hold_without_any_keywords(tmp_path: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The owner's `keywords:` are optional synonyms: the engine must not need them."""
+    from assistant.evaluation import copy_without_keywords
+    from assistant.settings import Settings
+    from assistant.startup import open_assistant
+
+    assert copy_without_keywords(ROOT / "corpus", tmp_path / "corpus") > 0
+    assert "keywords" not in " ".join(p.read_text() for p in (tmp_path / "corpus").glob("*.yaml"))
+    settings = Settings(corpus_dir=tmp_path / "corpus", instance_dir=tmp_path / "instance")
+    assistant = open_assistant(settings, embedder=real_embedder)
+    rates = evaluate(assistant, load_items(ROOT / "eval"))
+    for name, target in TARGETS.items():
+        assert rates["all"].rate(name) >= target, (
+            name,
+            [(o.item.question, o.problem) for o in rates["all"].failures],
+        )

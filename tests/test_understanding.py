@@ -108,8 +108,10 @@ def test_another_language_with_nothing_to_go_on_is_refused() -> None:
 
 
 def test_patterns_stay_linear_on_hostile_text() -> None:
+    # Not a speed test: a pattern that backtracks badly would take minutes on these.
     hostile = ("ignore " + "a" * 30 + " ") * 30 + "x" * 50
     started = time.perf_counter()
     _understand(hostile[:1000])
     _understand(("say " * 250)[:1000])
-    assert time.perf_counter() - started < 1.0
+    _understand(("tell me " * 125)[:1000])
+    assert time.perf_counter() - started < 10.0
