@@ -344,7 +344,12 @@ def evaluate_command(
       assistant eval --verbose
     """
     from assistant.evaluation import SPLITS, TARGETS, evaluate, load_items
-    from assistant.match_evaluation import MATCH_TARGETS, evaluate_matches, load_cases
+    from assistant.match_evaluation import (
+        MATCH_TARGETS,
+        MatchRates,
+        evaluate_matches,
+        load_cases,
+    )
     from assistant.portfolio_evaluation import (
         evaluate_portfolio,
         load_portfolios,
@@ -378,9 +383,13 @@ def evaluate_command(
         rates = evaluate(assistant, items)
         match_rates = evaluate_matches(assistant, cases)
         portfolio_rates = {}
+        portfolio_matches = {}
         for portfolio in portfolios:
             _progress(f"importing and scoring {portfolio.name}")
-            portfolio_rates[portfolio.name] = evaluate_portfolio(portfolio, embedder)
+            scored, matched = evaluate_portfolio(portfolio, embedder)
+            portfolio_rates[portfolio.name] = scored
+            if portfolio.match_cases:
+                portfolio_matches[portfolio.name] = matched
     except (AssistantError, OSError) as exc:
         _fail(str(exc))
     held_out = {p.name for p in portfolios if p.held_out}
@@ -440,10 +449,15 @@ def evaluate_command(
         )
         if not only:
             _print_match_rates(match_rates)
+        if portfolio_matches:
+            _print_match_rates({name[:20]: r for name, r in portfolio_matches.items()})
     failing = [(f"owner {o.item.split}", o) for o in rates["all"].failures] + [
         (name, o) for name, r in portfolio_rates.items() for o in r.failures
     ]
-    portfolios_ok = all(meets_targets(p, portfolio_rates[p.name]) for p in portfolios)
+    portfolios_ok = all(
+        meets_targets(p, portfolio_rates[p.name], portfolio_matches.get(p.name, MatchRates()))
+        for p in portfolios
+    )
     if verbose or not rates["all"].meets_targets() or not portfolios_ok:
         for part, outcome in failing:
             click.echo(f"FAIL [{part}] {outcome.item.question!r}: {outcome.problem}", err=True)
@@ -451,6 +465,10 @@ def evaluate_command(
         for split in SPLITS:
             for failure in match_rates[split].failures:
                 click.echo(f"FAIL [match {split}] {failure}", err=True)
+    for name, matched in portfolio_matches.items():
+        if verbose or not matched.meets_targets():
+            for failure in matched.failures:
+                click.echo(f"FAIL [match {name}] {failure}", err=True)
     parts = ("all", *SPLITS)
     owner_ok = all(rates[p].meets_targets() and match_rates[p].meets_targets() for p in parts)
     if not (owner_ok and portfolios_ok):
@@ -470,18 +488,18 @@ def _overall(parts: list[Any]) -> Any:
 
 
 def _print_match_rates(match_rates: dict[str, Any]) -> None:
-    from assistant.evaluation import SPLITS
+    """One row per part of the fit report's set (or per portfolio)."""
     from assistant.match_evaluation import MATCH_TARGETS
 
     click.echo("")
     _table(
-        [("fit report", 11), ("verdict correct", 17), ("no false evidence", 20),
+        [("fit report", 20), ("verdict correct", 17), ("no false evidence", 20),
          ("boilerplate left out", 23), ("grounded", 14)],
         [
             [part, _cell(r.verdict_correct, r.expected),
              _cell(r.weaker_expected - r.false_evidence, r.weaker_expected),
              _cell(r.boilerplate_excluded, r.boilerplate), _cell(r.grounded, r.cited)]
-            for part, r in ((p, match_rates[p]) for p in ("all", *SPLITS))
+            for part, r in match_rates.items()
         ],
     )  # fmt: skip
     click.echo(

@@ -218,9 +218,10 @@ class Matcher:
         else:  # nothing but years or a degree: those decide
             strength = 1.0 if qualifiers_met and (required_years or degree) else 0.0
         missing = tuple(dict.fromkeys(missing_in_order))
-        if named_missing and not shown_as_written:
-            # A named technology the portfolio never mentions is not made up for by a word
-            # that only shares a stem ("programming skills in Golang" is not met by a "Program").
+        if named_missing:
+            # A named technology the portfolio never mentions for him is not made up for by
+            # another word of the requirement ("Apache Spark" is not met by "Apache Flink",
+            # "programming skills in Golang" not by a "Program").
             verdict = "not_found"
         elif not named_missing and strength >= EVIDENCED_SHARE and qualifiers_met:
             verdict = "evidenced"

@@ -18,6 +18,7 @@ from assistant.embedding import Embedder
 from assistant.errors import AssistantError
 from assistant.evaluation import Item, Rates, count_outcome, load_question_file, run_item
 from assistant.importers import import_portfolio
+from assistant.match_evaluation import Case, MatchRates, evaluate_matches, load_cases
 from assistant.settings import Settings
 
 PORTFOLIOS_DIR = "portfolios"
@@ -35,6 +36,7 @@ class Portfolio:
     owner: str | None
     held_out: bool
     items: tuple[Item, ...]
+    match_cases: tuple[Case, ...] = ()  # job descriptions for the fit report (match.yaml)
 
 
 def load_portfolios(eval_dir: Path) -> list[Portfolio]:
@@ -61,18 +63,26 @@ def _portfolio(folder: Path) -> Portfolio:
         owner=raw.get("owner"),
         held_out=bool(raw.get("held_out", False)),
         items=tuple(load_question_file(folder / "questions.yaml", folder.name, False)),
+        match_cases=tuple(load_cases(folder / "match.yaml"))
+        if (folder / "match.yaml").is_file()
+        else (),
     )
 
 
-def meets_targets(portfolio: Portfolio, rates: Rates) -> bool:
+def meets_targets(portfolio: Portfolio, rates: Rates, matches: MatchRates) -> bool:
     """Development portfolios meet the usual targets; a held-out one its own."""
     if portfolio.held_out:
-        return all(rates.rate(n) >= t for n, t in HELD_OUT_TARGETS.items())
-    return rates.meets_targets()
+        answers = all(rates.rate(n) >= t for n, t in HELD_OUT_TARGETS.items())
+    else:
+        answers = rates.meets_targets()
+    return answers and matches.meets_targets()
 
 
-def evaluate_portfolio(portfolio: Portfolio, embedder: Embedder) -> Rates:
-    """Import the portfolio into a temporary folder, build its index and score its questions."""
+def evaluate_portfolio(portfolio: Portfolio, embedder: Embedder) -> tuple[Rates, MatchRates]:
+    """Import the portfolio into a temporary folder, build its index and score it.
+
+    Its questions, and its fit reports when it has job descriptions (match.yaml).
+    """
     from assistant.startup import open_assistant
 
     with tempfile.TemporaryDirectory(prefix=f"eval-{portfolio.name}-") as work:
@@ -88,4 +98,5 @@ def evaluate_portfolio(portfolio: Portfolio, embedder: Embedder) -> Rates:
         for item in portfolio.items:
             outcome = run_item(assistant, item)
             count_outcome(rates, outcome)
-        return rates
+        matches = evaluate_matches(assistant, list(portfolio.match_cases))["all"]
+        return rates, matches
