@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant import refusals
 from assistant.analysis import QuestionTerms
 from assistant.retrieval import Hit
 
@@ -38,8 +39,9 @@ class Verdict:
     """Whether to answer, and why not."""
 
     answerable: bool
-    reason: str = ""
+    reason: str = ""  # a code of assistant.refusals
     missing: tuple[str, ...] = ()  # terms to name in the refusal ("Kubernetes")
+    detail: str = ""
 
 
 def asks_about_his_own_work(question_words: list[str]) -> bool:
@@ -62,16 +64,16 @@ def judge(
     "Koszyk"): a name is evidence enough even when the rest of the question is loose.
     """
     if terms.rare_unknown:
-        return Verdict(False, "names something the portfolio never mentions", terms.rare_unknown)
+        return Verdict(False, refusals.UNKNOWN_NAME, terms.rare_unknown)
     if terms.unknown and not terms.known:
-        return Verdict(False, "asks about topics the portfolio never mentions")
+        return Verdict(False, refusals.UNKNOWN_TOPICS)
     if terms.predicate in terms.unknown:
         # "Has he managed a team?": the portfolio never says he did what is asked.
-        return Verdict(False, "asks whether he did something the portfolio never mentions")
+        return Verdict(False, refusals.NOT_DONE)
     if terms.topics and len(terms.unknown) / len(terms.topics) > MAX_UNKNOWN_SHARE:
-        return Verdict(False, "asks mostly about topics the portfolio never mentions")
+        return Verdict(False, refusals.MOSTLY_UNKNOWN)
     if not hits:
-        return Verdict(False, "no passage is close enough")
+        return Verdict(False, refusals.NO_PASSAGE)
     if (matched_fields or anchored) and not terms.unknown:
         return Verdict(True)
     # The best score of all: entries may be ordered by more than their score (a section the
@@ -82,5 +84,6 @@ def judge(
     else:
         floor = MIN_SCORE_WITH_UNKNOWN if terms.unknown else MIN_SCORE
     if best.score < floor:
-        return Verdict(False, f"best passage scores {best.score:.2f}, below {floor:.2f}")
+        detail = f"best passage scores {best.score:.2f}, below {floor:.2f}"
+        return Verdict(False, refusals.LOW_SCORE, detail=detail)
     return Verdict(True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.analysis import keyword_terms
 from assistant.corpus import Corpus, Document, split_sentences
+from assistant.refusals import REASONS
 from assistant.retrieval import Hit, PassageHit
 
 MAX_SENTENCES = 3
@@ -48,8 +49,9 @@ class Answer:
     confidence: float
     degraded: bool = False
     follow_ups: tuple[str, ...] = ()
-    reason: str = ""  # why it abstained, for logs and the owner's report
+    reason: str = ""  # why it abstained: a code of assistant.refusals
     cited_ids: tuple[str, ...] = field(default=())
+    detail: str = ""  # what decided it ("Kubernetes", "best passage scores 0.21, below 0.28")
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def refuse(
         degraded=degraded,
         reason=reason,
         cited_ids=(contact.uid,),
+        detail=", ".join(missing) if missing else REASONS.get(reason, ""),
     )
 
 

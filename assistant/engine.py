@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant import timeline
+from assistant import refusals, timeline
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
@@ -289,8 +289,7 @@ class Assistant:
         best = candidates[0].score if candidates else 0.0
         only_in = self._only_in_sections_not_evidence(terms) if own_work else ()
         if only_in:
-            reason = "found only in sections that are not evidence of the owner's own work"
-            return self._refusal(reason, best, only_in=only_in), resolved
+            return self._refusal(refusals.NOT_OWN_WORK, best, only_in=only_in), resolved
         names = self._names(terms)
         if names:
             # The entries holding every name asked about ("Flink", "Koszyk") answer first.
@@ -298,8 +297,7 @@ class Assistant:
             candidates = naming + [h for h in candidates if h not in naming]
             if terms.predicate is not None and not self._one_entry_holds_all(terms, naming):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
-                reason = "no entry holds everything the yes/no question names together"
-                return self._refusal(reason, best), resolved
+                return self._refusal(refusals.NOT_TOGETHER, best), resolved
         order = order_asked(question)
         if order is not None and candidates:
             found = self._by_time(order, names, candidates, resolved, terms)
@@ -317,7 +315,8 @@ class Assistant:
             terms, candidates, self.degraded, matched_fields=bool(listed), anchored=anchored
         )
         if not verdict.answerable:
-            return self._refusal(verdict.reason, best, missing=verdict.missing), resolved
+            refusal = self._refusal(verdict.reason, best, missing=verdict.missing)
+            return replace(refusal, detail=verdict.detail or refusal.detail), resolved
 
         # Entries come from the resolved query; sentences are chosen by the question as asked.
         sentence_vector = (
@@ -345,8 +344,7 @@ class Assistant:
         ):
             # With words the corpus never uses in the question, the quoted sentences must at
             # least name what it asks about ("undergraduate degree" is not the MS sentence).
-            reason = "the closest passages do not mention what the question asks about"
-            return self._refusal(reason, best), resolved
+            return self._refusal(refusals.OFF_THE_POINT, best), resolved
         answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
 

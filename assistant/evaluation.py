@@ -120,7 +120,7 @@ def run_item(assistant: Assistant, item: Item) -> Outcome:
         ok = answer.abstained
         return Outcome(item, answer, ok, True, "" if ok else "answered instead of abstaining")
     if answer.abstained:
-        return Outcome(item, answer, False, True, f"abstained ({answer.reason})")
+        return Outcome(item, answer, False, True, f"abstained ({answer.reason}: {answer.detail})")
     text = answer.answer.lower()
     snippets = " ".join(c.snippet for c in answer.citations).lower()
     missing = [f for f in item.facts if not _has(text, f)]

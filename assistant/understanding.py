@@ -20,12 +20,7 @@ from functools import cache
 from typing import Any
 
 from assistant.analysis import STOP_WORDS
-
-# The refusal reasons decided here (see engine.REFUSALS for every reason).
-PERSONAL = "personal"
-INSTRUCTION = "instruction"
-OFF_TOPIC = "off_topic"
-NOT_ENGLISH = "not_english"
+from assistant.refusals import INSTRUCTION, NOT_ENGLISH, OFF_TOPIC, PERSONAL
 
 # Sentences of a message: each ends at ., ! or ? followed by a space, or at the end.
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")

@@ -198,6 +198,7 @@ def chat() -> Response:
     except QuestionError as exc:
         raise Invalid([{"field": "question", "message": str(exc)}]) from exc
     g.abstained = reply.answer.abstained
+    g.refusal = reply.answer.reason or None
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
     _log_question(reply)
     return jsonify(chat_response(reply, g.request_id))
@@ -382,6 +383,8 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
         "degraded": answer.degraded,
         "follow_ups": list(answer.follow_ups),
         "request_id": request_id,
+        # Why it abstained (a code of assistant.refusals; null when it answered).
+        "debug": {"reason": answer.reason or None, "detail": answer.detail},
     }
 
 
@@ -557,6 +560,7 @@ def _finish_request(response: Response) -> Response:
             "status": response.status_code,
             "latency_ms": round(seconds * 1000, 2),
             "abstained": getattr(g, "abstained", None),
+            "refusal": getattr(g, "refusal", None),
             "replayed": getattr(g, "replayed", False),
             # Given, so that the log filter need not look it up again.
             "request_id": getattr(g, "request_id", "-"),

@@ -45,9 +45,12 @@ def test_chat_response_has_the_contract_shape(client: FlaskClient) -> None:
         "degraded",
         "follow_ups",
         "request_id",
+        "debug",
     ]
     assert isinstance(body["answer"], str) and "[1]" in body["answer"]
     assert body["abstained"] is False and body["degraded"] is False
+    assert body["debug"] == {"reason": None, "detail": ""}
+
     assert 0.0 <= body["confidence"] <= 1.0
     assert isinstance(body["follow_ups"], list)
     citation = body["citations"][0]
@@ -62,6 +65,13 @@ def test_chat_response_has_the_contract_shape(client: FlaskClient) -> None:
     }
     assert citation["url"].startswith("#")
     assert response.headers["X-Request-ID"] == body["request_id"]
+
+def test_a_refusal_says_why(client: FlaskClient) -> None:
+    body = ask(client, {"question": "Does he know Kubernetes?"}).get_json()
+    assert body["abstained"] is True
+    assert body["debug"] == {"reason": "unknown_name", "detail": "Kubernetes"}
+    body = ask(client, {"question": "How old is he?"}).get_json()
+    assert body["debug"]["reason"] == "personal"
 
 
 def test_session_id_is_returned_and_reused(client: FlaskClient) -> None:

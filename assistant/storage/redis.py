@@ -420,6 +420,7 @@ def encode_answer(value: CachedAnswer) -> dict[str, Any]:
             "follow_ups": list(answer.follow_ups),
             "reason": answer.reason,
             "cited_ids": list(answer.cited_ids),
+            "detail": answer.detail,
         },
         "resolved": {
             "query": resolved.query,
@@ -442,6 +443,7 @@ def decode_answer(data: dict[str, Any]) -> CachedAnswer:
         follow_ups=tuple(a["follow_ups"]),
         reason=a["reason"],
         cited_ids=tuple(a["cited_ids"]),
+        detail=a.get("detail", ""),
     )
     resolved = Resolved(r["query"], r["topic"], r["follow_up"], tuple(r["prior_ids"]))
     return answer, resolved
