@@ -123,12 +123,15 @@ def _language(question: str, english_words: frozenset[str], corpus_words: frozen
     if len(plain) < 2 or not english_words:
         return "en"
     foreign = [w for w in plain if w not in english_words and w.rstrip("s") not in english_words]
+    has_function_words = any(w in STOP_WORDS for w in plain)
+    if has_function_words and len(foreign) * 2 < len(plain):
+        # Plainly English (most questions): the identifier and its model are not needed.
+        return "en"
     language, confidence = _identifier().classify(question)
     if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:
         return str(language)
     # Short messages leave the identifier unsure ("¿Trabaja en Tollgate?": Spanish, 0.41); an
     # English question has English function words in it, and this one has none.
-    has_function_words = any(w in STOP_WORDS for w in plain)
     if (
         not has_function_words
         and language != "en"
@@ -155,7 +158,10 @@ def _in_another_language(question: str, language: str, corpus_words: frozenset[s
 
 @cache
 def _identifier() -> Any:
-    """py3langid's model (97 languages), loaded once per process (~0.4 s)."""
+    """py3langid's model (97 languages), loaded once per process (~0.4 s).
+
+    Loaded when a message first looks foreign, not at start: most never need it.
+    """
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.engine import MAX_HISTORY, SESSION_ID, HistoryItem
+from assistant.engine.question import MAX_HISTORY, SESSION_ID, HistoryItem
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 4000

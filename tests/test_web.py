@@ -66,6 +66,7 @@ def test_chat_response_has_the_contract_shape(client: FlaskClient) -> None:
     assert citation["url"].startswith("#")
     assert response.headers["X-Request-ID"] == body["request_id"]
 
+
 def test_a_refusal_says_why(client: FlaskClient) -> None:
     body = ask(client, {"question": "Does he know Kubernetes?"}).get_json()
     assert body["abstained"] is True

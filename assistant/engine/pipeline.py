@@ -1,137 +1,60 @@
-"""The assistant: question in, grounded answer out. Knows nothing of HTTP or the terminal."""
+"""One question's way through the engine: understand, retrieve, decide, compose.
+
+- understand: the message's question, or a refusal before any search (assistant.understanding);
+  typo repair and known, unknown, related and named words (assistant.analysis); follow-ups
+  against the conversation (assistant.conversation);
+- retrieve: entries and sentences, dense and keyword (assistant.retrieval), the sections the
+  question asks about first;
+- decide: answer, list, pick by time (assistant.timeline) or by position ("the second one"),
+  or refuse with a named reason (assistant.abstention, assistant.refusals);
+- compose: quoted sentences with citations (assistant.answer).
+
+Each stage is called from here and calls nothing back.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 import re
-import time
-import unicodedata
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from assistant import refusals, timeline
+from assistant import refusals
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
-from assistant.characters import fold, has_visible_text
 from assistant.conversation import Resolved, Turn, ordinal, resolve
-from assistant.embedding import Embedder
-from assistant.errors import DeadlineExceeded, QuestionError
+from assistant.engine.chronology import Chronology
 from assistant.index import SearchIndex
-from assistant.matching import FitReport, Matcher
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
-from assistant.storage import AnswerCache, Conversations
-from assistant.storage.memory import LocalAnswerCache
-from assistant.timeline import AFTER, BEFORE, CURRENT, Order, is_dated, order_asked
+from assistant.timeline import order_asked
 from assistant.understanding import understand
 
-log = logging.getLogger(__name__)
-
-MAX_QUESTION_CHARS = 1000
-MAX_HISTORY = 10
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
-# A question of time is answered from dates when the best dated entry scores this close to
-# the best entry of all.
-TIME_SECTION_MARGIN = 0.1
 # Entries of a section the question asks about lead when they score this close to the best.
 ASKED_SECTION_MARGIN = 0.1
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
 
-@dataclass(frozen=True)
-class HistoryItem:
-    """An earlier question sent by a stateless client (the answer is not needed)."""
-
-    question: str
-    answer: str | None = None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """An answer plus the session it belongs to."""
-
-    answer: Answer
-    session_id: str
-    question: str  # as the engine read it (control characters and lone surrogates cleaned)
-
-
-_ASCII_CONTROLS_TO_SPACE = {code: " " for code in (*range(0x20), 0x7F)}
-
-
-def normalise_question(text: str) -> str:
-    """Clean a question; reject one that is empty after cleaning or oversized.
-
-    Lone surrogates become U+FFFD and control characters spaces, so no input can fail later
-    while encoding or logging it.
-    """
-    if not isinstance(text, str):
-        raise QuestionError("question must be a string")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
-        )
-    if text.isascii():
-        # Most questions: NFC changes no ASCII text and its only separators are controls.
-        cleaned = text.translate(_ASCII_CONTROLS_TO_SPACE)
-    else:
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        cleaned = "".join(
-            " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-            for ch in unicodedata.normalize("NFC", text)
-        )
-    cleaned = " ".join(cleaned.split())
-    if not cleaned or (not cleaned.isascii() and not has_visible_text(cleaned)):
-        raise QuestionError("question is empty (or only control or invisible characters)")
-    return cleaned
-
-
-def matching_text(question: str) -> str:
-    """A cleaned question as the engine matches it (see characters.fold).
-
-    NFKC can lengthen text (one character can become eighteen), so the folded text is bounded.
-    """
-    if question.isascii():  # most questions: folding changes nothing, spaces are already single
-        return question
-    return " ".join(fold(question).split())[: 2 * MAX_QUESTION_CHARS]
-
-
-class Assistant:
-    """Answers questions about the portfolio owner from one loaded index."""
+class Pipeline:
+    """Answers one question at a time from one loaded index (no state between questions)."""
 
     def __init__(
-        self,
-        index: SearchIndex,
-        embedder: Embedder | None,
-        store: Conversations | None = None,
-        common_words: frozenset[str] = frozenset(),
-        history_turns: int = 3,
-        answers: AnswerCache | None = None,
+        self, index: SearchIndex, retriever: Retriever, common_words: frozenset[str]
     ) -> None:
         self.index = index
         self.corpus = index.corpus
-        self.retriever = Retriever(index, embedder, common_words)
-        self.store = store
-        self.history_turns = history_turns
+        self.retriever = retriever
+        self._common_words = common_words
         self._entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
         self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
-        # Cache keys name the index version and the model state, so a cached answer never
-        # outlives the index it was composed from, nor crosses a model outage.
-        self._answers: AnswerCache = answers if answers is not None else LocalAnswerCache(4096)
-        self._common_words = common_words
         # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
         # other companies' systems, contact details): what they mention is not something the
         # owner did.
         self._not_evidence = frozenset(
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
-        self._matcher: Matcher | None = None
         self._documents = self.corpus.by_uid()
         # Stems of the words naming the sections ("certif", "award"): a question naming one
         # asks for that kind of entry.
@@ -143,112 +66,18 @@ class Assistant:
                 )
             )
         )
-
-    def with_index(self, index: SearchIndex) -> Assistant:
-        """A new Assistant on another index, with the same model, store and settings.
-
-        The model is kept only if the index was built with it; otherwise answers degrade to
-        keyword search until the index and the model agree again.
-        """
-        embedder = self.retriever.embedder
-        if embedder is not None and embedder.fingerprint != index.manifest.model_fingerprint:
-            log.error(
-                "index %s was built with another model; answering from keywords",
-                index.manifest.version,
-            )
-            embedder = None
-        fresh = Assistant(
-            index,
-            embedder,
-            self.store,
-            self._common_words,
-            self.history_turns,
-            self._answers,
-        )
-        self._answers.new_index()
-        fresh.warm_up()
-        return fresh
+        self._chronology = Chronology(self._documents, self._entry_terms, self._section_words)
 
     @property
     def degraded(self) -> bool:
         """True when answers come from keyword retrieval alone."""
         return self.retriever.degraded
 
-    def warm_up(self) -> None:
-        """Do the one-off work (starter questions' targets, first inference) before serving."""
-        self._targets()
+    def compose(self, message: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
+        """The answer to one message given the conversation's earlier turns.
 
-    def use_embedder(self, embedder: Embedder) -> None:
-        """Switch to a (recovered) model; answers composed without it are forgotten."""
-        self.retriever.embedder = embedder
-
-    def before_fork(self) -> None:
-        """Let the embedder drop what must not cross into forked worker processes."""
-        release = getattr(self.retriever.embedder, "before_fork", None)
-        if release is not None:
-            release()
-
-    def after_fork(self) -> None:
-        """Reload what before_fork dropped, in the new worker process."""
-        reload = getattr(self.retriever.embedder, "after_fork", None)
-        if reload is not None:
-            reload()
-
-    def match(self, job_description: str, deadline: float | None = None) -> FitReport:
-        """The fit report of a job description against the portfolio (see matching)."""
-        if self._matcher is None:
-            self._matcher = Matcher(self.corpus, self.retriever)
-        return self._matcher.report(job_description, lambda: _check(deadline))
-
-    def suggestions(self) -> list[str]:
-        """Starter questions from site.yaml."""
-        return list(self.corpus.site.suggestions)
-
-    def ask(
-        self,
-        question: str,
-        session_id: str | None = None,
-        history: Sequence[HistoryItem] = (),
-        deadline: float | None = None,
-    ) -> Reply:
-        """Answer a question, resolving follow-ups against the session or the given history.
-
-        `deadline` (a time.monotonic() value) is checked before the model runs and before the
-        turn is stored: a late question raises DeadlineExceeded and leaves no turn behind.
+        With it, how the question resolved: what later follow-ups lean on.
         """
-        question = normalise_question(question)
-        if session_id is not None and not SESSION_ID.match(session_id):
-            raise QuestionError("session_id must be 1-64 of A-Z, a-z, 0-9, '_' and '-'")
-        if len(history) > MAX_HISTORY:
-            raise QuestionError(f"history holds at most {MAX_HISTORY} turns")
-        turns = self._turns(session_id, history)
-        _check(deadline)
-        matched = matching_text(question)
-        answer, resolved = self.answer(matched, turns)
-        _check(deadline)
-        session_id = session_id or uuid.uuid4().hex
-        if self.store is not None:
-            self.store.append(session_id, Turn(matched, resolved.topic, answer.cited_ids))
-        return Reply(answer, session_id, question)
-
-    def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
-        """The answer to one normalised question given earlier turns, cached."""
-        # Only the latest turn can change how a question resolves (see conversation.resolve).
-        latest = (turns[-1].topic, turns[-1].cited_ids) if turns else None
-        key = self._cache_key(" ".join(question.lower().split()), latest)
-        cached = self._answers.get(key)
-        if cached is None:
-            cached = self._compose(question, turns)
-            self._answers.put(key, cached)
-        return cached
-
-    def _cache_key(self, question: str, latest: tuple[str, tuple[str, ...]] | None) -> str:
-        model = "keywords" if self.degraded else "dense"
-        text = json.dumps([question, latest], ensure_ascii=False)
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        return f"{self.index.manifest.version}:{model}:{digest}"
-
-    def _compose(self, message: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         vocabulary = self.retriever.vocabulary
         understood = understand(message, self._common_words, vocabulary.words)
         if understood.refusal is not None:
@@ -300,9 +129,7 @@ class Assistant:
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
         order = order_asked(question)
         if order is not None and candidates:
-            found = self._by_time(order, names, candidates, resolved, terms)
-            if found is None:
-                found = self._order_in_words(order, terms, candidates)
+            found = self._chronology.answer(order, names, candidates, resolved, terms)
             if found is not None:
                 hit, index = found
                 passages = self.retriever.passages(hit, terms.text, query_vector)
@@ -388,82 +215,6 @@ class Assistant:
                 return tuple(sorted(sections))
         return ()
 
-    def _order_in_words(
-        self, order: Order, terms: QuestionTerms, hits: list[Hit]
-    ) -> tuple[Hit, int] | None:
-        """The entry and sentence that state the order asked about, for undated entries.
-
-        "Where did she work before Acme?": "Before Acme, she built ... at Initech."
-        """
-        if order.kind not in (BEFORE, AFTER) or not terms.names:
-            return None
-        said = re.compile(
-            rf"\b{re.escape(order.words)}\s+(?:{'|'.join(re.escape(n) for n in terms.names)})\b",
-            re.IGNORECASE,
-        )
-        for hit in hits[:TOP_ENTRIES]:
-            for index, passage in enumerate(hit.chunk.passages):
-                if said.search(passage):
-                    return hit, index
-        return None
-
-    def _asks_inside_entries(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
-        """Whether the question asks about something said inside the entries, not which one.
-
-        "How much faster is rostering now?" names what a line of an entry says (rostering);
-        "Where does she work now?" names nothing beyond the entries' openings.
-        """
-        asked = {s for topic in terms.known for s in keyword_terms(topic)[:1]}
-        asked -= self._section_words
-        if not asked:
-            return False
-        inside = {
-            stem
-            for h in hits
-            for passage in h.chunk.passages[1:]
-            for stem in keyword_terms(passage)
-        }
-        opening = {stem for h in hits for stem in keyword_terms(h.chunk.passages[0])}
-        return bool(asked & (inside - opening))
-
-    def _by_time(
-        self,
-        order: Order,
-        names: set[str],
-        hits: list[Hit],
-        resolved: Resolved,
-        terms: QuestionTerms,
-    ) -> tuple[Hit, int] | None:
-        """The entry a question of time or order asks for, from the entries' dates.
-
-        The section is the one of the best dated entry, when that entry matches nearly as
-        well as the best entry of all ("his first job": the jobs, not his first award).
-        """
-        documents = self._documents
-        dated = [h for h in hits if is_dated(documents[h.chunk.uid])]
-        if not dated or dated[0].score < hits[0].score - TIME_SECTION_MARGIN:
-            return None
-        section = [h for h in dated if h.chunk.section == dated[0].chunk.section]
-        if self._asks_inside_entries(terms, section):
-            return None
-        anchor = next(
-            (
-                documents[h.chunk.uid]
-                for h in section
-                if names and names <= self._entry_terms[h.position]
-            ),
-            None,
-        )
-        if anchor is None and resolved.follow_up:
-            prior = {h.chunk.uid for h in section} & set(resolved.prior_ids)
-            anchor = documents[next(iter(sorted(prior)))] if prior else None
-        if anchor is None and order.kind == BEFORE:
-            # "his previous job": the one before the current one.
-            anchor = timeline.pick(Order(CURRENT), [documents[h.chunk.uid] for h in section], None)
-        chosen = timeline.pick(order, [documents[h.chunk.uid] for h in section], anchor)
-        hit = next((h for h in section if chosen and h.chunk.uid == chosen.uid), None)
-        return (hit, 0) if hit is not None else None  # its opening sentence says when
-
     def _pointed_at(self, question: str, resolved: Resolved, hits: list[Hit]) -> Hit | None:
         """The entry an ordinal follow-up picks from the previous answer's citations."""
         position = ordinal(question) if resolved.follow_up else None
@@ -538,20 +289,8 @@ class Assistant:
                 return sorted(chosen, key=lambda h: h.position)
         return None
 
-    def _turns(self, session_id: str | None, history: Sequence[HistoryItem]) -> list[Turn]:
-        if session_id is not None and self.store is not None:
-            stored = self.store.recent(session_id, self.history_turns)
-            if stored:
-                return stored
-        turns: list[Turn] = []
-        for item in list(history)[-self.history_turns :]:
-            question = matching_text(normalise_question(item.question))
-            terms = analyse(question, self.retriever.vocabulary)
-            turns.append(Turn(question, resolve(question, terms, turns).topic))
-        return turns
-
     def _with_follow_ups(self, answer: Answer, question: str = "") -> Answer:
-        targets = self._targets()
+        targets = self.targets()
         cited = set(answer.cited_ids)
         picks = tuple(
             s
@@ -560,20 +299,15 @@ class Assistant:
         )[:3]
         return replace(answer, follow_ups=picks)
 
-    def _targets(self) -> dict[str, tuple[str, ...]]:
+    def targets(self) -> dict[str, tuple[str, ...]]:
         """Which entries each starter question leads to, worked out once."""
         if self._suggestion_targets is None:
             self._suggestion_targets = {}  # answering the starters below must not recurse
             # Not through the answer cache: these answers were composed without follow-ups.
             self._suggestion_targets = {
-                s: self._compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
+                s: self.compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
             }
         return self._suggestion_targets
-
-
-def _check(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise DeadlineExceeded("the question could not be answered in time")
 
 
 def _asked_first(hits: list[Hit], sections: frozenset[str]) -> list[Hit]:
