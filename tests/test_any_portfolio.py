@@ -125,3 +125,9 @@ def test_the_second_one_is_the_second_item_listed(priya: Assistant) -> None:
 def test_the_section_a_question_reads_like_comes_first(priya: Assistant) -> None:
     # "study" is also a word of her skills ("load studies"); the question reads like Education.
     assert "Anna University" in _answer(priya, "Where did she study?").answer
+
+
+def test_two_questions_in_one(priya: Assistant) -> None:
+    answer = _answer(priya, "Which projects has she built? Where did she study?")
+    assert "Tollpath" in answer.answer and "Anna University" in answer.answer
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))

@@ -23,6 +23,7 @@ from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
 from assistant.conversation import Resolved, Turn, ordinal, resolve
 from assistant.engine.chronology import Chronology
+from assistant.engine.parts import join_answers, split_questions
 from assistant.index import SearchIndex
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import order_asked
@@ -86,6 +87,16 @@ class Pipeline:
         question = understood.question
         if understood.names_contact:
             question = f"How can I contact {self.corpus.site.pronouns.object}?"
+        parts = split_questions(question)
+        if len(parts) > 1:
+            # Each part alone (a part never splits again), each later one after the earlier.
+            answered: list[tuple[Answer, Resolved]] = []
+            for part in parts:
+                answer, resolved = self.compose(part, turns)
+                answered.append((answer, resolved))
+                turns = [*turns, Turn(part, resolved.topic, answer.cited_ids)]
+            joined = join_answers([a for a, _ in answered])
+            return joined, replace(answered[0][1], topic=question)
         relate = self.retriever.related_word
         terms = analyse(question, vocabulary, relate)
         resolved = resolve(question, terms, turns)
