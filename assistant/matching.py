@@ -9,8 +9,9 @@ Verdicts rest on the requirement's specific words (not "experience", "strong", "
 - "A or B" is met by either;
 - a requirement met only by training or certificates while it asks for hands-on experience is
   partial.
-  evidenced: no named technology is missing and at least EVIDENCED_SHARE of the specific
-             words are shown;
+  evidenced: no named technology is missing, the first specific word (what the requirement
+             is about: "Mentor ...") is shown, and at least EVIDENCED_SHARE of the
+             specific words are shown;
   partial:   some are shown (at least PARTIAL_SHARE), or the years fall short;
   not_found: otherwise. A named technology the portfolio never shows for him (Kubernetes,
              Kafka) is never evidenced.
@@ -52,7 +53,7 @@ FILLER_WORDS = frozenset(
     scale scalable scaling large handle handling process processing serve serving support
     supporting maintain maintaining operate operating run running track tracking keep great
     good clear clearly effective effectively day-to-day ownership responsible responsibility
-    responsibilities opportunity opportunities you your
+    responsibilities opportunity opportunities you your hold holds holding possess
     """.split()
 )
 # Irregular past forms the stemmer leaves apart from their verb.
@@ -182,9 +183,12 @@ class Matcher:
         missing_in_order: list[str] = []
         kinds: set[str] = set()
         tokens = list(_tokens(text))
+        first_specific: str | None = None
         for position, (raw, word) in enumerate(tokens):
             if word in STOP_WORDS or word in FILLER_WORDS or word in _DEGREE_WORDS:
                 continue
+            if first_specific is None:
+                first_specific = raw
             key = _stem(word)
             found = [kind for kind, stems in self._stems.items() if key in stems]
             if found:
@@ -218,12 +222,20 @@ class Matcher:
         else:  # nothing but years or a degree: those decide
             strength = 1.0 if qualifiers_met and (required_years or degree) else 0.0
         missing = tuple(dict.fromkeys(missing_in_order))
+        # The requirement's first specific word is what it is about ("Mentor other engineers on
+        # the data team"): the rest shown without it is at most part of it.
+        head_missing = bool(missing_in_order) and missing_in_order[0] == first_specific
         if named_missing:
             # A named technology the portfolio never mentions for him is not made up for by
             # another word of the requirement ("Apache Spark" is not met by "Apache Flink",
             # "programming skills in Golang" not by a "Program").
             verdict = "not_found"
-        elif not named_missing and strength >= EVIDENCED_SHARE and qualifiers_met:
+        elif (
+            not named_missing
+            and not head_missing
+            and strength >= EVIDENCED_SHARE
+            and qualifiers_met
+        ):
             verdict = "evidenced"
         elif strength >= PARTIAL_SHARE or (required_years and not total):
             verdict = "partial"

@@ -199,3 +199,11 @@ def test_lone_surrogates_are_cleaned(client: FlaskClient) -> None:
 def test_random_descriptions_never_cause_a_500(client: FlaskClient, body: str) -> None:
     response = post(client, {"job_description": body})
     assert response.status_code in (200, 422), response.get_data(as_text=True)
+
+
+def test_a_requirement_whose_first_word_is_not_shown_is_never_evidenced(
+    fake_assistant: Assistant,
+) -> None:
+    # "payments" and "orders" are his; mentoring is not: the rest without it is not the thing.
+    found = verdicts(fake_assistant, "- Mentor engineers on payments and orders")
+    assert list(found.values()) != ["evidenced"]
