@@ -34,6 +34,9 @@ _BOILERPLATE_HEADING = re.compile(
     r"location|working here|life at)\b",
     re.IGNORECASE,
 )
+# "About Lumen Freight": a heading naming the employer introduces its blurb ("About the role"
+# does not).
+_ABOUT_EMPLOYER = re.compile(r"^\s*(?i:about)\s+(?!(?i:the|this|you|your|us|our)\b)[A-Z]")
 # Sentences in the employer's voice ("We offer...", "Our team...", "The X team helps...").
 _EMPLOYER_VOICE = re.compile(
     r"^(we|we're|we’re|we've|we’ve|our|us|join us|(the|this) [\w\s-]{0,40}?"
@@ -89,14 +92,14 @@ def split_requirements(text: str, check_time: Callable[[], None] = lambda: None)
             # "Compensation: $180,000", "Requirements: Python": a heading and its text.
             flush()
             seen_heading = True
-            skipping = bool(_BOILERPLATE_HEADING.search(label))
+            skipping = _is_boilerplate_heading(label)
             if not skipping:
                 found.append(rest.strip())
             continue
         if _is_heading(line):
             flush()
             seen_heading = True
-            skipping = bool(_BOILERPLATE_HEADING.search(line))
+            skipping = _is_boilerplate_heading(line)
             continue
         paragraph.append(line)
     flush()
@@ -163,3 +166,8 @@ def _has_dotted_word(text: str) -> bool:
             return True
         dot = text.find(".", dot + 1)
     return False
+
+
+def _is_boilerplate_heading(heading: str) -> bool:
+    """A heading of the company blurb, benefits, equal opportunity or how to apply."""
+    return bool(_BOILERPLATE_HEADING.search(heading) or _ABOUT_EMPLOYER.match(heading))

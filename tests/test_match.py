@@ -207,3 +207,13 @@ def test_a_requirement_whose_first_word_is_not_shown_is_never_evidenced(
     # "payments" and "orders" are his; mentoring is not: the rest without it is not the thing.
     found = verdicts(fake_assistant, "- Mentor engineers on payments and orders")
     assert list(found.values()) != ["evidenced"]
+
+
+def test_a_heading_naming_the_employer_introduces_its_blurb() -> None:
+    text = (
+        "About Lumen Freight\n"
+        "Lumen Freight moves goods across Europe and is building a data platform.\n\n"
+        "About the role\n"
+        "You will build streaming pipelines with Kafka.\n"
+    )
+    assert split_requirements(text) == ["You will build streaming pipelines with Kafka."]
