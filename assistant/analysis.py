@@ -56,7 +56,7 @@ CHAT_WORDS = frozenset(
     """
     hi hello hey hiya greetings dear thanks thank thx ty tks cheers regards sincerely pls plz
     please ok okay yes yeah yep sure btw fyi asap hope wondering curious appreciate
-    appreciated wow cool awesome nice sorry excuse quickly real
+    appreciated wow cool awesome nice sorry excuse quickly
     """.split()
 )
 

@@ -52,6 +52,11 @@ class Section:
     list_words: tuple[str, ...]
     evidence: str = "work"  # the default kind of evidence of its entries (EVIDENCE_KINDS)
 
+    @property
+    def naming_text(self) -> str:
+        """The words that name the section: its label and list words ("Education degrees")."""
+        return " ".join([self.label, *self.list_words])
+
 
 @dataclass(frozen=True)
 class Pronouns:

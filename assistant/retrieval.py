@@ -89,6 +89,9 @@ class Retriever:
             set(keyword_terms(f"{c.title} {p}")) for c in index.chunks for p in c.passages
         ]
         self._first_passage = np.cumsum([0] + [len(c.passages) for c in index.chunks])
+        self._section_naming = {
+            name: frozenset(words(s.naming_text)) for name, s in index.corpus.site.sections.items()
+        }
         self._section_rows = {
             name: [i for i, c in enumerate(index.chunks) if c.section == name]
             for name in index.corpus.site.sections
@@ -125,7 +128,11 @@ class Retriever:
 
     def entries_named_by(self, word: str) -> frozenset[int]:
         """The rows of the entries whose short title ("Education") includes `word`."""
-        return frozenset(i for i, title in enumerate(self._short_titles()) if word in words(title))
+        return frozenset(i for i, named in enumerate(self._title_words()) if word in named)
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def _title_words(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(words(title)) for title in self._short_titles())
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
     def _short_titles(self) -> tuple[str, ...]:
@@ -134,10 +141,7 @@ class Retriever:
 
     def sections_named_by(self, word: str) -> frozenset[str]:
         """The sections whose label or list words include `word`."""
-        sections = self.index.corpus.site.sections.values()
-        return frozenset(
-            s.name for s in sections if word in words(f"{s.label} {' '.join(s.list_words)}")
-        )
+        return frozenset(name for name, named in self._section_naming.items() if word in named)
 
     def related_word(self, word: str) -> str | None:
         """The corpus word closest in meaning to `word`, if close enough (None without a model)."""
@@ -164,7 +168,7 @@ class Retriever:
         """
         assert self.embedder is not None
         sections = self.index.corpus.site.sections.values()
-        named = " ".join(f"{s.label} {' '.join(s.list_words)}" for s in sections)
+        named = " ".join(s.naming_text for s in sections)
         named += " " + " ".join(self._short_titles())
         corpus_words = tuple(
             sorted({w for w in words(named) if w.isalpha() and self.vocabulary.is_topic(w)})

@@ -59,14 +59,12 @@ class Pipeline:
         self._documents = self.corpus.by_uid()
         # Stems of the words naming the sections ("certif", "award"): a question naming one
         # asks for that kind of entry.
-        self._section_words = frozenset(
-            keyword_terms(
-                " ".join(
-                    f"{s.label} {' '.join(s.list_words)}"
-                    for s in self.corpus.site.sections.values()
-                )
-            )
-        )
+        # Stems of each section's naming words, and of all of them together.
+        self._section_stems = {
+            name: frozenset(keyword_terms(s.naming_text))
+            for name, s in self.corpus.site.sections.items()
+        }
+        self._section_words = frozenset().union(*self._section_stems.values())
         self._chronology = Chronology(self._documents, self._entry_terms, self._section_words)
 
     @property
@@ -238,13 +236,7 @@ class Pipeline:
     def _asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
         """The asked sections whose label and list words the question does not use."""
         used = set(keyword_terms(terms.text))
-        sections = self.corpus.site.sections
-        return {
-            name
-            for name in asked
-            if not used
-            & set(keyword_terms(f"{sections[name].label} {' '.join(sections[name].list_words)}"))
-        }
+        return {name for name in asked if not used & self._section_stems[name]}
 
     def _names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
         """Whether the question is about the best entry as a whole: its title holds every topic."""

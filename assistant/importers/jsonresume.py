@@ -197,39 +197,42 @@ def _education(item: dict[str, Any], first: str) -> DraftEntry:
 def _award(item: dict[str, Any], first: str) -> DraftEntry:
     title = item.get("title") or "Award"
     date = partial_date(item.get("date"))
-    sentence = f"{first} received the {title}"
-    if item.get("awarder"):
-        sentence += f" from {item['awarder']}"
-    sentence += f" in {spoken_date(date)}." if date else "."
-    sentences = [sentence, *sentences_of_text(item.get("summary"))]
+    opening = _credited(f"{first} received the {title}", "from", item.get("awarder"), date)
+    sentences = [opening, *sentences_of_text(item.get("summary"))]
     return DraftEntry(title, sentences, "", org=item.get("awarder"), start=date, year=_year(date))
 
 
 def _certificate(item: dict[str, Any], first: str) -> DraftEntry:
     title = item.get("name") or "Certificate"
     date = partial_date(item.get("date"))
-    sentence = f"{first} earned the {title} certification"
-    if item.get("issuer"):
-        sentence += f" from {item['issuer']}"
-    sentence += f" in {spoken_date(date)}." if date else "."
-    links = [item["url"]] if item.get("url") else []
+    opening = _credited(
+        f"{first} earned the {title} certification", "from", item.get("issuer"), date
+    )
     return DraftEntry(
-        title, [sentence], "", org=item.get("issuer"), start=date, year=_year(date), links=links
+        title, [opening], "", org=item.get("issuer"), start=date, year=_year(date), links=_url(item)
     )
 
 
 def _publication(item: dict[str, Any], first: str) -> DraftEntry:
     title = item.get("name") or "Publication"
     date = partial_date(item.get("releaseDate"))
-    sentence = f"{first} published “{title}”"
-    if item.get("publisher"):
-        sentence += f" with {item['publisher']}"
-    sentence += f" in {spoken_date(date)}." if date else "."
-    links = [item["url"]] if item.get("url") else []
-    sentences = [sentence, *sentences_of_text(item.get("summary"))]
+    opening = _credited(f"{first} published “{title}”", "with", item.get("publisher"), date)
+    sentences = [opening, *sentences_of_text(item.get("summary"))]
     return DraftEntry(
-        title, sentences, "", org=item.get("publisher"), start=date, year=_year(date), links=links
-    )
+        title, sentences, "", org=item.get("publisher"), start=date, year=_year(date),
+        links=_url(item),
+    )  # fmt: skip
+
+
+def _credited(sentence: str, preposition: str, by: str | None, date: str | None) -> str:
+    """End a sentence with who gave it and when: "... the X from Y in May 2021."."""
+    if by:
+        sentence += f" {preposition} {by}"
+    return sentence + (f" in {spoken_date(date)}." if date else ".")
+
+
+def _url(item: dict[str, Any]) -> list[str]:
+    return [item["url"]] if item.get("url") else []
 
 
 def _skill(item: dict[str, Any], first: str) -> DraftEntry:
@@ -283,7 +286,7 @@ def _project(item: dict[str, Any], first: str) -> DraftEntry:
     if when:
         sentences.append(f"{first} has worked on {name} {when}.")
     sentences += sentence_list(item.get("highlights") or [])
-    links = [item["url"]] if item.get("url") else []
+    links = _url(item)
     return DraftEntry(
         name,
         sentences,
