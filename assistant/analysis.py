@@ -162,10 +162,16 @@ class Vocabulary:
     def repair(self, word: str) -> str:
         """The corpus or stop word closest to a misspelt word, or the word itself."""
         # A number is never a misspelt word: "2022" is not a slip for the corpus's "2021".
-        if len(word) < 4 or not self.is_topic(word):
+        if len(word) < 3 or not self.is_topic(word) or not word.isalpha() and len(word) < 4:
             return word
+        if len(word) == 3:
+            # Too short to be told from another word of the corpus ("gcp", "cpp"): only a slip
+            # in a function word is repaired ("knw", "wat"), keeping its first letter.
+            if self.knows(word) or word in self.common_words:
+                return word
+            return _closest(word, _function_words(word[0]))
         if self.knows(word):
-            return word
+            return self._english_form(word)
         if word in self.common_words:
             # A real word is not a typo, even one letter away from a corpus word
             # ("visa" is not "via", "tall" is not "all").
@@ -181,6 +187,24 @@ class Vocabulary:
             closest = _closest(word, self._english(word[0]))
         return closest
 
+    def _english_form(self, word: str) -> str:
+        """The corpus's English word for a slip the stemmer forgives.
+
+        "experiance" and "experience" share the stem "experi": the slip is the corpus's
+        "experience", not a name.
+        """
+        if word in self.words or not self.common_words or self.is_common(word):
+            return word
+        forms = [w for w in self._by_stem().get(stem(word), ()) if w in self.common_words]
+        return _closest(word, tuple(forms)) if forms else word
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
+    def _by_stem(self) -> dict[str, tuple[str, ...]]:
+        grouped: dict[str, list[str]] = {}
+        for w in sorted(self.words):
+            grouped.setdefault(stem(w), []).append(w)
+        return {k: tuple(v) for k, v in grouped.items()}
+
     @lru_cache(maxsize=64)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _english(self, initial: str) -> tuple[str, ...]:
         return tuple(sorted(w for w in self.common_words if len(w) >= 3 and w[0] == initial))
@@ -190,6 +214,12 @@ class Vocabulary:
         return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS | self.owner_words))
 
 
+@lru_cache(maxsize=32)
+def _function_words(initial: str) -> tuple[str, ...]:
+    every = STOP_WORDS | QUESTION_WORDS | CHAT_WORDS
+    return tuple(sorted(w for w in every if len(w) >= 3 and w[0] == initial))
+
+
 def singular(word: str) -> str:
     """Singular of a plural: "hobbies" -> "hobby", "skills" -> "skill"; others unchanged."""
     if len(word) > 4 and word.endswith("ies"):
@@ -197,6 +227,24 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def base_forms(word: str) -> tuple[str, ...]:
+    """The word and the forms it may be inflected from.
+
+    "studied" -> "study", "worked" -> "work", "managed" -> "manage", "hiring" -> "hire". Some
+    are not words; callers keep the ones they know.
+    """
+    forms = [word]
+    if len(word) > 4 and word.endswith("ied"):
+        forms.append(word[:-3] + "y")
+    if len(word) > 4 and word.endswith("ed"):
+        forms += [word[:-2], word[:-1]]
+    if len(word) > 5 and word.endswith("ing"):
+        forms += [word[:-3], word[:-3] + "e"]
+    if len(word) > 3 and word.endswith("s"):
+        forms.append(singular(word))
+    return tuple(dict.fromkeys(forms))
 
 
 @lru_cache(maxsize=8192)

@@ -16,7 +16,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from assistant.analysis import Vocabulary, keyword_terms, words
+from assistant.analysis import Vocabulary, base_forms, keyword_terms, words
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
@@ -154,7 +154,11 @@ class Retriever:
         corpus_words, vectors = self._word_vectors()
         if not corpus_words or self.embedder is None:
             return None
-        similarity = vectors @ self.embedder.encode([word])[0]
+        # An inflected word embeds alone worse than its base form ("worked" ~ "jobs" 0.29,
+        # "work" ~ "jobs" 0.66): the closest of its forms that are English words counts.
+        common = self.vocabulary.common_words
+        forms = [f for f in base_forms(word) if f == word or f in common]
+        similarity = (vectors @ self.embedder.encode(forms).T).max(axis=1)
         best = int(np.argmax(similarity))
         return corpus_words[best] if similarity[best] >= RELATED_WORD_MIN_COSINE else None
 

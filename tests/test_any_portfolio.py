@@ -24,6 +24,7 @@ Backend engineer · Chennai, India · priya.raman@example.com · +91 98400 12345
 
 - Runs the payments ledger that settles 2 million toll transactions a day
 - Moved the ledger from Oracle to PostgreSQL without downtime
+- Works with 3 platform teams on settlement rules
 
 ### Software Engineer, Harbourline (2016 – 2021)
 
@@ -79,7 +80,12 @@ def _answer(assistant: Assistant, question: str, session: str | None = None):  #
 def test_order_comes_from_dates(priya: Assistant) -> None:
     assert "Harbourline" in _answer(priya, "Where did she work before Tollgate?").answer
     assert "Kolam Systems" in _answer(priya, "What was her first job?").answer
+    # "work" names her jobs, though one of them also says she "works with 3 platform teams".
     assert "Tollgate" in _answer(priya, "Where does she work now?").answer
+
+
+def test_the_place_under_her_name_is_where_she_is_based(priya: Assistant) -> None:
+    assert "Chennai" in _answer(priya, "Where is she based?").answer
 
 
 def test_a_detail_of_the_current_job_is_not_the_current_job(priya: Assistant) -> None:

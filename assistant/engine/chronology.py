@@ -7,6 +7,7 @@ says the order ("Before Acme, ...").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant import timeline
 from assistant.analysis import QuestionTerms, keyword_terms
@@ -29,11 +30,11 @@ class Chronology:
         self,
         documents: dict[str, Document],
         entry_terms: list[set[str]],
-        section_words: frozenset[str],
+        names_a_section: Callable[[str], bool],
     ) -> None:
         self._documents = documents
         self._entry_terms = entry_terms
-        self._section_words = section_words
+        self._names_a_section = names_a_section
 
     def answer(
         self,
@@ -70,10 +71,15 @@ class Chronology:
         """Whether the question asks about something said inside the entries, not which one.
 
         "How much faster is rostering now?" names what a line of an entry says (rostering);
-        "Where does she work now?" names nothing beyond the entries' openings.
+        "Where does she work now?" names nothing beyond the entries' openings: "work" names
+        the section of jobs, whatever a job's lines say ("works with 4 squads").
         """
-        asked = {s for topic in terms.known for s in keyword_terms(topic)[:1]}
-        asked -= self._section_words
+        asked = {
+            s
+            for topic in terms.known
+            if not self._names_a_section(topic)
+            for s in keyword_terms(topic)[:1]
+        }
         if not asked:
             return False
         inside = {

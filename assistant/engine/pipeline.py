@@ -65,7 +65,7 @@ class Pipeline:
             for name, s in self.corpus.site.sections.items()
         }
         self._section_words = frozenset().union(*self._section_stems.values())
-        self._chronology = Chronology(self._documents, self._entry_terms, self._section_words)
+        self._chronology = Chronology(self._documents, self._entry_terms, self._names_a_section)
 
     @property
     def degraded(self) -> bool:
@@ -233,6 +233,26 @@ class Pipeline:
         uid = listed[position - 1] if position > 0 else listed[-1]
         return next((h for h in hits if h.chunk.uid == uid), None)
 
+    def _names_a_section(self, word: str) -> bool:
+        """Whether a word names a kind of entry (see `_sections_named`)."""
+        return bool(self._sections_named(word))
+
+    def _sections_named(self, word: str) -> frozenset[str]:
+        """The sections a word names.
+
+        By their label or list words, or by a word close in meaning ("work" ~ "jobs",
+        "studied" ~ "education"); a name ("Rutalia") names none.
+        """
+        stems = set(keyword_terms(word)[:1])
+        direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
+        if direct or not self.retriever.vocabulary.is_common(word):
+            return direct
+        near = self.retriever.related_word(word)
+        if near is None:
+            return frozenset()
+        near_stems = set(keyword_terms(near)[:1])
+        return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
+
     def _asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
         """The asked sections whose label and list words the question does not use."""
         used = set(keyword_terms(terms.text))
@@ -290,7 +310,23 @@ class Pipeline:
             ]
             if chosen:
                 return sorted(chosen, key=lambda h: h.position)
-        return None
+        return self._section_named_alone(terms, hits)
+
+    def _section_named_alone(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
+        """Every entry of the one section the question's words all name, or None.
+
+        "Where has he worked?": his jobs.
+        """
+        if not terms.known or terms.unknown:
+            return None
+        named = [self._sections_named(topic) for topic in terms.known]
+        if not all(named):
+            return None
+        common = frozenset.intersection(*named)
+        if len(common) != 1:
+            return None
+        chosen = [h for h in hits if h.chunk.section in common]
+        return sorted(chosen, key=lambda h: h.position) or None
 
     def _with_follow_ups(self, answer: Answer, question: str = "") -> Answer:
         targets = self.targets()

@@ -64,12 +64,18 @@ class Draft:
                 return existing
         created = DraftSection(
             name=name,
-            label=" ".join(heading.split()),
+            label=_label(heading),
             anchor=anchor if anchor is not None else name,
             kind=kind_of(heading),
         )
         self.sections.append(created)
         return created
+
+
+def _label(heading: str) -> str:
+    """A heading as a section's label: "EXPERIENCE", as plain-text CVs shout it, is "Experience"."""
+    label = " ".join(heading.split())
+    return label.capitalize() if label.isupper() and len(label) > 3 else label
 
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
@@ -100,6 +106,11 @@ def as_sentences(fragment: str) -> list[str]:
         # A closing quote or bracket after the full stop would hide the sentence's end.
         text += "."
     return [text]
+
+
+def based_in(first_name: str, place: str) -> str:
+    """Where the owner lives, as a résumé's header or location field gives it."""
+    return f"{first_name} is based in {place}."
 
 
 def sentences_of_text(text: str | None) -> list[str]:

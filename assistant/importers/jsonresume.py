@@ -20,6 +20,7 @@ from assistant.importers.draft import (
     Draft,
     DraftEntry,
     as_sentences,
+    based_in,
     partial_date,
     period,
     sentence_list,
@@ -117,7 +118,7 @@ def _read_basics(draft: Draft, basics: dict[str, Any], name: str, full: str, fir
         sentences.append(f"{full}'s title is {basics['label'].strip()}.")
     place = _place(basics.get("location") or {})
     if place:
-        sentences.append(f"{first} is based in {place}.")
+        sentences.append(based_in(first, place))
     sentences += sentences_of_text(basics.get("summary"))
     if sentences:
         about = draft.section("About")

@@ -18,6 +18,7 @@ from assistant.importers.draft import (
     DraftEntry,
     DraftSection,
     as_sentences,
+    based_in,
     sentences_of_text,
 )
 
@@ -54,6 +55,8 @@ _PHONE = re.compile(
     r"\(?\d{2,4}\)?(?:[ .-]\d{2,5}){1,4}",
     re.I,
 )
+# A bare web address ("https://ferrer.example.es"), as a plain-text header writes one.
+_URL = re.compile(r"https?://[^\s<>\"]{1,2000}")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PRESENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.I)
 _QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
@@ -188,30 +191,52 @@ def _paragraph_entry(label: str, blocks: list[Block], source: str) -> DraftEntry
 
 
 def _read_header(draft: Draft, header: list[Block], source: str) -> None:
-    """The lines under the owner's name: a tagline, a place, contact details."""
+    """The lines under the owner's name: a tagline, a place, contact details.
+
+    A place ("Bergen, Norway") becomes "Lena is based in Bergen, Norway.", as JSON Resume's
+    location does: where a résumé's header puts a city, it says where its owner lives. The
+    rest (a title, a tagline) is kept as written after the owner's name.
+    """
     parts: list[str] = []
     for block in header:
         for part in _SEPARATORS.split(block.text):
-            cleaned = _EMAIL.sub("", _PHONE.sub("", part))
+            cleaned = _URL.sub("", _EMAIL.sub("", _PHONE.sub("", part)))
             for _, address in block.links:
                 cleaned = cleaned.replace(address, "")
             linked = {text for text, _ in block.links}
             if cleaned.strip(" ,;:·|") and part.strip() not in linked:
-                parts.append(part.strip())
+                parts.append(cleaned.strip(" ,;:·|"))
     if not parts:
         return
     about = next((s for s in draft.sections if s.kind is kinds.ABOUT), None)
     if about is None:
         about = DraftSection("about", "About", "", kinds.ABOUT)
         draft.sections.insert(0, about)
-    sentence = " · ".join(parts)
+    places = [p for p in parts if _is_place(p)]
+    rest = [p for p in parts if p not in places]
+    name = draft.owner or ""
+    sentences = as_sentences(f"{name}: {' · '.join(rest)}" if name and rest else " · ".join(rest))
+    for place in places:
+        sentences += [based_in(name.split()[0], place)] if name else as_sentences(place)
     about.entries.insert(
         0,
         DraftEntry(
             title=draft.owner or about.label,
-            sentences=as_sentences(sentence),
+            sentences=sentences,
             source=_where(source, [b.where for b in header]),
         ),
+    )
+
+
+def _is_place(part: str) -> bool:
+    """Whether a header part reads as a place: capitalised names joined by commas."""
+    names = part.split(", ")
+    return 2 <= len(names) <= 4 and all(
+        1 <= len(name.split()) <= 4
+        and all(
+            w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in name.split()
+        )
+        for name in names
     )
 
 
@@ -241,6 +266,10 @@ def _read_contact(draft: Draft, events: list[Event], title: Heading | None) -> N
         phone = _PHONE.search(text)
         if phone and draft.phone is None:
             draft.phone = phone.group(0).strip()
+        for bare in _URL.finditer(text):
+            address = bare.group(0).rstrip(".,;)")
+            if all(address != known for _, known in draft.links):
+                draft.links.append(("web page", address))
 
 
 def _link_label(text: str, address: str) -> str:

@@ -81,9 +81,10 @@ def test_markdown(tmp_path: Path) -> None:
     assert corpus.contact.email == "lena.halvorsen@example.net"
     assert corpus.contact.phone == "+47 915 22 703"
     assert "https://dribbble.com/lenahalvorsen" in corpus.contact.links
-    # The header line under the name: the tagline and the place, without the contact details.
+    # The header line under the name: the tagline after her name and where she is based,
+    # without the contact details.
     header = corpus.documents[0]
-    assert header.text == "Product designer · Bergen, Norway."
+    assert header.text == "Lena Halvorsen: Product designer. Lena is based in Bergen, Norway."
 
 
 def test_html(tmp_path: Path) -> None:
@@ -147,6 +148,25 @@ def test_plain_text(tmp_path: Path) -> None:
     assert len([d for d in corpus.documents if d.section == "education"]) == 2
     assert corpus.contact.email == "maya.okafor@example.com"
     assert corpus.contact.phone == "+234 803 555 0199"
+    # Headings written in capitals are labelled as words.
+    assert corpus.site.sections["experience"].label == "Experience"
+
+
+def test_plain_text_header_place_and_bare_address(tmp_path: Path) -> None:
+    source = tmp_path / "resume.txt"
+    header = (
+        "Maya Okafor\n"
+        "Site reliability engineer | Lagos, Nigeria | https://maya.example.com"
+        " | maya.okafor@example.com\n\n"
+    )
+    source.write_text(header + PLAIN_RESUME.split("\n", 2)[2], encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    # The address is a contact link, not part of a sentence; the place says where she is.
+    assert "https://maya.example.com" in corpus.contact.links
+    assert corpus.documents[0].text == (
+        "Maya Okafor: Site reliability engineer. Maya is based in Lagos, Nigeria."
+    )
 
 
 def test_pdf_made_here(tmp_path: Path) -> None:
