@@ -62,8 +62,14 @@ class Quote:
     passage: PassageHit
 
 
-def compose(quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bool) -> Answer:
-    """Turn chosen sentences into an answer text with one citation per entry."""
+def compose(
+    quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bool, lead: str = ""
+) -> Answer:
+    """Turn chosen sentences into an answer text with one citation per entry.
+
+    `lead` opens the answer, cited as the first entry: what decided a comparison, in the
+    words of that entry ("the largest is 1M+ API requests").
+    """
     by_entry: dict[str, list[Quote]] = {}
     for quote in quotes:
         by_entry.setdefault(quote.hit.chunk.uid, []).append(quote)
@@ -73,6 +79,8 @@ def compose(quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bo
         _citation(numbers[uid], documents[uid], group, corpus) for uid, group in by_entry.items()
     )
     sentences = [mark_citation(q.passage.text, numbers[q.hit.chunk.uid]) for q in quotes]
+    if lead and quotes:
+        sentences.insert(0, mark_citation(lead, 1))
     return Answer(
         answer=" ".join(sentences),
         citations=citations,

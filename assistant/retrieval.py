@@ -181,6 +181,14 @@ class Retriever:
             return (), np.zeros((0, 0), dtype=np.float32)
         return corpus_words, self.embedder.encode(list(corpus_words))
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def word_similarity(self, first: str, second: str) -> float:
+        """Cosine similarity of two words embedded alone (0 without a model)."""
+        if self.embedder is None:
+            return 0.0
+        vectors = self.embedder.encode([first, second])
+        return float(vectors[0] @ vectors[1])
+
     def query_vector(self, text: str) -> Vector | None:
         """The query's embedding, or None without a model."""
         if self.embedder is None:

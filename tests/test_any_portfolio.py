@@ -133,6 +133,15 @@ def test_the_section_a_question_reads_like_comes_first(priya: Assistant) -> None
     assert "Anna University" in _answer(priya, "Where did she study?").answer
 
 
+def test_comparisons_come_from_the_numbers_stated(priya: Assistant) -> None:
+    answer = _answer(priya, "Which of her jobs had the biggest scale?")
+    assert "Tollgate" in answer.answer and "2 million toll transactions" in answer.answer
+    # What decided is quoted from the cited entry.
+    assert "2 million toll transactions" in answer.citations[0].snippet
+    refused = _answer(priya, "Which of her projects had the most users?")
+    assert refused.abstained and refused.reason == "no_count"
+
+
 def test_two_questions_in_one(priya: Assistant) -> None:
     answer = _answer(priya, "Which projects has she built? Where did she study?")
     assert "Tollpath" in answer.answer and "Anna University" in answer.answer

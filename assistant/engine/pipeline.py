@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant import refusals
+from assistant import comparison, refusals
 from assistant.abstention import asks_about_his_own_work, judge
-from assistant.analysis import QuestionTerms, analyse, keyword_terms, words
+from assistant.analysis import QuestionTerms, analyse, keyword_terms, singular, words
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
 from assistant.conversation import Resolved, Turn, ordinal, resolve
 from assistant.engine.chronology import Chronology
@@ -34,6 +34,8 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 TOP_ENTRIES = 3
 # Entries of a section the question asks about lead when they score this close to the best.
 ASKED_SECTION_MARGIN = 0.1
+# Two words embedded alone this close name the same thing counted ("customers" ~ "users").
+SAME_THING_MIN_COSINE = 0.5
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
@@ -145,6 +147,14 @@ class Pipeline:
                 quotes = [Quote(hit, next(p for p in passages if p.passage_index == index))]
                 answer = compose(quotes, self.corpus, max(0.0, hit.score), self.degraded)
                 return self._with_follow_ups(answer, question), resolved
+        compared = None if resolved.follow_up else comparison.comparison_asked(question)
+        if compared is not None and candidates:
+            named = frozenset().union(*(self._sections_named(t) for t in terms.known))
+            # "Which of his projects ...": the projects; else every entry.
+            pool = [h for h in candidates if h.chunk.section in named] or candidates
+            compared_answer = self._compare(compared, pool, terms, query_vector, best)
+            if compared_answer is not None:
+                return compared_answer, resolved
         listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
         anchored = bool(names) and names <= self._entry_terms[candidates[0].position]
         verdict = judge(
@@ -183,6 +193,44 @@ class Pipeline:
             return self._refusal(refusals.OFF_THE_POINT, best), resolved
         answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
+
+    def _compare(
+        self,
+        compared: comparison.Comparison,
+        pool: list[Hit],
+        terms: QuestionTerms,
+        query_vector: Vector | None,
+        best: float,
+    ) -> Answer | None:
+        """The answer to "which ... the most users", from the counts the entries state.
+
+        None when the question does not compare counts ("the most recent", "most proud"); a
+        refusal when it does and no entry counts the thing asked.
+        """
+        stated = [(n, comparison.counts(h.chunk.passages)) for n, h in enumerate(pool)]
+        found = comparison.pick(compared, stated, self._same_thing)
+        if found is None:
+            thing = compared.thing
+            if singular(thing) != thing or thing in comparison.SCALE_WORDS:
+                refusal = self._refusal(refusals.NO_COUNT, best)
+                return replace(refusal, detail=f"no entry counts {thing}")
+            return None
+        position, count = found
+        hit = pool[position]
+        passages = {
+            p.passage_index: p for p in self.retriever.passages(hit, terms.text, query_vector)
+        }
+        indexes = sorted({0, count.passage_index})
+        quotes = [Quote(hit, passages[i]) for i in indexes if i in passages]
+        owner = self.corpus.site.first_name
+        lead = (
+            f"Of the numbers {owner}'s portfolio states, the {compared.direction} is {count.text}."
+        )
+        answer = compose(quotes, self.corpus, max(0.0, hit.score), self.degraded, lead=lead)
+        return self._with_follow_ups(answer)
+
+    def _same_thing(self, asked: str, counted: str) -> bool:
+        return self.retriever.word_similarity(asked, counted) >= SAME_THING_MIN_COSINE
 
     def _refusal(
         self,

@@ -1,0 +1,167 @@
+"""Questions that compare ("Which project had the biggest scale?", "the most users").
+
+They are answered over the numbers the entries state, never from the question's adjective:
+each count is read with the words that follow it ("1M+ API requests", "4 million monthly
+users"), the ones that count what is asked are compared, and the answer says which number
+decided. A portfolio that counts something else ("orders" when asked about "users") does not
+answer, and the question goes through ordinary retrieval, which may refuse it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assistant.analysis import STOP_WORDS, keyword_terms, singular
+
+LARGEST = "largest"
+SMALLEST = "smallest"
+
+# English superlatives of size, and the word they qualify ("the most users").
+_SUPERLATIVE = re.compile(
+    r"\b(most|biggest|largest|highest|greatest|widest|fewest|least|smallest|lowest)"
+    r"((?:\s+[A-Za-z][A-Za-z-]{0,40}){0,3})",
+    re.IGNORECASE,
+)
+_SMALL = frozenset({"fewest", "least", "smallest", "lowest"})
+# Words of size in general rather than of a thing counted: any count answers them.
+SCALE_WORDS = frozenset(
+    "scale size impact reach volume traffic load throughput usage adoption".split()
+)
+# A count: "1,800", "1.2 billion", "800K+", "2 million"; not a percentage or an amount of money.
+_COUNT = re.compile(
+    r"(?<![\w.$€£%])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s?(k|m|bn|million|billion|thousand)\b)?(\+)?(?![\d%]|[,.]\d)",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+# What a count of time or a ratio is counted in: durations and "times" are not sizes.
+_NOT_COUNTED_THINGS = frozenset(
+    """
+    ms millisecond milliseconds second seconds sec secs minute minutes min mins hour hours
+    day days week weeks month months year years times x percent
+    """.split()
+)
+_UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# English prepositions that are not stop words: what follows them is not what is counted
+# ("100K+ seller enrollments across 8 countries").
+_PREPOSITIONS = frozenset("across along among around per via within without toward towards".split())
+MAX_UNIT_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a question compares: which way, and the thing counted ("users", or "scale")."""
+
+    direction: str  # LARGEST or SMALLEST
+    thing: str  # the word after the superlative, lowercase
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number an entry states, with what it counts."""
+
+    value: float
+    text: str  # as written, with what it counts: "1M+ API requests"
+    unit: tuple[str, ...]  # the words that follow it: ("api", "requests")
+    passage_index: int
+
+
+def comparison_asked(question: str) -> Comparison | None:
+    """The comparison a question asks for, or None."""
+    match = _SUPERLATIVE.search(question)
+    if match is None:
+        return None
+    # The noun phrase after it ends at a function word; its last word is what is compared
+    # ("the largest data volume he ...": volume).
+    phrase: list[str] = []
+    for word in match.group(2).lower().split():
+        if word in STOP_WORDS:
+            break
+        phrase.append(word)
+    if not phrase:
+        return None
+    direction = SMALLEST if match.group(1).lower() in _SMALL else LARGEST
+    return Comparison(direction, phrase[-1])
+
+
+def counts(passages: Iterable[str]) -> list[Count]:
+    """The counts a list of sentences states, with what each counts."""
+    found: list[Count] = []
+    for index, passage in enumerate(passages):
+        for match in _COUNT.finditer(passage):
+            number, scale, _ = match.groups()
+            if scale is None and _is_year(number):
+                continue
+            unit, end = _unit_after(passage, match.end())
+            if not unit or unit[0] in _NOT_COUNTED_THINGS:
+                continue
+            value = float(number.replace(",", "")) * _MULTIPLIERS.get((scale or "").lower(), 1)
+            text = passage[match.start() : end]
+            found.append(Count(value, text, unit, index))
+    return found
+
+
+def _is_year(number: str) -> bool:
+    return number.isdigit() and len(number) == 4 and 1900 <= int(number) <= 2099
+
+
+def _unit_after(passage: str, start: int) -> tuple[tuple[str, ...], int]:
+    """The words after a number, up to a function word or a punctuation mark."""
+    unit: list[str] = []
+    end = start
+    position = start
+    while len(unit) < MAX_UNIT_WORDS:
+        gap = passage[position : position + 2]
+        if not gap.startswith(" ") and position != start:
+            break
+        match = _UNIT_WORD.match(passage, position + (1 if gap.startswith(" ") else 0))
+        word = match.group(0).lower() if match else ""
+        if match is None or word in STOP_WORDS or word in _PREPOSITIONS:
+            break
+        unit.append(word)
+        position = end = match.end()
+    return tuple(unit), end
+
+
+def pick(
+    comparison: Comparison,
+    entries: list[tuple[int, list[Count]]],
+    similar: Callable[[str, str], bool],
+) -> tuple[int, Count] | None:
+    """The entry (by its key) stating the count that answers, and that count, or None.
+
+    `similar` tells whether a word counted ("riders") is what the question counts ("users").
+    """
+    thing = comparison.thing
+    general = thing in SCALE_WORDS
+    thing_stem = keyword_terms(singular(thing))[:1]
+    relevant = [
+        (key, count)
+        for key, found in entries
+        for count in found
+        if general or _counts_thing(count, thing, thing_stem, similar)
+    ]
+    if not relevant:
+        return None
+    if comparison.direction == SMALLEST:
+        return min(relevant, key=lambda pair: pair[1].value)
+    return max(relevant, key=lambda pair: pair[1].value)
+
+
+def _counts_thing(
+    count: Count, thing: str, thing_stem: list[str], similar: Callable[[str, str], bool]
+) -> bool:
+    # Any word of it may name the thing ("seller enrollments" counts sellers); the counted
+    # noun, the last word ("monthly riders"), may also be another word for it.
+    if any(keyword_terms(word)[:1] == thing_stem for word in count.unit):
+        return True
+    return similar(thing, count.unit[-1])

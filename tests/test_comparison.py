@@ -1,0 +1,64 @@
+"""Comparisons over the numbers entries state (assistant.comparison)."""
+
+from __future__ import annotations
+
+from assistant.comparison import LARGEST, SMALLEST, Comparison, comparison_asked, counts, pick
+
+
+def test_what_a_question_compares() -> None:
+    assert comparison_asked("Which of his projects had the biggest scale?") == Comparison(
+        LARGEST, "scale"
+    )
+    # The noun phrase's last word, up to a function word.
+    assert comparison_asked("What is the largest data volume he has handled?") == Comparison(
+        LARGEST, "volume"
+    )
+    assert comparison_asked("which team had the fewest incidents") == Comparison(
+        SMALLEST, "incidents"
+    )
+    assert comparison_asked("Where did he work before Amazon?") is None
+    assert comparison_asked("What does he like most?") is None
+
+
+def test_counts_with_what_they_count() -> None:
+    stated = counts(
+        [
+            "The engine handles 1M+ API requests a day at 99% uptime.",
+            "Doubled the basket from $30 to $60 in 2023.",
+            "Scaled to 100K+ seller enrollments across 8 countries.",
+            "Loads 1.2 billion order events a year for 1,800 delivery vans.",
+            "Cut feature freshness from 24 hours to 90 seconds.",
+        ]
+    )
+    found = [(c.value, c.text, c.passage_index) for c in stated]
+    # Percentages, money, years and durations are not counts of things.
+    assert found == [
+        (1e6, "1M+ API requests", 0),
+        (1e5, "100K+ seller enrollments", 2),
+        (8, "8 countries", 2),
+        (1.2e9, "1.2 billion order events", 3),
+        (1800, "1,800 delivery vans", 3),
+    ]
+
+
+def _never_similar(asked: str, counted: str) -> bool:
+    return False
+
+
+def test_pick_compares_only_counts_of_the_thing_asked() -> None:
+    entries = [
+        (0, counts(["Used by 4 million monthly users."])),
+        (1, counts(["Loads 1.2 billion order events."])),
+        (2, counts(["Runs a meetup for 80 users of dbt."])),
+    ]
+    users = pick(Comparison(LARGEST, "users"), entries, _never_similar)
+    assert users is not None and users[0] == 0 and users[1].text == "4 million monthly users"
+    fewest = pick(Comparison(SMALLEST, "users"), entries, _never_similar)
+    assert fewest is not None and fewest[0] == 2
+    # A word of size in general compares every count.
+    scale = pick(Comparison(LARGEST, "scale"), entries, _never_similar)
+    assert scale is not None and scale[0] == 1
+    # Nothing counts stores; another word for users counts when the model says so.
+    assert pick(Comparison(LARGEST, "stores"), entries, _never_similar) is None
+    riders = [(0, counts(["Used by 120,000 monthly riders."]))]
+    assert pick(Comparison(LARGEST, "users"), riders, lambda a, b: b == "riders") is not None
