@@ -147,11 +147,17 @@ class Retriever:
         """The corpus word closest in meaning to `word`, if close enough (None without a model)."""
         if self.embedder is None:
             return None
-        return self._related_word(word)
+        return self._related_word(word, False)
+
+    def related_section_word(self, word: str) -> str | None:
+        """The closest word naming a section (a label or list word), if close enough."""
+        if self.embedder is None:
+            return None
+        return self._related_word(word, True)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
-    def _related_word(self, word: str) -> str | None:
-        corpus_words, vectors = self._word_vectors()
+    def _related_word(self, word: str, sections_only: bool) -> str | None:
+        corpus_words, vectors, names_section = self._word_vectors()
         if not corpus_words or self.embedder is None:
             return None
         # An inflected word embeds alone worse than its base form ("worked" ~ "jobs" 0.29,
@@ -159,27 +165,30 @@ class Retriever:
         common = self.vocabulary.common_words
         forms = [f for f in base_forms(word) if f == word or f in common]
         similarity = (vectors @ self.embedder.encode(forms).T).max(axis=1)
+        if sections_only:
+            similarity = np.where(names_section, similarity, -1.0)
         best = int(np.argmax(similarity))
         return corpus_words[best] if similarity[best] >= RELATED_WORD_MIN_COSINE else None
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
-    def _word_vectors(self) -> tuple[tuple[str, ...], Vector]:
+    def _word_vectors(self) -> tuple[tuple[str, ...], Vector, np.ndarray]:
         """The words naming the site's sections and kinds of entry, embedded alone.
 
         Section labels, list words and short entry titles: they name what the portfolio holds
         ("Interests", "Education"). Any corpus word would relate too much: "relocate" ~
-        "location", "age" ~ "years".
+        "location", "age" ~ "years". With them, which of them name a section.
         """
         assert self.embedder is not None
         sections = self.index.corpus.site.sections.values()
-        named = " ".join(s.naming_text for s in sections)
-        named += " " + " ".join(self._short_titles())
+        naming = {w for s in sections for w in words(s.naming_text)}
+        named = " ".join(naming) + " " + " ".join(self._short_titles())
         corpus_words = tuple(
             sorted({w for w in words(named) if w.isalpha() and self.vocabulary.is_topic(w)})
         )
         if not corpus_words:
-            return (), np.zeros((0, 0), dtype=np.float32)
-        return corpus_words, self.embedder.encode(list(corpus_words))
+            return (), np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=bool)
+        names_section = np.array([w in naming for w in corpus_words], dtype=bool)
+        return corpus_words, self.embedder.encode(list(corpus_words)), names_section
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
     def word_similarity(self, first: str, second: str) -> float:

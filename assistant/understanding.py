@@ -70,6 +70,13 @@ CONTACT_WORDS = frozenset(
     telefon telefono teléfono téléphone telephone phone handy whatsapp linkedin
     """.split()
 )
+# English ways of asking how to contact someone: "How can I reach her?", "get in touch".
+_CONTACT_REQUEST = re.compile(
+    r"\b(?:reach|contact|email|e-mail|call|ring|message|text)\s+(?:him|her|them)\b|"
+    r"\bget (?:in touch|hold of)\b|\bin touch with\b",
+    re.IGNORECASE,
+)
+CONTACT_REQUEST_WORDS = 10
 # A message is in another language when the identifier says so this surely, or when most of
 # its words are not English ones.
 _LANGUAGE_CONFIDENCE = 0.75
@@ -103,6 +110,9 @@ def understand(
     language = _language(question, english_words, corpus_words)
     if language != "en":
         return _in_another_language(question, language, corpus_words)
+    if len(question.split()) <= CONTACT_REQUEST_WORDS and _CONTACT_REQUEST.search(question):
+        # A short request only: a longer message may ask something else as well.
+        return Understood(question, names_contact=True)
     return Understood(question)
 
 

@@ -51,7 +51,7 @@ A linter that checks double-entry bookkeeping rules in SQL migrations.
 
 ## Education
 
-- BTech in Computer Science, Anna University, 2014
+- BTech in Computer Science, Anna University, 2014. Thesis: queueing models of toll plazas
 
 ## Interests
 
@@ -140,6 +140,12 @@ def test_comparisons_come_from_the_numbers_stated(priya: Assistant) -> None:
     assert "2 million toll transactions" in answer.citations[0].snippet
     refused = _answer(priya, "Which of her projects had the most users?")
     assert refused.abstained and refused.reason == "no_count"
+
+
+def test_a_word_one_entry_alone_uses_points_at_it(priya: Assistant) -> None:
+    # Only her degree mentions a thesis, though the rest of its entry is far from the question.
+    answer = _answer(priya, "What was her thesis about?")
+    assert "queueing models" in answer.answer
 
 
 def test_two_questions_in_one(priya: Assistant) -> None:

@@ -102,6 +102,19 @@ def test_another_language_asking_for_an_email() -> None:
     assert understood.names_contact and understood.refusal is None
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["How can I reach her?", "how do i get in touch", "How can I get hold of him?"],
+)
+def test_asking_how_to_contact_the_owner(message: str) -> None:
+    understood = understand(message, ENGLISH, CORPUS)
+    assert understood.names_contact and understood.refusal is None
+
+
+def test_reaching_something_else_is_not_a_contact_request() -> None:
+    assert not understand("Did the app reach 1M users?", ENGLISH, CORPUS).names_contact
+
+
 def test_another_language_with_nothing_to_go_on_is_refused() -> None:
     assert _understand("Wo hat sie studiert?").refusal == NOT_ENGLISH
     assert _understand("kya woh jaanta hai ki kaise kaam karna hai?").refusal == NOT_ENGLISH

@@ -51,6 +51,11 @@ class Pipeline:
         self.retriever = retriever
         self._common_words = common_words
         self._entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
+        # Which entries use each stem: a word only one entry uses points at that entry.
+        self._rows_using: dict[str, list[int]] = {}
+        for row, entry_terms in enumerate(self._entry_terms):
+            for term in entry_terms:
+                self._rows_using.setdefault(term, []).append(row)
         self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
         # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
         # other companies' systems, contact details): what they mention is not something the
@@ -138,6 +143,10 @@ class Pipeline:
             if terms.predicate is not None and not self._one_entry_holds_all(terms, naming):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
+        only_entry = None if names else self._only_entry_using(terms, candidates, asked)
+        if only_entry is not None:
+            # "What was her thesis about?": the one entry that mentions a thesis.
+            candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         order = order_asked(question)
         if order is not None and candidates:
             found = self._chronology.answer(order, names, candidates, resolved, terms)
@@ -156,7 +165,9 @@ class Pipeline:
             if compared_answer is not None:
                 return compared_answer, resolved
         listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
-        anchored = bool(names) and names <= self._entry_terms[candidates[0].position]
+        anchored = only_entry is not None or (
+            bool(names) and names <= self._entry_terms[candidates[0].position]
+        )
         verdict = judge(
             terms, candidates, self.degraded, matched_fields=bool(listed), anchored=anchored
         )
@@ -316,6 +327,46 @@ class Pipeline:
     def _names(self, terms: QuestionTerms) -> set[str]:
         """Stems of the names the question asks about that the corpus uses ("figma")."""
         return {stem for name in terms.names for stem in keyword_terms(name)[:1]}
+
+    def _only_entry_using(
+        self, terms: QuestionTerms, hits: list[Hit], asked: frozenset[str]
+    ) -> Hit | None:
+        """The entry that alone uses a word of the question and holds all its other words.
+
+        Only for a question whose every word the portfolio uses: a word one entry alone uses
+        ("thesis", "funded") points at it as surely as a name does, however loosely the rest of
+        the entry matches the question. Not when the question reads like another section and
+        the entry has the word only in another form ("Where did she study?" is Education, not
+        her "diary studies").
+        """
+        if terms.unknown or not terms.known:
+            return None
+        # A word naming a kind of entry ("study" ~ Education) asks for that kind, wherever
+        # else the word is used ("diary studies").
+        words_asked = {
+            s
+            for topic in terms.known
+            if not self._names_a_section(topic)
+            for s in keyword_terms(topic)[:1]
+        }
+        rows = {
+            self._rows_using[s][0] for s in words_asked if len(self._rows_using.get(s, ())) == 1
+        }
+        if len(rows) != 1:
+            return None
+        row = rows.pop()
+        if not words_asked <= self._entry_terms[row]:
+            return None
+        hit = next((h for h in hits if h.position == row), None)
+        if hit is None:
+            return None
+        if asked and hit.chunk.section not in asked:
+            # Another form of the word ("studies") does not outweigh the section the question
+            # reads like; the word itself ("thesis", "years") does.
+            written = set(words(hit.chunk.keyword_text))
+            if not any(topic in written for topic in terms.known):
+                return None
+        return hit
 
     def _one_entry_holds_all(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
         """Whether one entry holds every name of the question and every kind of entry it names.
