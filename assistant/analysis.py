@@ -60,6 +60,10 @@ CHAT_WORDS = frozenset(
     """.split()
 )
 
+# Words naming an entry's fields rather than what it is about ("her job title", "the company's
+# name"): every entry has a title, so they point at no entry in particular.
+FIELD_WORDS = frozenset("title titles name names".split())
+
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -132,6 +136,7 @@ class Vocabulary:
             word in STOP_WORDS
             or word in QUESTION_WORDS
             or word in CHAT_WORDS
+            or word in FIELD_WORDS
             or word in self.owner_words
             or word.isdigit()
         )

@@ -132,6 +132,29 @@ def _unit_after(passage: str, start: int) -> tuple[tuple[str, ...], int]:
     return tuple(unit), end
 
 
+# "How many ...", "how much ...": asks for a number.
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+# A number as a sentence may state it: digits (not a year standing alone) or English number
+# words ("nine years", "a dozen").
+_STATED_NUMBER = re.compile(
+    r"(?<![\w-])(?!(?:19|20)\d\d(?![\d%]|[,.]\d))\d[\d,.]*|\b(?:one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"hundreds|thousand|thousands|million|millions|billion|dozen|dozens)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_many(question: str) -> bool:
+    """Whether a question asks for a number ("how many citations", "how much revenue")."""
+    return _HOW_MANY.search(question) is not None
+
+
+def states_a_number(sentence: str) -> bool:
+    """Whether a sentence states a number other than a year."""
+    return _STATED_NUMBER.search(sentence) is not None
+
+
 def pick(
     comparison: Comparison,
     entries: list[tuple[int, list[Count]]],

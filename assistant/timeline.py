@@ -47,6 +47,17 @@ def order_asked(question: str) -> Order | None:
     return None
 
 
+# A question in the present tense ("What is her job?", "Where does he work?"), with no verb
+# of the past in it.
+_PRESENT_TENSE = re.compile(r"\b(?:is|are|does|do)\b|'s\b", re.IGNORECASE)
+_PAST_TENSE = re.compile(r"\b(?:was|were|did|had|has|have|used to)\b|\w+ed\b", re.IGNORECASE)
+
+
+def in_present_tense(question: str) -> bool:
+    """Whether a question asks about the present ("What is her job?") and not the past."""
+    return bool(_PRESENT_TENSE.search(question)) and not _PAST_TENSE.search(question)
+
+
 def is_dated(document: Document) -> bool:
     """Whether an entry says when it happened."""
     return bool(document.start or document.end or document.year)

@@ -133,7 +133,8 @@ def _language(question: str, english_words: frozenset[str], corpus_words: frozen
     if len(plain) < 2 or not english_words:
         return "en"
     foreign = [w for w in plain if w not in english_words and w.rstrip("s") not in english_words]
-    has_function_words = any(w in STOP_WORDS for w in plain)
+    # One-letter words ("a", "i") are function words of Catalan, Spanish or Italian as well.
+    has_function_words = any(w in STOP_WORDS and len(w) > 1 for w in plain)
     if has_function_words and len(foreign) * 2 < len(plain):
         # Plainly English (most questions): the identifier and its model are not needed.
         return "en"

@@ -84,6 +84,14 @@ def test_order_comes_from_dates(priya: Assistant) -> None:
     assert "Tollgate" in _answer(priya, "Where does she work now?").answer
 
 
+def test_a_question_in_the_present_asks_about_now(priya: Assistant) -> None:
+    # One job, in the present tense: the current one ("title" names a field, not a topic).
+    assert "Tollgate" in _answer(priya, "What is her job title?").answer
+    assert "Kolam" not in _answer(priya, "What is her job title?").answer
+    # The past tense asks for all of them.
+    assert "Kolam Systems" in _answer(priya, "Where has she worked?").answer
+
+
 def test_the_place_under_her_name_is_where_she_is_based(priya: Assistant) -> None:
     assert "Chennai" in _answer(priya, "Where is she based?").answer
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.comparison import LARGEST, SMALLEST, Comparison, comparison_asked, counts, pick
+from assistant.comparison import (
+    LARGEST,
+    SMALLEST,
+    Comparison,
+    asks_how_many,
+    comparison_asked,
+    counts,
+    pick,
+    states_a_number,
+)
 
 
 def test_what_a_question_compares() -> None:
@@ -62,3 +71,14 @@ def test_pick_compares_only_counts_of_the_thing_asked() -> None:
     assert pick(Comparison(LARGEST, "stores"), entries, _never_similar) is None
     riders = [(0, counts(["Used by 120,000 monthly riders."]))]
     assert pick(Comparison(LARGEST, "users"), riders, lambda a, b: b == "riders") is not None
+
+
+def test_sentences_that_state_a_number() -> None:
+    assert asks_how_many("how many citations does CellDrift have")
+    assert asks_how_many("How much revenue did it unlock?")
+    assert not asks_how_many("How long was he at Koszyk?")  # from the dates instead
+    assert states_a_number("It has been cited 210 times.")
+    assert states_a_number("Product manager with nine years in logistics.")
+    # A year is a date, not a number stated about the thing.
+    assert not states_a_number('"CellDrift." Nature Methods, 2023.')
+    assert not states_a_number("Business Analyst, Transportes Levante (2015 - 2018).")

@@ -47,3 +47,14 @@ def test_years_alone_order_entries() -> None:
 
 def test_before_needs_an_anchor() -> None:
     assert pick(Order(BEFORE), JOBS, None) is None
+
+
+def test_present_tense() -> None:
+    from assistant.timeline import in_present_tense
+
+    assert in_present_tense("What is her job title?")
+    assert in_present_tense("Which company does he work for?")
+    assert in_present_tense("what's his role")
+    assert not in_present_tense("What was her first job?")
+    assert not in_present_tense("Where has he worked?")
+    assert not in_present_tense("Which company did he work for?")

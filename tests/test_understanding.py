@@ -95,6 +95,9 @@ def test_another_language_is_answered_through_names() -> None:
     understood = _understand("Hat er bei Paywise gearbeitet?")
     assert understood.language == "de" and understood.refusal is None
     assert understood.question == "Paywise"
+    # Short, with a one-letter word English shares with Catalan: still not English.
+    catalan = _understand("Treballa a Havbris?")
+    assert catalan.language != "en" and catalan.question == "Havbris"
 
 
 def test_another_language_asking_for_an_email() -> None:

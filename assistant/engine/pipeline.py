@@ -22,11 +22,12 @@ from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import QuestionTerms, analyse, keyword_terms, singular, words
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
 from assistant.conversation import Resolved, Turn, ordinal, resolve
+from assistant.corpus import PRESENT
 from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.index import SearchIndex
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
-from assistant.timeline import order_asked
+from assistant.timeline import CURRENT, Order, in_present_tense, order_asked
 from assistant.understanding import understand
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -148,6 +149,12 @@ class Pipeline:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         order = order_asked(question)
+        now_in = None if order is not None else self._asked_now(question, terms)
+        if now_in is not None:
+            order = Order(CURRENT)
+            candidates = [h for h in candidates if h.chunk.section == now_in] + [
+                h for h in candidates if h.chunk.section != now_in
+            ]
         if order is not None and candidates:
             found = self._chronology.answer(order, names, candidates, resolved, terms)
             if found is not None:
@@ -164,7 +171,14 @@ class Pipeline:
             compared_answer = self._compare(compared, pool, terms, query_vector, best)
             if compared_answer is not None:
                 return compared_answer, resolved
-        listed = None if resolved.follow_up else self._listed_entries(terms, candidates)
+        # "How many citations does CellDrift have?" asks for a number about one thing, not for
+        # the list of its kind of entry ("How many projects has he built?").
+        counts_a_named_thing = bool(names) and comparison.asks_how_many(question)
+        listed = (
+            None
+            if resolved.follow_up or counts_a_named_thing
+            else self._listed_entries(terms, candidates)
+        )
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
         )
@@ -183,16 +197,20 @@ class Pipeline:
             quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
+            numbered = self._numbered(question, top, terms.text, sentence_vector)
             by_meaning = self._asked_by_meaning(asked, terms)
-            if top and top[0].chunk.section in by_meaning:
-                # The question asks for a kind of entry without naming it ("Where did she
-                # study?"): the others are not its answer. One that names it ("years of
-                # experience") may ask for a detail found elsewhere.
-                top = [h for h in top if h.chunk.section in by_meaning]
-            ranked = self._with_passages(top, terms.text, sentence_vector)
-            quotes = choose_sentences(
-                ranked, follow_up=resolved.follow_up, whole_entry=self._names_entry(terms, top)
-            )
+            if numbered:
+                # "How many citations ...": the sentences that state a number answer it.
+                ranked, whole_entry = numbered, False
+            else:
+                if top and top[0].chunk.section in by_meaning:
+                    # The question asks for a kind of entry without naming it ("Where did she
+                    # study?"): the others are not its answer. One that names it ("years of
+                    # experience") may ask for a detail found elsewhere.
+                    top = [h for h in top if h.chunk.section in by_meaning]
+                ranked = self._with_passages(top, terms.text, sentence_vector)
+                whole_entry = self._names_entry(terms, top)
+            quotes = choose_sentences(ranked, follow_up=resolved.follow_up, whole_entry=whole_entry)
         if terms.unknown and not any(
             q.passage.overlap > 0
             or q.hit.chunk.section in named_sections
@@ -318,8 +336,12 @@ class Pipeline:
         return {name for name in asked if not used & self._section_stems[name]}
 
     def _names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
-        """Whether the question is about the best entry as a whole: its title holds every topic."""
-        if not hits or not terms.known:
+        """Whether the question is about the best entry as a whole: its title holds every topic.
+
+        Never a yes/no question about the owner: "Does he manage anyone?" asks for the line
+        that says so, not for the job whose title says "Manager".
+        """
+        if not hits or not terms.known or terms.predicate is not None:
             return False
         asked = {stem for topic in terms.known for stem in keyword_terms(topic)[:1]}
         return asked <= set(keyword_terms(hits[0].chunk.title))
@@ -327,6 +349,41 @@ class Pipeline:
     def _names(self, terms: QuestionTerms) -> set[str]:
         """Stems of the names the question asks about that the corpus uses ("figma")."""
         return {stem for name in terms.names for stem in keyword_terms(name)[:1]}
+
+    def _asked_now(self, question: str, terms: QuestionTerms) -> str | None:
+        """The section whose current entry a question in the present tense asks for.
+
+        "What is her job?", "Which company does he work for?": one job, now, of a section
+        that has an ongoing one. Not "What is her experience?" (the section's own name) nor
+        "What are her projects?" (several).
+        """
+        if terms.unknown or terms.predicate is not None or not in_present_tense(question):
+            # Nor a yes/no question ("Is she looking for an industry job?").
+            return None
+        vocabulary = self.retriever.vocabulary
+        # The words as asked: "job", not the section word it stands for ("jobs").
+        for topic in words(terms.text):
+            if not vocabulary.is_topic(topic) or singular(topic) != topic:
+                continue
+            for name in self._sections_named(topic):
+                label = set(keyword_terms(self.corpus.site.sections[name].label))
+                if set(keyword_terms(topic)) & label:
+                    continue
+                if any(d.end == PRESENT for d in self._documents.values() if d.section == name):
+                    return name
+        return None
+
+    def _numbered(
+        self, question: str, top: list[Hit], text: str, vector: Vector | None
+    ) -> list[tuple[Hit, list[PassageHit]]]:
+        """For "how many ..." questions, the top entries' sentences that state a number."""
+        if not comparison.asks_how_many(question):
+            return []
+        numbered = [
+            (h, [p for p in ps if comparison.states_a_number(p.text)])
+            for h, ps in self._with_passages(top, text, vector)
+        ]
+        return [(h, ps) for h, ps in numbered if ps]
 
     def _only_entry_using(
         self, terms: QuestionTerms, hits: list[Hit], asked: frozenset[str]
