@@ -40,7 +40,8 @@ QUESTION_WORDS = frozenset(
     brief overview info information detail details thing things say says said mention
     mentions mentioned find please like kind type sort much many main key top best get got
     go goes went want wants interested interest mind think thinks thought write written
-    wrote learn learned learnt candidate person guy man woman someone anyone somebody
+    wrote learn learned learnt candidate person people guy man woman someone anyone somebody
+    everyone anywhere somewhere everywhere
     profile portfolio site website page resume cv well good great lot lots way ways bit
     little big gave given giving make makes made making take takes took taken come came put
     let keep kept happen happened

@@ -25,7 +25,8 @@ ENGLISH = frozenset(
     ignore instructions previous all write poem about cats say perfect fit role old
     religion married children kids date birth weather like today designed apps for""".split()
 )
-CORPUS = frozenset("paywise havbris flink kafka koszyk".split())
+# A corpus uses function words too ("a", "at").
+CORPUS = frozenset("paywise havbris flink kafka koszyk a at".split())
 
 
 def _understand(message: str):

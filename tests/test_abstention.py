@@ -1,0 +1,36 @@
+"""The refusals decided from a question's words, before retrieval (assistant.abstention)."""
+
+from __future__ import annotations
+
+from assistant import refusals
+from assistant.abstention import judge
+from assistant.analysis import Vocabulary, analyse
+
+VOCAB = Vocabulary.from_texts(
+    [
+        "Akshay managed the Carrier Selection Engine, a product for shipping partners.",
+        "He built the 7NOW app and its payments.",
+    ],
+    common_words="the a product hardware app team managed built designed payments".split(),
+    owner="Akshay Kale",
+)
+
+
+def _reason(question: str) -> str:
+    # No passages: a question the words do not refuse goes on to retrieval (no_passage here).
+    return judge(analyse(question, VOCAB), [], degraded=False).reason
+
+
+def test_a_yes_no_question_with_a_word_the_portfolio_never_uses_is_refused() -> None:
+    assert _reason("Has he managed a hardware product?") == refusals.NOT_DONE
+    # What he did is never said at all.
+    assert _reason("Has he designed a product?") == refusals.NOT_DONE
+
+
+def test_a_name_the_portfolio_uses_anchors_a_yes_no_question() -> None:
+    assert _reason("Has he built the 7NOW app for a team?") == refusals.NO_PASSAGE
+    assert _reason("Has he managed a product?") == refusals.NO_PASSAGE
+
+
+def test_an_open_question_with_an_unknown_word_goes_to_retrieval() -> None:
+    assert _reason("Which hardware product did he manage?") == refusals.NO_PASSAGE
