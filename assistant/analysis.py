@@ -293,6 +293,25 @@ _YES_NO = re.compile(
 )
 
 
+_AFTER_AUXILIARY = re.compile(
+    r"\b(?:is|was|has|have|had|does|did|do|can|could|will|would)\s+([A-Za-z]+)\s+([A-Za-z]+)",
+    re.IGNORECASE,
+)
+
+
+def owner_verbs(question: str, vocabulary: Vocabulary) -> frozenset[str]:
+    """The verbs the question says the owner did: "design" in "What did she design?".
+
+    The word after an auxiliary and the owner ("did she", "has Lena"); what the owner did is
+    not a thing the question asks about by name.
+    """
+    return frozenset(
+        match.group(2).lower()
+        for match in _AFTER_AUXILIARY.finditer(question)
+        if match.group(1).lower() in vocabulary.owner_words
+    )
+
+
 def _asks_yes_or_no_about_owner(question: str, vocabulary: Vocabulary) -> re.Match[str] | None:
     """The opening of "has he ...", "did <owner> ..." questions, or None."""
     match = _YES_NO.match(question)

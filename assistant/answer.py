@@ -17,6 +17,8 @@ from assistant.retrieval import Hit, PassageHit
 
 MAX_SENTENCES = 3
 MAX_LIST_ENTRIES = 6
+# An opening sentence this short is a name alone ("Tuberculosis atlas.").
+BARE_NAME_WORDS = 3
 # Another sentence joins the answer when it scores within this margin of the best one.
 SENTENCE_MARGIN = 0.15
 # A second entry joins the answer when its score is this close to the best entry's.
@@ -198,12 +200,18 @@ def choose_sentences(
 
 
 def list_quotes(ranked: list[tuple[Hit, list[PassageHit]]]) -> list[Quote]:
-    """For "which projects ...": the opening sentence of every matching entry."""
-    return [Quote(hit, _opening(passages)) for hit, passages in ranked[:MAX_LIST_ENTRIES]]
+    """For "which projects ...": the opening sentence of every matching entry.
 
-
-def _opening(passages: list[PassageHit]) -> PassageHit:
-    return min(passages, key=lambda p: p.passage_index)
+    An opening that is only the entry's name ("CellDrift.", an imported heading) says nothing
+    of it: the sentence after it comes too.
+    """
+    quotes: list[Quote] = []
+    for hit, passages in ranked[:MAX_LIST_ENTRIES]:
+        ordered = sorted(passages, key=lambda p: p.passage_index)
+        quotes.append(Quote(hit, ordered[0]))
+        if len(ordered) > 1 and len(ordered[0].text.split()) <= BARE_NAME_WORDS:
+            quotes.append(Quote(hit, ordered[1]))
+    return quotes
 
 
 def _repeats(quote: Quote, chosen: list[Quote]) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.analysis import Vocabulary, analyse, keyword_terms, words
+from assistant.analysis import Vocabulary, analyse, keyword_terms, owner_verbs, words
 
 VOCAB = Vocabulary.from_texts(
     [
@@ -83,3 +83,10 @@ def test_the_owner_is_who_is_asked_about_never_a_topic() -> None:
     assert analyse("Tell me about Lovelace", vocabulary).topics == ()
     # Another person's name is not the owner: no yes/no question about her.
     assert analyse("Has Grace published programs?", vocabulary).predicate is None
+
+
+def test_what_the_owner_did_is_a_verb_not_a_thing_asked_about() -> None:
+    vocabulary = Vocabulary.from_texts(["Ada designs tools."], owner="Ada Lovelace", pronoun="she")
+    assert owner_verbs("What did she design?", vocabulary) == {"design"}
+    assert owner_verbs("Which tools has Ada built?", vocabulary) == {"built"}
+    assert owner_verbs("Which design tools does the team use?", vocabulary) == frozenset()

@@ -133,6 +133,8 @@ def test_another_language(priya: Assistant) -> None:
 def test_the_second_one_is_the_second_item_listed(priya: Assistant) -> None:
     listed = _answer(priya, "Which projects has she built?", "s-list")
     assert listed.cited_ids[:2] == ("projects/tollpath", "projects/ledgerlint")
+    # A name alone says nothing of a project: the sentence after it comes too.
+    assert "simulator of toll plaza queues" in listed.answer
     assert "double-entry" in _answer(priya, "tell me more about the second one", "s-list").answer
 
 
@@ -154,6 +156,12 @@ def test_a_word_one_entry_alone_uses_points_at_it(priya: Assistant) -> None:
     # Only her degree mentions a thesis, though the rest of its entry is far from the question.
     answer = _answer(priya, "What was her thesis about?")
     assert "queueing models" in answer.answer
+
+
+def test_an_entry_titled_by_a_word_of_the_question(priya: Assistant) -> None:
+    # "languages" is the title of one of her skills, far from the rest of the question.
+    answer = _answer(priya, "Which languages does she write code in?")
+    assert "Go, Java, SQL" in answer.answer
 
 
 def test_two_questions_in_one(priya: Assistant) -> None:

@@ -5,8 +5,10 @@
   against the conversation (assistant.conversation);
 - retrieve: entries and sentences, dense and keyword (assistant.retrieval), the sections the
   question asks about first;
-- decide: answer, list, pick by time (assistant.timeline) or by position ("the second one"),
-  or refuse with a named reason (assistant.abstention, assistant.refusals);
+- decide: what the words point at (assistant.engine.pointers: a kind of entry, one entry, the
+  current one), answer, list, compare counts (assistant.comparison), pick by time
+  (assistant.timeline) or by position ("the second one"), or refuse with a named reason
+  (assistant.abstention, assistant.refusals);
 - compose: quoted sentences with citations (assistant.answer).
 
 Each stage is called from here and calls nothing back.
@@ -14,31 +16,33 @@ Each stage is called from here and calls nothing back.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from assistant import comparison, refusals
 from assistant.abstention import asks_about_his_own_work, judge
-from assistant.analysis import QuestionTerms, analyse, keyword_terms, singular, words
+from assistant.analysis import (
+    QuestionTerms,
+    analyse,
+    keyword_terms,
+    singular,
+    words,
+)
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
 from assistant.conversation import Resolved, Turn, ordinal, resolve
-from assistant.corpus import PRESENT
 from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
+from assistant.engine.pointers import Pointers
 from assistant.index import SearchIndex
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
-from assistant.timeline import CURRENT, Order, in_present_tense, order_asked
+from assistant.timeline import CURRENT, Order, order_asked
 from assistant.understanding import understand
 
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
 # Entries of a section the question asks about lead when they score this close to the best.
 ASKED_SECTION_MARGIN = 0.1
 # Two words embedded alone this close name the same thing counted ("customers" ~ "users").
 SAME_THING_MIN_COSINE = 0.5
-# Verbs that say nothing about which entries of a listed section are meant.
-_LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 
 
 class Pipeline:
@@ -51,12 +55,8 @@ class Pipeline:
         self.corpus = index.corpus
         self.retriever = retriever
         self._common_words = common_words
-        self._entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
-        # Which entries use each stem: a word only one entry uses points at that entry.
-        self._rows_using: dict[str, list[int]] = {}
-        for row, entry_terms in enumerate(self._entry_terms):
-            for term in entry_terms:
-                self._rows_using.setdefault(term, []).append(row)
+        self._pointers = Pointers(index, retriever)
+        self._entry_terms = self._pointers.entry_terms
         self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
         # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
         # other companies' systems, contact details): what they mention is not something the
@@ -64,16 +64,10 @@ class Pipeline:
         self._not_evidence = frozenset(
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
-        self._documents = self.corpus.by_uid()
-        # Stems of the words naming the sections ("certif", "award"): a question naming one
-        # asks for that kind of entry.
-        # Stems of each section's naming words, and of all of them together.
-        self._section_stems = {
-            name: frozenset(keyword_terms(s.naming_text))
-            for name, s in self.corpus.site.sections.items()
-        }
-        self._section_words = frozenset().union(*self._section_stems.values())
-        self._chronology = Chronology(self._documents, self._entry_terms, self._names_a_section)
+        self._documents = self._pointers.documents
+        self._chronology = Chronology(
+            self._documents, self._entry_terms, self._pointers.names_a_section
+        )
 
     @property
     def degraded(self) -> bool:
@@ -136,20 +130,27 @@ class Pipeline:
         only_in = self._only_in_sections_not_evidence(terms) if own_work else ()
         if only_in:
             return self._refusal(refusals.NOT_OWN_WORK, best, only_in=only_in), resolved
-        names = self._names(terms)
+        names = self._pointers.names(terms)
         if names:
             # The entries holding every name asked about ("Flink", "Koszyk") answer first.
             naming = [h for h in candidates if names <= self._entry_terms[h.position]]
             candidates = naming + [h for h in candidates if h not in naming]
-            if terms.predicate is not None and not self._one_entry_holds_all(terms, naming):
+            if terms.predicate is not None and not self._pointers.one_entry_holds_all(
+                terms, naming
+            ):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
-        only_entry = None if names else self._only_entry_using(terms, candidates, asked)
+        only_entry = (
+            None
+            if names
+            else self._pointers.entry_titled(question, terms, candidates)
+            or self._pointers.only_entry_using(question, terms, candidates, asked)
+        )
         if only_entry is not None:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         order = order_asked(question)
-        now_in = None if order is not None else self._asked_now(question, terms)
+        now_in = None if order is not None else self._pointers.asked_now(question, terms)
         if now_in is not None:
             order = Order(CURRENT)
             candidates = [h for h in candidates if h.chunk.section == now_in] + [
@@ -165,7 +166,7 @@ class Pipeline:
                 return self._with_follow_ups(answer, question), resolved
         compared = None if resolved.follow_up else comparison.comparison_asked(question)
         if compared is not None and candidates:
-            named = frozenset().union(*(self._sections_named(t) for t in terms.known))
+            named = frozenset().union(*(self._pointers.sections_named(t) for t in terms.known))
             # "Which of his projects ...": the projects; else every entry.
             pool = [h for h in candidates if h.chunk.section in named] or candidates
             compared_answer = self._compare(compared, pool, terms, query_vector, best)
@@ -177,7 +178,7 @@ class Pipeline:
         listed = (
             None
             if resolved.follow_up or counts_a_named_thing
-            else self._listed_entries(terms, candidates)
+            else self._pointers.listed_entries(terms, candidates)
         )
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
@@ -197,8 +198,11 @@ class Pipeline:
             quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
+            if only_entry is not None:
+                # The entry the question points at by its title or a word of its own.
+                top = [only_entry]
             numbered = self._numbered(question, top, terms.text, sentence_vector)
-            by_meaning = self._asked_by_meaning(asked, terms)
+            by_meaning = self._pointers.asked_by_meaning(asked, terms)
             if numbered:
                 # "How many citations ...": the sentences that state a number answer it.
                 ranked, whole_entry = numbered, False
@@ -209,7 +213,7 @@ class Pipeline:
                     # experience") may ask for a detail found elsewhere.
                     top = [h for h in top if h.chunk.section in by_meaning]
                 ranked = self._with_passages(top, terms.text, sentence_vector)
-                whole_entry = self._names_entry(terms, top)
+                whole_entry = self._pointers.names_entry(terms, top)
             quotes = choose_sentences(ranked, follow_up=resolved.follow_up, whole_entry=whole_entry)
         if terms.unknown and not any(
             q.passage.overlap > 0
@@ -310,69 +314,6 @@ class Pipeline:
         uid = listed[position - 1] if position > 0 else listed[-1]
         return next((h for h in hits if h.chunk.uid == uid), None)
 
-    def _names_a_section(self, word: str) -> bool:
-        """Whether a word names a kind of entry (see `_sections_named`)."""
-        return bool(self._sections_named(word))
-
-    def _sections_named(self, word: str) -> frozenset[str]:
-        """The sections a word names.
-
-        By their label or list words, or by a word close in meaning ("work" ~ "jobs",
-        "studied" ~ "education"); a name ("Rutalia") names none.
-        """
-        stems = set(keyword_terms(word)[:1])
-        direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
-        if direct or not self.retriever.vocabulary.is_common(word):
-            return direct
-        near = self.retriever.related_word(word)
-        if near is None:
-            return frozenset()
-        near_stems = set(keyword_terms(near)[:1])
-        return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
-
-    def _asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
-        """The asked sections whose label and list words the question does not use."""
-        used = set(keyword_terms(terms.text))
-        return {name for name in asked if not used & self._section_stems[name]}
-
-    def _names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
-        """Whether the question is about the best entry as a whole: its title holds every topic.
-
-        Never a yes/no question about the owner: "Does he manage anyone?" asks for the line
-        that says so, not for the job whose title says "Manager".
-        """
-        if not hits or not terms.known or terms.predicate is not None:
-            return False
-        asked = {stem for topic in terms.known for stem in keyword_terms(topic)[:1]}
-        return asked <= set(keyword_terms(hits[0].chunk.title))
-
-    def _names(self, terms: QuestionTerms) -> set[str]:
-        """Stems of the names the question asks about that the corpus uses ("figma")."""
-        return {stem for name in terms.names for stem in keyword_terms(name)[:1]}
-
-    def _asked_now(self, question: str, terms: QuestionTerms) -> str | None:
-        """The section whose current entry a question in the present tense asks for.
-
-        "What is her job?", "Which company does he work for?": one job, now, of a section
-        that has an ongoing one. Not "What is her experience?" (the section's own name) nor
-        "What are her projects?" (several).
-        """
-        if terms.unknown or terms.predicate is not None or not in_present_tense(question):
-            # Nor a yes/no question ("Is she looking for an industry job?").
-            return None
-        vocabulary = self.retriever.vocabulary
-        # The words as asked: "job", not the section word it stands for ("jobs").
-        for topic in words(terms.text):
-            if not vocabulary.is_topic(topic) or singular(topic) != topic:
-                continue
-            for name in self._sections_named(topic):
-                label = set(keyword_terms(self.corpus.site.sections[name].label))
-                if set(keyword_terms(topic)) & label:
-                    continue
-                if any(d.end == PRESENT for d in self._documents.values() if d.section == name):
-                    return name
-        return None
-
     def _numbered(
         self, question: str, top: list[Hit], text: str, vector: Vector | None
     ) -> list[tuple[Hit, list[PassageHit]]]:
@@ -384,105 +325,6 @@ class Pipeline:
             for h, ps in self._with_passages(top, text, vector)
         ]
         return [(h, ps) for h, ps in numbered if ps]
-
-    def _only_entry_using(
-        self, terms: QuestionTerms, hits: list[Hit], asked: frozenset[str]
-    ) -> Hit | None:
-        """The entry that alone uses a word of the question and holds all its other words.
-
-        Only for a question whose every word the portfolio uses: a word one entry alone uses
-        ("thesis", "funded") points at it as surely as a name does, however loosely the rest of
-        the entry matches the question. Not when the question reads like another section and
-        the entry has the word only in another form ("Where did she study?" is Education, not
-        her "diary studies").
-        """
-        if terms.unknown or not terms.known:
-            return None
-        # A word naming a kind of entry ("study" ~ Education) asks for that kind, wherever
-        # else the word is used ("diary studies").
-        words_asked = {
-            s
-            for topic in terms.known
-            if not self._names_a_section(topic)
-            for s in keyword_terms(topic)[:1]
-        }
-        rows = {
-            self._rows_using[s][0] for s in words_asked if len(self._rows_using.get(s, ())) == 1
-        }
-        if len(rows) != 1:
-            return None
-        row = rows.pop()
-        if not words_asked <= self._entry_terms[row]:
-            return None
-        hit = next((h for h in hits if h.position == row), None)
-        if hit is None:
-            return None
-        if asked and hit.chunk.section not in asked:
-            # Another form of the word ("studies") does not outweigh the section the question
-            # reads like; the word itself ("thesis", "years") does.
-            written = set(words(hit.chunk.keyword_text))
-            if not any(topic in written for topic in terms.known):
-                return None
-        return hit
-
-    def _one_entry_holds_all(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
-        """Whether one entry holds every name of the question and every kind of entry it names.
-
-        "Kubernetes certification" needs an entry of the certificates with Kubernetes in it;
-        "real-time pipelines with Flink" only needs Flink (the rest may be worded otherwise).
-        """
-        wanted = self._names(terms) | {
-            stem
-            for topic in terms.known
-            for stem in keyword_terms(topic)[:1]
-            if stem in self._section_words
-        }
-        return any(wanted <= self._entry_terms[h.position] for h in hits)
-
-    def _listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
-        """Entries the question picks as a group, or None.
-
-        By year ("in 2023"), or every entry of a section ("which companies...", "his projects")
-        narrowed by the other topic words ("projects ... at Amazon").
-        """
-        years = {int(y) for y in _YEAR.findall(terms.text)}
-        if years:
-            documents = self.corpus.by_uid()
-            dated = [h for h in hits if documents[h.chunk.uid].year in years]
-            if dated:
-                return sorted(dated, key=lambda h: h.position)
-        asked = set(words(terms.text))
-        for name, section in self.corpus.site.sections.items():
-            list_words = {w.lower() for w in section.list_words}
-            if not asked & list_words:
-                continue
-            # Other topic words narrow the list ("projects ... at Amazon").
-            narrowing = {keyword_terms(t)[0] for t in terms.known if keyword_terms(t)}
-            narrowing -= {keyword_terms(w)[0] for w in list_words} | _LIST_FILLER
-            chosen = [
-                h
-                for h in hits
-                if h.chunk.section == name and narrowing <= self._entry_terms[h.position]
-            ]
-            if chosen:
-                return sorted(chosen, key=lambda h: h.position)
-        return self._section_named_alone(terms, hits)
-
-    def _section_named_alone(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
-        """Every entry of the one section the question's words all name, or None.
-
-        "Where has he worked?": his jobs.
-        """
-        if not terms.known or terms.unknown:
-            return None
-        named = [self._sections_named(topic) for topic in terms.known]
-        if not all(named):
-            return None
-        common = frozenset.intersection(*named)
-        if len(common) != 1:
-            return None
-        chosen = [h for h in hits if h.chunk.section in common]
-        return sorted(chosen, key=lambda h: h.position) or None
 
     def _with_follow_ups(self, answer: Answer, question: str = "") -> Answer:
         targets = self.targets()

@@ -1,0 +1,242 @@
+"""What a question's words point at: kinds of entry, one entry, the current one.
+
+A section is named by its label or list words, or by a word close in meaning ("work" ~
+jobs); an entry by a name it holds, by its one-word title ("warehouses": Warehousing) or by a
+word no other entry uses ("thesis"). Words of what the owner did ("What did she design?") name
+nothing. The pipeline asks; nothing here searches or composes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
+from assistant.corpus import PRESENT, Document
+from assistant.index import SearchIndex
+from assistant.retrieval import Hit, Retriever
+from assistant.timeline import in_present_tense
+
+# Verbs that say nothing about which entries of a listed section are meant.
+_LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+class Pointers:
+    """The sections and entries of one index that a question's words point at."""
+
+    def __init__(self, index: SearchIndex, retriever: Retriever) -> None:
+        self.corpus = index.corpus
+        self.retriever = retriever
+        self.documents: dict[str, Document] = self.corpus.by_uid()
+        self.entry_terms = [set(keyword_terms(c.keyword_text)) for c in index.chunks]
+        # Which entries use each stem: a word only one entry uses points at that entry.
+        self._rows_using: dict[str, list[int]] = {}
+        for row, entry_terms in enumerate(self.entry_terms):
+            for term in entry_terms:
+                self._rows_using.setdefault(term, []).append(row)
+        # Stems of each section's naming words ("certif", "award"), and of all of them.
+        self._section_stems = {
+            name: frozenset(keyword_terms(s.naming_text))
+            for name, s in self.corpus.site.sections.items()
+        }
+        self.section_words = frozenset().union(*self._section_stems.values())
+
+    def names_a_section(self, word: str) -> bool:
+        """Whether a word names a kind of entry (see `_sections_named`)."""
+        return bool(self.sections_named(word))
+
+    def sections_named(self, word: str) -> frozenset[str]:
+        """The sections a word names.
+
+        By their label or list words, or by a word close in meaning ("work" ~ "jobs",
+        "studied" ~ "education"); a name ("Rutalia") names none.
+        """
+        stems = set(keyword_terms(word)[:1])
+        direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
+        if direct or not self.retriever.vocabulary.is_common(word):
+            return direct
+        near = self.retriever.related_word(word)
+        if near is None:
+            return frozenset()
+        near_stems = set(keyword_terms(near)[:1])
+        return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
+
+    def asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
+        """The asked sections whose label and list words the question does not use."""
+        used = set(keyword_terms(terms.text))
+        return {name for name in asked if not used & self._section_stems[name]}
+
+    def names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
+        """Whether the question is about the best entry as a whole: its title holds every topic.
+
+        Never a yes/no question about the owner: "Does he manage anyone?" asks for the line
+        that says so, not for the job whose title says "Manager".
+        """
+        if not hits or not terms.known or terms.predicate is not None:
+            return False
+        asked = {stem for topic in terms.known for stem in keyword_terms(topic)[:1]}
+        return asked <= set(keyword_terms(hits[0].chunk.title))
+
+    def names(self, terms: QuestionTerms) -> set[str]:
+        """Stems of the names the question asks about that the corpus uses ("figma")."""
+        return {stem for name in terms.names for stem in keyword_terms(name)[:1]}
+
+    def asked_now(self, question: str, terms: QuestionTerms) -> str | None:
+        """The section whose current entry a question in the present tense asks for.
+
+        "What is her job?", "Which company does he work for?": one job, now, of a section
+        that has an ongoing one. Not "What is her experience?" (the section's own name) nor
+        "What are her projects?" (several).
+        """
+        if terms.unknown or terms.predicate is not None or not in_present_tense(question):
+            # Nor a yes/no question ("Is she looking for an industry job?").
+            return None
+        vocabulary = self.retriever.vocabulary
+        # The words as asked: "job", not the section word it stands for ("jobs").
+        for topic in words(terms.text):
+            if not vocabulary.is_topic(topic) or singular(topic) != topic:
+                continue
+            for name in self.sections_named(topic):
+                label = set(keyword_terms(self.corpus.site.sections[name].label))
+                if set(keyword_terms(topic)) & label:
+                    continue
+                if any(d.end == PRESENT for d in self.documents.values() if d.section == name):
+                    return name
+        return None
+
+    def entry_titled(self, question: str, terms: QuestionTerms, hits: list[Hit]) -> Hit | None:
+        """The one entry whose one-word title the question uses ("warehouses": Warehousing).
+
+        A title names what the entry is about, as a section's label names its entries; a verb
+        of the owner's does not ("What did she design?" is not her Design skills).
+        """
+        if terms.unknown:
+            return None
+        asked = self.things_asked(question, terms)
+        titled = [
+            h
+            for h in hits
+            if h.chunk.title.isalpha() and any(same_word(a, h.chunk.title.lower()) for a in asked)
+        ]
+        # A title that names its section too ("Education" in Education) picks nothing out.
+        titled = [h for h in titled if not set(keyword_terms(h.chunk.title)) & self.section_words]
+        return titled[0] if len(titled) == 1 else None
+
+    def things_asked(self, question: str, terms: QuestionTerms) -> list[str]:
+        """The known topics, less the verbs of what the owner did."""
+        verbs = owner_verbs(question, self.retriever.vocabulary)
+        return [t for t in terms.known if t not in verbs]
+
+    def only_entry_using(
+        self, question: str, terms: QuestionTerms, hits: list[Hit], asked: frozenset[str]
+    ) -> Hit | None:
+        """The entry that alone uses a word of the question and holds all its other words.
+
+        Only for a question whose every word the portfolio uses: a word one entry alone uses
+        ("thesis", "funded") points at it as surely as a name does, however loosely the rest of
+        the entry matches the question. Not when the question reads like another section and
+        the entry has the word only in another form ("Where did she study?" is Education, not
+        her "diary studies").
+        """
+        if terms.unknown or not terms.known:
+            return None
+        # A word naming a kind of entry ("study" ~ Education) asks for that kind, wherever
+        # else the word is used ("diary studies").
+        things = self.things_asked(question, terms)
+        # The entry must hold every word asked (what the owner did too: "open" in "is he open
+        # to new opportunities?" is not in the entry that alone says "new").
+        every_word = {
+            s
+            for topic in terms.known
+            if not self.names_a_section(topic)
+            for s in keyword_terms(topic)[:1]
+        }
+        pointing = {s for t in things if not self.names_a_section(t) for s in keyword_terms(t)[:1]}
+        rows = {self._rows_using[s][0] for s in pointing if len(self._rows_using.get(s, ())) == 1}
+        if len(rows) != 1:
+            return None
+        row = rows.pop()
+        if not every_word <= self.entry_terms[row]:
+            return None
+        hit = next((h for h in hits if h.position == row), None)
+        if hit is None:
+            return None
+        if asked and hit.chunk.section not in asked:
+            # Another form of the word ("studies") does not outweigh the section the question
+            # reads like; the word itself ("thesis", "years") does.
+            written = set(words(hit.chunk.keyword_text))
+            if not any(topic in written for topic in terms.known):
+                return None
+        return hit
+
+    def one_entry_holds_all(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
+        """Whether one entry holds every name of the question and every kind of entry it names.
+
+        "Kubernetes certification" needs an entry of the certificates with Kubernetes in it;
+        "real-time pipelines with Flink" only needs Flink (the rest may be worded otherwise).
+        """
+        wanted = self.names(terms) | {
+            stem
+            for topic in terms.known
+            for stem in keyword_terms(topic)[:1]
+            if stem in self.section_words
+        }
+        return any(wanted <= self.entry_terms[h.position] for h in hits)
+
+    def listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
+        """Entries the question picks as a group, or None.
+
+        By year ("in 2023"), or every entry of a section ("which companies...", "his projects")
+        narrowed by the other topic words ("projects ... at Amazon").
+        """
+        years = {int(y) for y in _YEAR.findall(terms.text)}
+        if years:
+            documents = self.corpus.by_uid()
+            dated = [h for h in hits if documents[h.chunk.uid].year in years]
+            if dated:
+                return sorted(dated, key=lambda h: h.position)
+        asked = set(words(terms.text))
+        for name, section in self.corpus.site.sections.items():
+            list_words = {w.lower() for w in section.list_words}
+            if not asked & list_words:
+                continue
+            # Other topic words narrow the list ("projects ... at Amazon").
+            narrowing = {keyword_terms(t)[0] for t in terms.known if keyword_terms(t)}
+            narrowing -= {keyword_terms(w)[0] for w in list_words} | _LIST_FILLER
+            chosen = [
+                h
+                for h in hits
+                if h.chunk.section == name and narrowing <= self.entry_terms[h.position]
+            ]
+            if chosen:
+                return sorted(chosen, key=lambda h: h.position)
+        return self.section_named_alone(terms, hits)
+
+    def section_named_alone(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
+        """Every entry of the one section the question's words all name, or None.
+
+        "Where has he worked?": his jobs.
+        """
+        if not terms.known or terms.unknown:
+            return None
+        named = [self.sections_named(topic) for topic in terms.known]
+        if not all(named):
+            return None
+        common = frozenset.intersection(*named)
+        if len(common) != 1:
+            return None
+        chosen = [h for h in hits if h.chunk.section in common]
+        return sorted(chosen, key=lambda h: h.position) or None
+
+
+def same_word(first: str, second: str) -> bool:
+    """Whether two words are forms of one.
+
+    "warehouses" and "warehousing" (which the stemmer leaves apart), not "ledger" and
+    "Ledgerlint".
+    """
+    if keyword_terms(first)[:1] == keyword_terms(second)[:1]:
+        return True
+    shared = len(os.path.commonprefix([first, second]))
+    return shared >= max(5, len(first) - 3, len(second) - 3)
