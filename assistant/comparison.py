@@ -51,6 +51,8 @@ _NOT_COUNTED_THINGS = frozenset(
     """.split()
 )
 _UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# English ways of saying who uses a thing, right before the count.
+_USED_BY = re.compile(r"\b(?:used by|serves|serving|served)\s+(?:about |over )?$")
 # English prepositions that are not stop words: what follows them is not what is counted
 # ("100K+ seller enrollments across 8 countries").
 _PREPOSITIONS = frozenset("across along among around per via within without toward towards".split())
@@ -73,6 +75,9 @@ class Count:
     text: str  # as written, with what it counts: "1M+ API requests"
     unit: tuple[str, ...]  # the words that follow it: ("api", "requests")
     passage_index: int
+    # Said of those who use something ("used by 180,000 patients", "serves 2.4 million
+    # travellers"): whatever they are called, they are its users.
+    users: bool = False
 
 
 def comparison_asked(question: str) -> Comparison | None:
@@ -106,7 +111,8 @@ def counts(passages: Iterable[str]) -> list[Count]:
                 continue
             value = float(number.replace(",", "")) * _MULTIPLIERS.get((scale or "").lower(), 1)
             text = passage[match.start() : end]
-            found.append(Count(value, text, unit, index))
+            users = _USED_BY.search(passage[max(0, match.start() - 20) : match.start()])
+            found.append(Count(value, text, unit, index, users is not None))
     return found
 
 
@@ -186,5 +192,7 @@ def _counts_thing(
     # Any word of it may name the thing ("seller enrollments" counts sellers); the counted
     # noun, the last word ("monthly riders"), may also be another word for it.
     if any(keyword_terms(word)[:1] == thing_stem for word in count.unit):
+        return True
+    if count.users and (thing_stem == keyword_terms("user") or similar(thing, "users")):
         return True
     return similar(thing, count.unit[-1])

@@ -97,9 +97,15 @@ class Understood:
 
 
 def understand(
-    message: str, english_words: frozenset[str], corpus_words: frozenset[str]
+    message: str,
+    english_words: frozenset[str],
+    corpus_words: frozenset[str],
+    owner_words: frozenset[str] = frozenset(),
 ) -> Understood:
-    """Find the question in a message, or the reason it is refused without searching."""
+    """Find the question in a message, or the reason it is refused without searching.
+
+    `owner_words` (the owner's name) name whom every question is about, never what it asks.
+    """
     question = find_question(message)
     if _INSTRUCTION.search(question):
         return Understood(question, INSTRUCTION)
@@ -109,7 +115,7 @@ def understand(
         return Understood(question, OFF_TOPIC)
     language = _language(question, english_words, corpus_words)
     if language != "en":
-        return _in_another_language(question, language, corpus_words)
+        return _in_another_language(question, language, corpus_words - owner_words)
     if len(question.split()) <= CONTACT_REQUEST_WORDS and _CONTACT_REQUEST.search(question):
         # A short request only: a longer message may ask something else as well.
         return Understood(question, names_contact=True)

@@ -82,3 +82,16 @@ def test_sentences_that_state_a_number() -> None:
     # A year is a date, not a number stated about the thing.
     assert not states_a_number('"CellDrift." Nature Methods, 2023.')
     assert not states_a_number("Business Analyst, Transportes Levante (2015 - 2018).")
+
+
+def test_who_uses_a_thing_are_its_users_whatever_they_are_called() -> None:
+    entries = [
+        (0, counts(["The medication app is used by 180,000 patients."])),
+        (1, counts(["The app serves 2.4 million monthly travellers."])),
+        (2, counts(["The design system was adopted by 40 product teams across 9 countries."])),
+    ]
+    users = pick(Comparison(LARGEST, "users"), entries, _never_similar)
+    assert users is not None and users[0] == 1
+    assert users[1].text == "2.4 million monthly travellers"
+    fewest = pick(Comparison(SMALLEST, "users"), entries, _never_similar)
+    assert fewest is not None and fewest[0] == 0

@@ -96,6 +96,11 @@ def test_another_language_is_answered_through_names() -> None:
     understood = _understand("Hat er bei Paywise gearbeitet?")
     assert understood.language == "de" and understood.refusal is None
     assert understood.question == "Paywise"
+    # The owner's name says whom it is about, not what is asked.
+    dutch = understand(
+        "Werkt Lena nog bij Havbris?", ENGLISH, CORPUS | {"lena"}, frozenset({"lena"})
+    )
+    assert dutch.question == "Havbris"
     # Short, with a one-letter word English shares with Catalan: still not English.
     catalan = _understand("Treballa a Havbris?")
     assert catalan.language != "en" and catalan.question == "Havbris"

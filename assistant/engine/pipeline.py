@@ -80,7 +80,9 @@ class Pipeline:
         With it, how the question resolved: what later follow-ups lean on.
         """
         vocabulary = self.retriever.vocabulary
-        understood = understand(message, self._common_words, vocabulary.words)
+        understood = understand(
+            message, self._common_words, vocabulary.words, vocabulary.owner_words
+        )
         if understood.refusal is not None:
             answer = self._refusal(understood.refusal, 0.0, kind=understood.refusal)
             return answer, Resolved(message, message, False, ())
@@ -136,7 +138,7 @@ class Pipeline:
             naming = [h for h in candidates if names <= self._entry_terms[h.position]]
             candidates = naming + [h for h in candidates if h not in naming]
             if terms.predicate is not None and not self._pointers.one_entry_holds_all(
-                terms, naming
+                question, terms, naming
             ):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
@@ -178,7 +180,7 @@ class Pipeline:
         listed = (
             None
             if resolved.follow_up or counts_a_named_thing
-            else self._pointers.listed_entries(terms, candidates)
+            else self._pointers.listed_entries(question, terms, candidates)
         )
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
@@ -198,6 +200,11 @@ class Pipeline:
             quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
             top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
+            strongest = max(candidates, key=lambda h: h.score)
+            if not resolved.follow_up and strongest not in top:
+                # The sections the question reads like come first, but the entry that
+                # matches best stays in the running ("Mentors 4 mobile engineers").
+                top = [*top[:-1], strongest]
             if only_entry is not None:
                 # The entry the question points at by its title or a word of its own.
                 top = [only_entry]

@@ -63,9 +63,19 @@ class Pointers:
         return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
 
     def asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
-        """The asked sections whose label and list words the question does not use."""
+        """The asked sections whose label and list words the question does not use.
+
+        With a word of the question close in meaning to one of them ("study" ~ Education): a
+        question that only reads a little like a section's label ("Do they mentor anyone?" ~
+        Skills) may still be answered elsewhere.
+        """
         used = set(keyword_terms(terms.text))
-        return {name for name in asked if not used & self._section_stems[name]}
+        unnamed = {name for name in asked if not used & self._section_stems[name]}
+        if not terms.known:
+            return unnamed
+        near = {self.retriever.related_section_word(topic) for topic in terms.known}
+        near_stems = {s for word in near if word for s in keyword_terms(word)[:1]}
+        return {name for name in unnamed if near_stems & self._section_stems[name]}
 
     def names_entry(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
         """Whether the question is about the best entry as a whole: its title holds every topic.
@@ -170,11 +180,14 @@ class Pointers:
                 return None
         return hit
 
-    def one_entry_holds_all(self, terms: QuestionTerms, hits: list[Hit]) -> bool:
+    def one_entry_holds_all(self, question: str, terms: QuestionTerms, hits: list[Hit]) -> bool:
         """Whether one entry holds every name of the question and every kind of entry it names.
 
         "Kubernetes certification" needs an entry of the certificates with Kubernetes in it;
         "real-time pipelines with Flink" only needs Flink (the rest may be worded otherwise).
+        A verb naming a kind of entry, with "at" or "for" an organisation, names it too: "Has
+        she worked at Google?" needs a job at Google, not a certificate Google issued ("worked
+        on SNAP EBT" may be a project).
         """
         wanted = self.names(terms) | {
             stem
@@ -182,13 +195,26 @@ class Pointers:
             for stem in keyword_terms(topic)[:1]
             if stem in self.section_words
         }
-        return any(wanted <= self.entry_terms[h.position] for h in hits)
+        at_place = terms.predicate and re.search(
+            rf"\b{re.escape(terms.predicate)}\s+(?:at|for)\b", question, re.IGNORECASE
+        )
+        kinds = (
+            self.sections_named(terms.predicate) if terms.predicate and at_place else frozenset()
+        )
+        return any(
+            wanted <= self.entry_terms[h.position] and (not kinds or h.chunk.section in kinds)
+            for h in hits
+        )
 
-    def listed_entries(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
+    def listed_entries(
+        self, question: str, terms: QuestionTerms, hits: list[Hit]
+    ) -> list[Hit] | None:
         """Entries the question picks as a group, or None.
 
         By year ("in 2023"), or every entry of a section ("which companies...", "his projects")
-        narrowed by the other topic words ("projects ... at Amazon").
+        narrowed by the other topic words ("projects ... at Amazon"). A word the portfolio
+        never uses narrows it to nothing ("programming languages" are not the languages she
+        speaks), unless it is what the owner did ("What languages does he speak?").
         """
         years = {int(y) for y in _YEAR.findall(terms.text)}
         if years:
@@ -202,6 +228,8 @@ class Pointers:
             if not asked & list_words:
                 continue
             # Other topic words narrow the list ("projects ... at Amazon").
+            if set(terms.unknown) - owner_verbs(question, self.retriever.vocabulary):
+                continue
             narrowing = {keyword_terms(t)[0] for t in terms.known if keyword_terms(t)}
             narrowing -= {keyword_terms(w)[0] for w in list_words} | _LIST_FILLER
             chosen = [

@@ -301,15 +301,21 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
-_LINES = re.compile(r"^lines? (\d+)(?:-(\d+))?$")
+_LINES = re.compile(r"^((?:page \d+, )?)lines? (\d+)(?:-(\d+))?$")
 
 
 def _where(source: str, places: list[str]) -> str:
-    """Say where an entry came from: "portfolio.md: lines 11-16", or a CSS selector list."""
+    """Say where an entry came from.
+
+    "portfolio.md: lines 11-16", "resume.pdf: page 1, lines 8-12", or a CSS selector list.
+    """
     places = list(dict.fromkeys(p for p in places if p))
     spans = [_LINES.match(p) for p in places]
-    if places and all(spans):
-        first = min(int(m.group(1)) for m in spans if m)
-        last = max(int(m.group(2) or m.group(1)) for m in spans if m)
-        return f"{source}: line {first}" if first == last else f"{source}: lines {first}-{last}"
+    pages = {m.group(1) for m in spans if m}
+    if places and all(spans) and len(pages) == 1:
+        page = pages.pop()
+        first = min(int(m.group(2)) for m in spans if m)
+        last = max(int(m.group(3) or m.group(2)) for m in spans if m)
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        return f"{source}: {page}{lines}"
     return f"{source}: {', '.join(places)}"

@@ -2,8 +2,9 @@
 
 Text has no markup, so its outline is read from the shape of its lines: the first short line
 is the owner's name; a short line in capitals, or one ending in a colon, opens a section; a
-short line without a full stop followed by bullets opens an entry; bullets are list items and
-other lines are paragraphs (a line that continues a wrapped bullet joins it).
+short line without a full stop followed by bullets, or a name alone over a sentence ("Tripwire"
+over "An open-source library ..."), opens an entry; bullets and "Label: values" lines are list
+items and other lines are paragraphs (a line that continues a wrapped bullet joins it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from assistant.importers.outline import Block, Event, Heading
 _BULLET = re.compile(r"^\s*(?:[-*•▪‣◦–·]|\d{1,2}[.)])\s+")
 MAX_HEADING_WORDS = 6
 MAX_ENTRY_HEADING_WORDS = 14
+# A line that reads as a sentence has at least this many words and ends with a full stop.
+MIN_SENTENCE_WORDS = 4
+# "Languages: Kotlin, Swift": a short label, a colon, then its values.
+_LABELLED = re.compile(r"^[A-Z][A-Za-z&/+ -]{0,30}:\s+\S")
 
 
 def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
@@ -50,7 +55,20 @@ def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
         elif _is_section_heading(line):
             flush()
             events.append(Heading(2, line.rstrip(":").strip(), where))
+        elif _LABELLED.match(line):
+            # "Languages: Kotlin, Swift": one item of a list, however many follow it.
+            flush()
+            events.append(Block(line, where, item=True))
         elif _is_entry_heading(line) and _BULLET.match(following):
+            flush()
+            events.append(Heading(3, line, where))
+        elif (
+            _is_name_line(line)
+            and _is_sentence_line(following)
+            and (not paragraph or paragraph[-1][0].endswith((".", "!", "?")))
+        ):
+            # "Tripwire" over "An open-source Kotlin library ...": a project and its text (a
+            # wrapped sentence's short last part would end in its full stop instead).
             flush()
             events.append(Heading(3, line, where))
         else:
@@ -71,6 +89,20 @@ def _is_section_heading(line: str) -> bool:
         return False
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and (line.endswith(":") or all(c.isupper() for c in letters))
+
+
+def _is_name_line(line: str) -> bool:
+    """A short line naming something: no sentence, list or label punctuation."""
+    words = line.split()
+    return (
+        0 < len(words) <= MAX_HEADING_WORDS
+        and not any(c in line for c in ".,:;!?|@")
+        and line[0].isupper()
+    )
+
+
+def _is_sentence_line(line: str) -> bool:
+    return len(line.split()) >= MIN_SENTENCE_WORDS and line.rstrip().endswith((".", "!"))
 
 
 def _is_entry_heading(line: str) -> bool:

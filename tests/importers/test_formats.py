@@ -129,6 +129,16 @@ Systems Engineer, Lagos Telecom (2015 - 2020)
 EDUCATION
 - BEng in Electrical Engineering, University of Lagos, 2014
 - MSc in Computer Science, University of Ibadan, 2016
+
+PROJECTS
+Pagerlite
+A small alerting tool that pages the on-call engineer by SMS.
+Ledgerwatch
+A dashboard of settlement delays, used by 3 banks.
+
+SKILLS
+Platforms: Kubernetes, Terraform, AWS
+Languages: Go, Python
 """
 
 
@@ -150,6 +160,12 @@ def test_plain_text(tmp_path: Path) -> None:
     assert corpus.contact.phone == "+234 803 555 0199"
     # Headings written in capitals are labelled as words.
     assert corpus.site.sections["experience"].label == "Experience"
+    # A name alone over a sentence is an entry; "Label: values" lines are one entry each.
+    projects = [d for d in corpus.documents if d.section == "projects"]
+    assert [d.title for d in projects] == ["Pagerlite", "Ledgerwatch"]
+    assert projects[1].text == "Ledgerwatch. A dashboard of settlement delays, used by 3 banks."
+    skills = [d.text for d in corpus.documents if d.section == "skills"]
+    assert skills == ["Platforms: Kubernetes, Terraform, AWS.", "Languages: Go, Python."]
 
 
 def test_plain_text_header_place_and_bare_address(tmp_path: Path) -> None:
@@ -184,9 +200,9 @@ def test_pdf_made_here(tmp_path: Path) -> None:
     texts = _text(tmp_path / "c")
     assert "Cut the monthly downtime of the card platform from 50 minutes to 4 minutes." in texts
     assert corpus.contact.email == "maya.okafor@example.com"
-    assert any(
-        d.source and d.source.startswith("resume.pdf: page 1, line") for d in corpus.documents
-    )
+    # Lines of one page are said as one span.
+    naira = corpus.by_uid()["experience/staff-sre-naira-pay-2020-present"]
+    assert naira.source == "resume.pdf: page 1, lines 6-9"  # the text layer has no blank lines
 
 
 def test_several_sources_make_one_portfolio(tmp_path: Path) -> None:
