@@ -32,8 +32,9 @@ STOP_WORDS = frozenset(
 )
 
 # Words of asking rather than of the topic ("tell me about ...", "give a quick summary of ...")
-# and of asking about time ("his first job", "before that": assistant.timeline reads those
-# from the entries' dates). They must not count as topics the portfolio fails to mention.
+# and of asking about time ("his first job", "before that", "how long": assistant.timeline
+# reads those from the entries' dates). They must not count as topics the portfolio fails to
+# mention.
 QUESTION_WORDS = frozenset(
     """
     tell know knows describe explain give show list share summarize summarise summary quick
@@ -46,7 +47,7 @@ QUESTION_WORDS = frozenset(
     little big gave given giving make makes made making take takes took taken come came put
     let keep kept happen happened
     current currently recent recently latest earliest first previous previously before after
-    prior today ago since lately
+    prior today ago since lately long
     """.split()
 )
 
@@ -202,6 +203,12 @@ class Vocabulary:
         if word in self.words or not self.common_words or self.is_common(word):
             return word
         forms = [w for w in self._by_stem().get(stem(word), ()) if w in self.common_words]
+        if not forms:
+            # Known by its root instead ("respons" ~ "response"): the corpus words sharing it.
+            root = max(5, len(word) - 2)
+            forms = sorted(
+                w for w in self.words if w[:root] == word[:root] and w in self.common_words
+            )
         return _closest(word, tuple(forms)) if forms else word
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
@@ -258,10 +265,18 @@ def _closest(word: str, targets: tuple[str, ...]) -> str:
     # One slip (a wrong, missing, extra or swapped letter: "scool", "emial", "paymnet"), two in
     # a long word.
     allowed = 1 if len(word) < 8 else 2
-    match = process.extractOne(
-        word, targets, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
+    matches = process.extract(
+        word, targets, scorer=DamerauLevenshtein.distance, score_cutoff=allowed, limit=None
     )
-    return str(match[0]) if match else word
+    if not matches:
+        return word
+    fewest = min(m[1] for m in matches)
+    # Among equally close words, the one with the same letters ("handeld" is "handled" with
+    # two letters swapped, not "handed" with one dropped), then the first in order.
+    letters = sorted(word)
+    return min(
+        (str(m[0]) for m in matches if m[1] == fewest), key=lambda w: (sorted(w) != letters, w)
+    )
 
 
 @dataclass(frozen=True)
@@ -341,9 +356,12 @@ def analyse(
             fixed = vocabulary.repair(word)
             if fixed != word:
                 repaired_text = repaired_text.replace(raw, fixed, 1)
-            if not vocabulary.is_topic(fixed):
-                continue
             looks_like_name = position > 0 and raw[:1].isupper() or raw.isupper() and len(raw) > 1
+            # A word of asking written as a name the portfolio uses is that name ("Does she
+            # know Go?").
+            named = looks_like_name and fixed in QUESTION_WORDS and vocabulary.knows(fixed)
+            if not vocabulary.is_topic(fixed) and not named:
+                continue
             is_rare = looks_like_name or bool(
                 vocabulary.common_words and not vocabulary.is_common(fixed)
             )

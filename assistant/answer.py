@@ -164,8 +164,8 @@ def choose_sentences(
 ) -> list[Quote]:
     """Pick the best sentence, then close runners-up that add something new.
 
-    `whole_entry`: the question names the best entry itself ("What is contract-check?"), so
-    the entry is quoted from its start.
+    `whole_entry`: the question names the best entry itself ("What is contract-check?", or a
+    follow-up "and at Loonie Labs?"), so the entry is quoted from its start.
     """
     if not ranked:
         return []
@@ -178,7 +178,7 @@ def choose_sentences(
     best_hit, best_passages = ranked[0]
     best = best_passages[0]
     names_entry_only = all(p.overlap == 0 for p in best_passages) and best_hit.keyword > 0
-    if (names_entry_only or whole_entry) and not follow_up:
+    if (names_entry_only and not follow_up) or whole_entry:
         # The question names the entry (by title or keyword) but no single sentence of it,
         # as in "a summary of his background": quote the entry from the start, leaving out a
         # sentence that only repeats the question.

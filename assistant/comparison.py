@@ -52,7 +52,7 @@ _NOT_COUNTED_THINGS = frozenset(
 )
 _UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 # English ways of saying who uses a thing, right before the count.
-_USED_BY = re.compile(r"\b(?:used by|serves|serving|served)\s+(?:about |over )?$")
+_USED_BY = re.compile(r"\b(?:used by|serves|serving|served)\s+(?:about |over )?$", re.IGNORECASE)
 # English prepositions that are not stop words: what follows them is not what is counted
 # ("100K+ seller enrollments across 8 countries").
 _PREPOSITIONS = frozenset("across along among around per via within without toward towards".split())

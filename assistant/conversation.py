@@ -52,18 +52,26 @@ class Resolved:
     prior_ids: tuple[str, ...]  # entries the earlier turn cited
 
 
-def is_follow_up(question: str, terms: QuestionTerms) -> bool:
-    """Whether a question leans on an earlier turn to make sense."""
-    return (
-        bool(_POINTING_BACK.search(question))
-        or not terms.known
-        or _ORDINAL.search(question) is not None
-    )
+def is_follow_up(
+    question: str, terms: QuestionTerms, owner_pronouns: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a question leans on an earlier turn to make sense.
+
+    `owner_pronouns` ("they", "them", "their" for an owner who uses them) point at the owner,
+    whom every question is about, not at anything said before.
+    """
+    pointing = (m.group(0).lower() not in owner_pronouns for m in _POINTING_BACK.finditer(question))
+    return any(pointing) or not terms.known or _ORDINAL.search(question) is not None
 
 
-def resolve(question: str, terms: QuestionTerms, history: list[Turn]) -> Resolved:
+def resolve(
+    question: str,
+    terms: QuestionTerms,
+    history: list[Turn],
+    owner_pronouns: frozenset[str] = frozenset(),
+) -> Resolved:
     """Join a follow-up to the topic of the latest turn; leave other questions alone."""
-    if not history or not is_follow_up(question, terms):
+    if not history or not is_follow_up(question, terms, owner_pronouns):
         return Resolved(question, question, False, ())
     latest = history[-1]
     return Resolved(f"{latest.topic} {question}", latest.topic, True, latest.cited_ids)

@@ -90,3 +90,22 @@ def test_what_the_owner_did_is_a_verb_not_a_thing_asked_about() -> None:
     assert owner_verbs("What did she design?", vocabulary) == {"design"}
     assert owner_verbs("Which tools has Ada built?", vocabulary) == {"built"}
     assert owner_verbs("Which design tools does the team use?", vocabulary) == frozenset()
+
+
+def test_equally_close_slips_prefer_the_same_letters_and_roots_find_the_word() -> None:
+    vocabulary = Vocabulary.from_texts(
+        ["Wrote the incident response playbook."],
+        common_words=["handed", "handled", "response", "incident", "the"],
+    )
+    # One swap from "handled", one dropped letter from "handed": the swap.
+    assert vocabulary.repair("handeld") == "handled"
+    # "respons" shares its root, not its stem, with the corpus's "response".
+    assert vocabulary.repair("respons") == "response"
+
+
+def test_a_word_of_asking_written_as_a_name_the_portfolio_uses() -> None:
+    vocabulary = Vocabulary.from_texts(["Languages: Python, Go, JavaScript."], common_words=["go"])
+    assert "go" in analyse("Does she know Go?", vocabulary).names
+    assert analyse("Where did she go to school?", vocabulary).names == ()
+    # "how long" asks about time, which the dates answer.
+    assert "long" not in analyse("How long was she at Northcart?", vocabulary).topics

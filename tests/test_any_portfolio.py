@@ -164,6 +164,18 @@ def test_an_entry_titled_by_a_word_of_the_question(priya: Assistant) -> None:
     assert "Go, Java, SQL" in answer.answer
 
 
+def test_and_at_another_place_quotes_that_entry_as_the_question_did(
+    priya: Assistant,
+) -> None:
+    _answer(priya, "What did she do at Harbourline?", "s-swap")
+    answer = _answer(priya, "and at Kolam Systems?", "s-swap")
+    assert "billing reports" in answer.answer
+
+
+def test_how_long_from_the_dates(priya: Assistant) -> None:
+    assert "2016 – 2021" in _answer(priya, "How long was she at Harbourline?").answer
+
+
 def test_two_questions_in_one(priya: Assistant) -> None:
     answer = _answer(priya, "Which projects has she built? Where did she study?")
     assert "Tollpath" in answer.answer and "Anna University" in answer.answer

@@ -86,7 +86,7 @@ def test_sentences_that_state_a_number() -> None:
 
 def test_who_uses_a_thing_are_its_users_whatever_they_are_called() -> None:
     entries = [
-        (0, counts(["The medication app is used by 180,000 patients."])),
+        (0, counts(["Used by 180,000 patients."])),
         (1, counts(["The app serves 2.4 million monthly travellers."])),
         (2, counts(["The design system was adopted by 40 product teams across 9 countries."])),
     ]

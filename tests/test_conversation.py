@@ -49,3 +49,13 @@ def test_self_contained_questions_start_a_new_topic() -> None:
 def test_no_history_means_no_follow_up() -> None:
     resolved = resolve("What was its impact?", analyse("What was its impact?", VOCAB), [])
     assert not resolved.follow_up
+
+
+def test_an_owner_who_uses_they_is_not_an_earlier_answer() -> None:
+    vocabulary = Vocabulary.from_texts(["Rowan works on the ticketing app."], owner="Rowan")
+    question = "Where do they work now?"
+    terms = analyse(question, vocabulary)
+    # "they" would point back at an earlier answer; for this owner it is the owner.
+    assert is_follow_up(question, terms)
+    assert not is_follow_up(question, terms, frozenset({"they", "them", "their"}))
+    assert is_follow_up("What was its impact?", terms, frozenset({"they", "them", "their"}))

@@ -58,6 +58,10 @@ class Pipeline:
         self._pointers = Pointers(index, retriever)
         self._entry_terms = self._pointers.entry_terms
         self._suggestion_targets: dict[str, tuple[str, ...]] | None = None
+        pronouns = self.corpus.site.pronouns
+        self._owner_pronouns = frozenset(
+            w.lower() for w in (pronouns.subject, pronouns.object, pronouns.possessive)
+        )
         # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
         # other companies' systems, contact details): what they mention is not something the
         # owner did.
@@ -101,7 +105,7 @@ class Pipeline:
             return joined, replace(answered[0][1], topic=question)
         relate = self.retriever.related_word
         terms = analyse(question, vocabulary, relate)
-        resolved = resolve(question, terms, turns)
+        resolved = resolve(question, terms, turns, self._owner_pronouns)
         query = (
             analyse(resolved.query, vocabulary, relate).text if resolved.follow_up else terms.text
         )
@@ -142,16 +146,14 @@ class Pipeline:
             ):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
-        only_entry = (
-            None
-            if names
-            else self._pointers.entry_titled(question, terms, candidates)
-            or self._pointers.only_entry_using(question, terms, candidates, asked)
+        titled = None if names else self._pointers.entry_titled(question, terms, candidates)
+        only_entry = titled or (
+            None if names else self._pointers.only_entry_using(question, terms, candidates, asked)
         )
         if only_entry is not None:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
-        order = order_asked(question)
+        order = order_asked(terms.text)  # with slips repaired ("befor maplepay")
         now_in = None if order is not None else self._pointers.asked_now(question, terms)
         if now_in is not None:
             order = Order(CURRENT)
@@ -179,7 +181,9 @@ class Pipeline:
         counts_a_named_thing = bool(names) and comparison.asks_how_many(question)
         listed = (
             None
-            if resolved.follow_up or counts_a_named_thing
+            # An entry titled by the question's word ("security tools": Tools) is more precise
+            # than its section's list.
+            if resolved.follow_up or counts_a_named_thing or titled is not None
             else self._pointers.listed_entries(question, terms, candidates)
         )
         anchored = only_entry is not None or (

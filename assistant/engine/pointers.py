@@ -116,22 +116,37 @@ class Pointers:
         return None
 
     def entry_titled(self, question: str, terms: QuestionTerms, hits: list[Hit]) -> Hit | None:
-        """The one entry whose one-word title the question uses ("warehouses": Warehousing).
+        """The entry whose one-word title the question uses ("warehouses": Warehousing).
 
         A title names what the entry is about, as a section's label names its entries; a verb
-        of the owner's does not ("What did she design?" is not her Design skills).
+        of the owner's does not ("What did she design?" is not her Design skills). Of two
+        titles, the later word is the thing asked about: "security tools" are Tools.
         """
         if terms.unknown:
             return None
         asked = self.things_asked(question, terms)
-        titled = [
-            h
-            for h in hits
-            if h.chunk.title.isalpha() and any(same_word(a, h.chunk.title.lower()) for a in asked)
-        ]
-        # A title that names its section too ("Education" in Education) picks nothing out.
-        titled = [h for h in titled if not set(keyword_terms(h.chunk.title)) & self.section_words]
-        return titled[0] if len(titled) == 1 else None
+        sections = self.corpus.site.sections
+        latest: dict[int, list[Hit]] = {}
+        for hit in hits:
+            title = hit.chunk.title
+            # An entry titled as its section ("Languages" in Languages) picks nothing out, and
+            # one titled as another section ("Languages" among the skills) leaves the question
+            # to that section ("What languages does she speak?").
+            stems = set(keyword_terms(title))
+            others = (named for n, named in self._section_stems.items() if n != hit.chunk.section)
+            if (
+                not title.isalpha()
+                or title == sections[hit.chunk.section].label
+                or any(stems & named for named in others)
+            ):
+                continue
+            places = [i for i, a in enumerate(asked) if same_word(a, title.lower())]
+            if places:
+                latest.setdefault(max(places), []).append(hit)
+        if not latest:
+            return None
+        chosen = latest[max(latest)]
+        return chosen[0] if len(chosen) == 1 else None
 
     def things_asked(self, question: str, terms: QuestionTerms) -> list[str]:
         """The known topics, less the verbs of what the owner did."""
