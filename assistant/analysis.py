@@ -204,11 +204,11 @@ class Vocabulary:
             return word
         forms = [w for w in self._by_stem().get(stem(word), ()) if w in self.common_words]
         if not forms:
-            # Known by its root instead ("respons" ~ "response"): the corpus words sharing it.
+            # Known by its root instead ("respons" ~ "response", or a name: "cloudbery" ~
+            # "cloudberry"): the corpus words sharing it, English ones first.
             root = max(5, len(word) - 2)
-            forms = sorted(
-                w for w in self.words if w[:root] == word[:root] and w in self.common_words
-            )
+            sharing = sorted(w for w in self.words if w[:root] == word[:root])
+            forms = [w for w in sharing if w in self.common_words] or sharing
         return _closest(word, tuple(forms)) if forms else word
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime

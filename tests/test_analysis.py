@@ -101,6 +101,9 @@ def test_equally_close_slips_prefer_the_same_letters_and_roots_find_the_word() -
     assert vocabulary.repair("handeld") == "handled"
     # "respons" shares its root, not its stem, with the corpus's "response".
     assert vocabulary.repair("respons") == "response"
+    # So does a misspelt name with the name.
+    named = Vocabulary.from_texts(["Developer Advocate, Cloudberry."], common_words=["developer"])
+    assert named.repair("cloudbery") == "cloudberry"
 
 
 def test_a_word_of_asking_written_as_a_name_the_portfolio_uses() -> None:

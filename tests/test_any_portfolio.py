@@ -150,6 +150,9 @@ def test_comparisons_come_from_the_numbers_stated(priya: Assistant) -> None:
     assert "2 million toll transactions" in answer.citations[0].snippet
     refused = _answer(priya, "Which of her projects had the most users?")
     assert refused.abstained and refused.reason == "no_count"
+    # "companies" is what is counted here, not the jobs it also names: her projects count none.
+    companies = _answer(priya, "Which of her projects has the most companies?")
+    assert companies.abstained and companies.reason == "no_count"
 
 
 def test_a_word_one_entry_alone_uses_points_at_it(priya: Assistant) -> None:

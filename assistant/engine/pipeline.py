@@ -170,7 +170,10 @@ class Pipeline:
                 return self._with_follow_ups(answer, question), resolved
         compared = None if resolved.follow_up else comparison.comparison_asked(question)
         if compared is not None and candidates:
-            named = frozenset().union(*(self._pointers.sections_named(t) for t in terms.known))
+            # The thing compared ("members") is counted, not a kind of entry.
+            named = frozenset().union(
+                *(self._pointers.sections_named(t) for t in terms.known if t != compared.thing)
+            )
             # "Which of his projects ...": the projects; else every entry.
             pool = [h for h in candidates if h.chunk.section in named] or candidates
             compared_answer = self._compare(compared, pool, terms, query_vector, best)
