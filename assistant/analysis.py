@@ -172,11 +172,13 @@ class Vocabulary:
         if len(word) < 3 or not self.is_topic(word) or not word.isalpha() and len(word) < 4:
             return word
         if len(word) == 3:
-            # Too short to be told from another word of the corpus ("gcp", "cpp"): only a slip
-            # in a function word is repaired ("knw", "wat"), keeping its first letter.
+            # Too short to be told from another word of the corpus ("gcp", "cpp"): only a
+            # dropped letter is put back ("knw" -> know, "wrk" -> work), keeping the first.
             if self.knows(word) or word in self.common_words:
                 return word
-            return _closest(word, _function_words(word[0]))
+            return _one_letter_dropped(
+                word, (*_function_words(word[0]), *self._targets(), *self._english(word[0]))
+            )
         if self.knows(word):
             return self._english_form(word)
         if word in self.common_words:
@@ -225,6 +227,18 @@ class Vocabulary:
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _targets(self) -> tuple[str, ...]:
         return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS | self.owner_words))
+
+
+def _one_letter_dropped(word: str, targets: tuple[str, ...]) -> str:
+    """The first target that is `word` with one letter put back after its first, or `word`."""
+    for target in targets:
+        if (
+            len(target) == len(word) + 1
+            and target[0] == word[0]
+            and any(target[:i] + target[i + 1 :] == word for i in range(1, len(target)))
+        ):
+            return target
+    return word
 
 
 @lru_cache(maxsize=32)

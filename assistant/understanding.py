@@ -166,7 +166,9 @@ def _in_another_language(question: str, language: str, corpus_words: frozenset[s
     found = _WORD.findall(question)
     names = [w for w in found if w.lower() in corpus_words and w[:1].isupper()]
     years = re.findall(r"\b(?:19|20)\d\d\b", question)
-    asks_contact = any(w.lower() in CONTACT_WORDS for w in question.replace("?", " ").split())
+    # "E-Mail-Adresse" asks for the e-mail too: its parts are looked up as well as the whole.
+    parts = {p.lower() for w in _WORD.findall(question) for p in [w, *w.split("-")]}
+    asks_contact = bool(parts & CONTACT_WORDS)
     if names or years:
         return Understood(" ".join([*names, *years]), None, language)
     if asks_contact:

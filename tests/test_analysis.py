@@ -112,3 +112,11 @@ def test_a_word_of_asking_written_as_a_name_the_portfolio_uses() -> None:
     assert analyse("Where did she go to school?", vocabulary).names == ()
     # "how long" asks about time, which the dates answer.
     assert "long" not in analyse("How long was she at Northcart?", vocabulary).topics
+
+
+def test_a_dropped_letter_in_a_short_word_is_put_back() -> None:
+    vocabulary = Vocabulary.from_texts(["He built it with GCP."], common_words=["work", "know"])
+    assert vocabulary.repair("wrk") == "work"
+    assert vocabulary.repair("knw") == "know"
+    # A short name is not another word with a letter dropped.
+    assert vocabulary.repair("cpp") == "cpp"

@@ -106,6 +106,11 @@ def test_another_language_is_answered_through_names() -> None:
     assert catalan.language != "en" and catalan.question == "Havbris"
 
 
+def test_a_compound_word_asking_for_the_email() -> None:
+    understood = _understand("Wie lautet seine E-Mail-Adresse?")
+    assert understood.names_contact and understood.refusal is None
+
+
 def test_another_language_asking_for_an_email() -> None:
     understood = _understand("¿Cuál es su correo electrónico?")
     assert understood.names_contact and understood.refusal is None
