@@ -160,15 +160,24 @@ class Retriever:
         corpus_words, vectors, names_section = self._word_vectors()
         if not corpus_words or self.embedder is None:
             return None
-        # An inflected word embeds alone worse than its base form ("worked" ~ "jobs" 0.29,
-        # "work" ~ "jobs" 0.66): the closest of its forms that are English words counts.
-        common = self.vocabulary.common_words
-        forms = [f for f in base_forms(word) if f == word or f in common]
-        similarity = (vectors @ self.embedder.encode(forms).T).max(axis=1)
+        similarity = (vectors @ self._form_vectors(word).T).max(axis=1)
         if sections_only:
             similarity = np.where(names_section, similarity, -1.0)
         best = int(np.argmax(similarity))
         return corpus_words[best] if similarity[best] >= RELATED_WORD_MIN_COSINE else None
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def _form_vectors(self, word: str) -> Vector:
+        """A word's forms embedded alone, once for every question that uses the word.
+
+        An inflected word embeds alone worse than its base form ("worked" ~ "jobs" 0.29,
+        "work" ~ "jobs" 0.66): the closest of its forms that are English words counts.
+        """
+        assert self.embedder is not None
+        common = self.vocabulary.common_words
+        forms = [f for f in base_forms(word) if f == word or f in common]
+        vectors: Vector = self.embedder.encode(forms)
+        return vectors
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Retriever per index, kept for its lifetime
     def _word_vectors(self) -> tuple[tuple[str, ...], Vector, np.ndarray]:
