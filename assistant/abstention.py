@@ -70,11 +70,6 @@ def judge(
     if terms.predicate in terms.unknown:
         # "Has he managed a team?": the portfolio never says he did what is asked.
         return Verdict(False, refusals.NOT_DONE)
-    if terms.predicate is not None and terms.unknown and not terms.names:
-        # "Has he managed a hardware product?": a yes/no question is a claim to confirm, and
-        # the portfolio never uses one of its words. A name it does use ("the 7NOW app")
-        # anchors the question instead.
-        return Verdict(False, refusals.NOT_DONE, detail=f"never says '{terms.unknown[0]}'")
     if terms.topics and len(terms.unknown) / len(terms.topics) > MAX_UNKNOWN_SHARE:
         return Verdict(False, refusals.MOSTLY_UNKNOWN)
     if not hits:

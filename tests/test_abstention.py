@@ -21,13 +21,14 @@ def _reason(question: str) -> str:
     return judge(analyse(question, VOCAB), [], degraded=False).reason
 
 
-def test_a_yes_no_question_with_a_word_the_portfolio_never_uses_is_refused() -> None:
-    assert _reason("Has he managed a hardware product?") == refusals.NOT_DONE
-    # What he did is never said at all.
+def test_a_yes_no_question_about_what_he_never_did_is_refused() -> None:
     assert _reason("Has he designed a product?") == refusals.NOT_DONE
 
 
-def test_a_name_the_portfolio_uses_anchors_a_yes_no_question() -> None:
+def test_a_yes_no_question_with_another_unknown_word_goes_to_retrieval() -> None:
+    # Refusing every unknown word ("reducing power consumption") cost answers on the
+    # evaluation portfolios and saved no refusal: retrieval decides.
+    assert _reason("Has he managed a hardware product?") == refusals.NO_PASSAGE
     assert _reason("Has he built the 7NOW app for a team?") == refusals.NO_PASSAGE
     assert _reason("Has he managed a product?") == refusals.NO_PASSAGE
 
