@@ -153,16 +153,19 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         """Whether the corpus uses this word (or another form of it)."""
-        return word in self.words or stem(word) in self.stems or self._shares_root(word)
+        return word in self.words or stem(word) in self.stems or bool(self._sharing_root(word))
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
-    def _shares_root(self, word: str) -> bool:
-        # The stemmer leaves some forms apart ("experienced" -> "experienc", "experience" ->
-        # "experi"): a corpus word sharing all but the last two letters is the same word.
+    def _sharing_root(self, word: str) -> tuple[str, ...]:
+        """The corpus words sharing all but the last two letters of `word` (five at least).
+
+        The stemmer leaves some forms apart ("experienced" -> "experienc", "experience" ->
+        "experi"): such a word is the same word.
+        """
         root = max(5, len(word) - 2)
-        return len(word) >= root and any(
-            w[:root] == word[:root] for w in self.words if len(w) >= root
-        )
+        if len(word) < root:
+            return ()
+        return tuple(sorted(w for w in self.words if w[:root] == word[:root]))
 
     # Cached: each unknown word would otherwise be compared with the whole vocabulary again.
     @lru_cache(maxsize=16384)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
@@ -208,8 +211,7 @@ class Vocabulary:
         if not forms:
             # Known by its root instead ("respons" ~ "response", or a name: "cloudbery" ~
             # "cloudberry"): the corpus words sharing it, English ones first.
-            root = max(5, len(word) - 2)
-            sharing = sorted(w for w in self.words if w[:root] == word[:root])
+            sharing = list(self._sharing_root(word))
             forms = [w for w in sharing if w in self.common_words] or sharing
         return _closest(word, tuple(forms)) if forms else word
 
@@ -316,16 +318,12 @@ class QuestionTerms:
         return tuple(t for t in self.topics if t not in self.unknown)
 
 
-_YES_NO = re.compile(
-    r"^\s*(?:is|was|has|have|had|does|did|do|can|could|will|would)\s+([A-Za-z]+)\b",
-    re.IGNORECASE,
-)
+# The auxiliaries that open a yes/no question and stand before what someone did.
+_AUXILIARY = r"(?:is|was|has|have|had|does|did|do|can|could|will|would)"
+_YES_NO = re.compile(rf"^\s*{_AUXILIARY}\s+([A-Za-z]+)\b", re.IGNORECASE)
 
 
-_AFTER_AUXILIARY = re.compile(
-    r"\b(?:is|was|has|have|had|does|did|do|can|could|will|would)\s+([A-Za-z]+)\s+([A-Za-z]+)",
-    re.IGNORECASE,
-)
+_AFTER_AUXILIARY = re.compile(rf"\b{_AUXILIARY}\s+([A-Za-z]+)\s+([A-Za-z]+)", re.IGNORECASE)
 
 
 def owner_verbs(question: str, vocabulary: Vocabulary) -> frozenset[str]:

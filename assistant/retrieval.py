@@ -199,13 +199,12 @@ class Retriever:
         names_section = np.array([w in naming for w in corpus_words], dtype=bool)
         return corpus_words, self.embedder.encode(list(corpus_words)), names_section
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
     def word_similarity(self, first: str, second: str) -> float:
         """Cosine similarity of two words embedded alone (0 without a model)."""
         if self.embedder is None:
             return 0.0
-        vectors = self.embedder.encode([first, second])
-        return float(vectors[0] @ vectors[1])
+        # Each word's own vector comes first among its forms, embedded once per word.
+        return float(self._form_vectors(first)[0] @ self._form_vectors(second)[0])
 
     def query_vector(self, text: str) -> Vector | None:
         """The query's embedding, or None without a model."""

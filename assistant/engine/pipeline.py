@@ -146,10 +146,12 @@ class Pipeline:
             ):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
-        titled = None if names else self._pointers.entry_titled(question, terms, candidates)
-        only_entry = titled or (
-            None if names else self._pointers.only_entry_using(question, terms, candidates, asked)
-        )
+        titled = only_entry = None
+        if not names:
+            titled = self._pointers.entry_titled(question, terms, candidates)
+            only_entry = titled or self._pointers.only_entry_using(
+                question, terms, candidates, asked
+            )
         if only_entry is not None:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
@@ -206,27 +208,31 @@ class Pipeline:
         if listed:
             quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
-            top = candidates[:1] if resolved.follow_up else candidates[:TOP_ENTRIES]
-            strongest = max(candidates, key=lambda h: h.score)
-            if not resolved.follow_up and strongest not in top:
-                # The sections the question reads like come first, but the entry that
-                # matches best stays in the running ("Mentors 4 mobile engineers").
-                top = [*top[:-1], strongest]
             if only_entry is not None:
                 # The entry the question points at by its title or a word of its own.
                 top = [only_entry]
-            numbered = self._numbered(question, top, terms.text, sentence_vector)
-            by_meaning = self._pointers.asked_by_meaning(asked, terms)
+            elif resolved.follow_up:
+                top = candidates[:1]
+            else:
+                top = candidates[:TOP_ENTRIES]
+                strongest = max(candidates, key=lambda h: h.score)
+                if strongest not in top:
+                    # The sections the question reads like come first, but the entry that
+                    # matches best stays in the running ("Mentors 4 mobile engineers").
+                    top = [*top[:-1], strongest]
+            ranked = self._with_passages(top, terms.text, sentence_vector)
+            numbered = _numbered(question, ranked)
             if numbered:
                 # "How many citations ...": the sentences that state a number answer it.
                 ranked, whole_entry = numbered, False
             else:
+                by_meaning = self._pointers.asked_by_meaning(asked, terms)
                 if top and top[0].chunk.section in by_meaning:
                     # The question asks for a kind of entry without naming it ("Where did she
                     # study?"): the others are not its answer. One that names it ("years of
                     # experience") may ask for a detail found elsewhere.
                     top = [h for h in top if h.chunk.section in by_meaning]
-                ranked = self._with_passages(top, terms.text, sentence_vector)
+                    ranked = [(h, ps) for h, ps in ranked if h in top]
                 whole_entry = self._pointers.names_entry(terms, top)
             quotes = choose_sentences(ranked, follow_up=resolved.follow_up, whole_entry=whole_entry)
         if terms.unknown and not any(
@@ -328,18 +334,6 @@ class Pipeline:
         uid = listed[position - 1] if position > 0 else listed[-1]
         return next((h for h in hits if h.chunk.uid == uid), None)
 
-    def _numbered(
-        self, question: str, top: list[Hit], text: str, vector: Vector | None
-    ) -> list[tuple[Hit, list[PassageHit]]]:
-        """For "how many ..." questions, the top entries' sentences that state a number."""
-        if not comparison.asks_how_many(question):
-            return []
-        numbered = [
-            (h, [p for p in ps if comparison.states_a_number(p.text)])
-            for h, ps in self._with_passages(top, text, vector)
-        ]
-        return [(h, ps) for h, ps in numbered if ps]
-
     def _with_follow_ups(self, answer: Answer, question: str = "") -> Answer:
         targets = self.targets()
         cited = set(answer.cited_ids)
@@ -359,6 +353,16 @@ class Pipeline:
                 s: self.compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
             }
         return self._suggestion_targets
+
+
+def _numbered(
+    question: str, ranked: list[tuple[Hit, list[PassageHit]]]
+) -> list[tuple[Hit, list[PassageHit]]]:
+    """For "how many ..." questions, the entries' sentences that state a number."""
+    if not comparison.asks_how_many(question):
+        return []
+    numbered = [(h, [p for p in ps if comparison.states_a_number(p.text)]) for h, ps in ranked]
+    return [(h, ps) for h, ps in numbered if ps]
 
 
 def _asked_first(hits: list[Hit], sections: frozenset[str]) -> list[Hit]:

@@ -41,6 +41,23 @@ class Pointers:
             for name, s in self.corpus.site.sections.items()
         }
         self.section_words = frozenset().union(*self._section_stems.values())
+        # Sections with an ongoing entry: the ones "What is her job?" may ask about now.
+        self._ongoing = frozenset(d.section for d in self.documents.values() if d.end == PRESENT)
+        # Rows whose one-word title can point at them: not an entry titled as its own
+        # section ("Languages" in Languages, which picks nothing out) nor as another section
+        # ("Languages" among the skills leaves "What languages does she speak?" to Languages).
+        sections = self.corpus.site.sections
+        self._titles = {
+            row: chunk.title.lower()
+            for row, chunk in enumerate(index.chunks)
+            if chunk.title.isalpha()
+            and chunk.title != sections[chunk.section].label
+            and not any(
+                set(keyword_terms(chunk.title)) & named
+                for name, named in self._section_stems.items()
+                if name != chunk.section
+            )
+        }
 
     def names_a_section(self, word: str) -> bool:
         """Whether a word names a kind of entry (see `_sections_named`)."""
@@ -111,7 +128,7 @@ class Pointers:
                 label = set(keyword_terms(self.corpus.site.sections[name].label))
                 if set(keyword_terms(topic)) & label:
                     continue
-                if any(d.end == PRESENT for d in self.documents.values() if d.section == name):
+                if name in self._ongoing:
                     return name
         return None
 
@@ -125,22 +142,12 @@ class Pointers:
         if terms.unknown:
             return None
         asked = self.things_asked(question, terms)
-        sections = self.corpus.site.sections
         latest: dict[int, list[Hit]] = {}
         for hit in hits:
-            title = hit.chunk.title
-            # An entry titled as its section ("Languages" in Languages) picks nothing out, and
-            # one titled as another section ("Languages" among the skills) leaves the question
-            # to that section ("What languages does she speak?").
-            stems = set(keyword_terms(title))
-            others = (named for n, named in self._section_stems.items() if n != hit.chunk.section)
-            if (
-                not title.isalpha()
-                or title == sections[hit.chunk.section].label
-                or any(stems & named for named in others)
-            ):
+            title = self._titles.get(hit.position)
+            if title is None:
                 continue
-            places = [i for i, a in enumerate(asked) if same_word(a, title.lower())]
+            places = [i for i, a in enumerate(asked) if same_word(a, title)]
             if places:
                 latest.setdefault(max(places), []).append(hit)
         if not latest:
@@ -168,16 +175,12 @@ class Pointers:
             return None
         # A word naming a kind of entry ("study" ~ Education) asks for that kind, wherever
         # else the word is used ("diary studies").
-        things = self.things_asked(question, terms)
+        plain = [t for t in terms.known if not self.names_a_section(t)]
         # The entry must hold every word asked (what the owner did too: "open" in "is he open
         # to new opportunities?" is not in the entry that alone says "new").
-        every_word = {
-            s
-            for topic in terms.known
-            if not self.names_a_section(topic)
-            for s in keyword_terms(topic)[:1]
-        }
-        pointing = {s for t in things if not self.names_a_section(t) for s in keyword_terms(t)[:1]}
+        every_word = {s for topic in plain for s in keyword_terms(topic)[:1]}
+        things = set(self.things_asked(question, terms))
+        pointing = {s for t in plain if t in things for s in keyword_terms(t)[:1]}
         rows = {self._rows_using[s][0] for s in pointing if len(self._rows_using.get(s, ())) == 1}
         if len(rows) != 1:
             return None
@@ -210,12 +213,11 @@ class Pointers:
             for stem in keyword_terms(topic)[:1]
             if stem in self.section_words
         }
-        at_place = terms.predicate and re.search(
-            rf"\b{re.escape(terms.predicate)}\s+(?:at|for)\b", question, re.IGNORECASE
+        verb = terms.predicate
+        at_place = verb is not None and re.search(
+            rf"\b{re.escape(verb)}\s+(?:at|for)\b", question, re.IGNORECASE
         )
-        kinds = (
-            self.sections_named(terms.predicate) if terms.predicate and at_place else frozenset()
-        )
+        kinds = self.sections_named(verb) if verb is not None and at_place else frozenset()
         return any(
             wanted <= self.entry_terms[h.position] and (not kinds or h.chunk.section in kinds)
             for h in hits
@@ -233,18 +235,16 @@ class Pointers:
         """
         years = {int(y) for y in _YEAR.findall(terms.text)}
         if years:
-            documents = self.corpus.by_uid()
-            dated = [h for h in hits if documents[h.chunk.uid].year in years]
+            dated = [h for h in hits if self.documents[h.chunk.uid].year in years]
             if dated:
                 return sorted(dated, key=lambda h: h.position)
         asked = set(words(terms.text))
+        qualified = bool(set(terms.unknown) - owner_verbs(question, self.retriever.vocabulary))
         for name, section in self.corpus.site.sections.items():
             list_words = {w.lower() for w in section.list_words}
-            if not asked & list_words:
+            if not asked & list_words or qualified:
                 continue
             # Other topic words narrow the list ("projects ... at Amazon").
-            if set(terms.unknown) - owner_verbs(question, self.retriever.vocabulary):
-                continue
             narrowing = {keyword_terms(t)[0] for t in terms.known if keyword_terms(t)}
             narrowing -= {keyword_terms(w)[0] for w in list_words} | _LIST_FILLER
             chosen = [
