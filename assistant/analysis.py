@@ -65,6 +65,10 @@ CHAT_WORDS = frozenset(
 # Words naming an entry's fields rather than what it is about ("her job title", "the company's
 # name"): every entry has a title, so they point at no entry in particular.
 FIELD_WORDS = frozenset("title titles name names".split())
+# "Where does she live?" asks where she is based: the importers write the place under a
+# résumé's name as "Lena is based in Bergen, Norway." (importers.draft.based_in).
+PLACE_WORDS = frozenset("live lives living located reside resides residing".split())
+_WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -288,10 +292,14 @@ def _closest(word: str, targets: tuple[str, ...]) -> str:
         return word
     fewest = min(m[1] for m in matches)
     # Among equally close words, the one with the same letters ("handeld" is "handled" with
-    # two letters swapped, not "handed" with one dropped), then the first in order.
+    # two letters swapped, not "handed" with one dropped), then one with the same first letter
+    # (slips rarely touch it: "wher" is not "her"), then one with a letter put back (a dropped
+    # letter is the commonest slip in quick typing: "wher" is "where", not "when"), then the
+    # first in order.
     letters = sorted(word)
     return min(
-        (str(m[0]) for m in matches if m[1] == fewest), key=lambda w: (sorted(w) != letters, w)
+        (str(m[0]) for m in matches if m[1] == fewest),
+        key=lambda w: (sorted(w) != letters, w[0] != word[0], len(w) != len(word) + 1, w),
     )
 
 
@@ -378,7 +386,10 @@ def analyse(
                 vocabulary.common_words and not vocabulary.is_common(fixed)
             )
             near = None
-            if not vocabulary.knows(fixed) and not is_rare and relate is not None:
+            # The text repaired so far: "wher does he liv".
+            if fixed in PLACE_WORDS and _WHERE.match(repaired_text) and "based" in vocabulary.words:
+                near = "based"
+            elif not vocabulary.knows(fixed) and not is_rare and relate is not None:
                 near = relate(fixed)
             topic = near or fixed
             topics.append(topic)

@@ -106,6 +106,23 @@ def test_equally_close_slips_prefer_the_same_letters_and_roots_find_the_word() -
     assert named.repair("cloudbery") == "cloudberry"
 
 
+def test_equally_close_slips_keep_the_first_letter_and_put_a_letter_back() -> None:
+    vocabulary = Vocabulary.from_texts(["Tomasz is based in Wroclaw."], common_words=["based"])
+    # "her" (first letter dropped), "when" (one changed) and "where" (one put back) are one
+    # slip away each.
+    assert vocabulary.repair("wher") == "where"
+
+
+def test_where_does_she_live_asks_where_she_is_based() -> None:
+    based = Vocabulary.from_texts(["Tomasz is based in Wroclaw."], common_words=["live"])
+    assert analyse("Where does he live?", based).known == ("based",)
+    assert analyse("wher is he located", based).known == ("based",)
+    # Not a where-question, or a portfolio that names no place: the word stays itself.
+    assert analyse("Does he live in Wroclaw?", based).unknown == ("live",)
+    nowhere = Vocabulary.from_texts(["Tomasz built pipelines."], common_words=["live"])
+    assert analyse("Where does he live?", nowhere).unknown == ("live",)
+
+
 def test_a_word_of_asking_written_as_a_name_the_portfolio_uses() -> None:
     vocabulary = Vocabulary.from_texts(["Languages: Python, Go, JavaScript."], common_words=["go"])
     assert "go" in analyse("Does she know Go?", vocabulary).names
