@@ -55,6 +55,7 @@ def judge(
     degraded: bool,
     matched_fields: bool = False,
     anchored: bool = False,
+    spelled_out: bool = False,
 ) -> Verdict:
     """Decide whether the best hits answer the question.
 
@@ -62,27 +63,32 @@ def judge(
     (a year, or a section's list word such as "projects"), which is evidence enough.
     `anchored` says the best entry contains a name the question asks about ("Figma",
     "Koszyk"): a name is evidence enough even when the rest of the question is loose.
+    `spelled_out` says one sentence of a best entry uses every topic of the question ("How
+    many records did she link?": "Linked 1.5 million registry records ..."): the words say
+    what the model's similarity of a short question to a long sentence may not.
     """
     if terms.rare_unknown:
         return Verdict(False, refusals.UNKNOWN_NAME, terms.rare_unknown)
     if terms.unknown and not terms.known:
         return Verdict(False, refusals.UNKNOWN_TOPICS)
-    if terms.predicate in terms.unknown:
+    # The thing asked about spelled out in one sentence is evidence, however the question
+    # words what the owner did with it.
+    unknown = [u for u in terms.unknown if not (spelled_out and u == terms.predicate)]
+    if terms.predicate in unknown:
         # "Has he managed a team?": the portfolio never says he did what is asked.
         return Verdict(False, refusals.NOT_DONE)
     if terms.topics and len(terms.unknown) / len(terms.topics) > MAX_UNKNOWN_SHARE:
         return Verdict(False, refusals.MOSTLY_UNKNOWN)
     if not hits:
         return Verdict(False, refusals.NO_PASSAGE)
-    if (matched_fields or anchored) and not terms.unknown:
+    if (matched_fields or anchored or spelled_out) and not unknown:
         return Verdict(True)
     # The best score of all: entries may be ordered by more than their score (a section the
     # question asks about, a name it gives).
     best = max(hits, key=lambda h: h.score)
+    floor = MIN_SCORE_WITH_UNKNOWN if unknown else MIN_SCORE
     if degraded:
         floor = MIN_KEYWORD_SCORE
-    else:
-        floor = MIN_SCORE_WITH_UNKNOWN if terms.unknown else MIN_SCORE
     if best.score < floor:
         detail = f"best passage scores {best.score:.2f}, below {floor:.2f}"
         return Verdict(False, refusals.LOW_SCORE, detail=detail)

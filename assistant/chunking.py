@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from assistant.abbreviations import degree_words
 from assistant.corpus import Corpus, Document, split_sentences
 
 # Bump when the chunk or passage text changes shape, so old indexes count as stale.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ def chunk_document(document: Document, section_label: str = "") -> Chunk:
         title=document.title,
         passages=passages,
         embed_text=f"{heading}. {document.text}",
-        keyword_text=" ".join([section_label, document.title, document.text, *extra]),
+        keyword_text=" ".join(
+            [section_label, document.title, document.text, degree_words(document.text), *extra]
+        ),
     )
 
 

@@ -9,6 +9,7 @@ can threshold (rank fusion would not).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +17,8 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from assistant.analysis import Vocabulary, base_forms, keyword_terms, words
+from assistant.abbreviations import degree_words
+from assistant.analysis import Vocabulary, base_forms, keyword_terms, stem, words
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
@@ -86,7 +88,9 @@ class Retriever:
         self._bm25 = bm25s.BM25()
         self._bm25.index([keyword_terms(c.keyword_text) for c in index.chunks], show_progress=False)
         self._passage_terms = [
-            set(keyword_terms(f"{c.title} {p}")) for c in index.chunks for p in c.passages
+            set(keyword_terms(f"{c.title} {p} {degree_words(p)}"))
+            for c in index.chunks
+            for p in c.passages
         ]
         self._first_passage = np.cumsum([0] + [len(c.passages) for c in index.chunks])
         self._section_naming = {
@@ -250,6 +254,12 @@ class Retriever:
             for i, chunk in enumerate(self.index.chunks)
         ]
         return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    def sentence_holds(self, hit: Hit, topics: Iterable[str]) -> bool:
+        """Whether one sentence of the entry (with its title) uses every one of the topics."""
+        wanted = {stem(t) for t in topics}
+        start, end = self._first_passage[hit.position], self._first_passage[hit.position + 1]
+        return any(wanted <= self._passage_terms[row] for row in range(start, end))
 
     def passages(self, hit: Hit, text: str, vector: Vector | None) -> list[PassageHit]:
         """The sentences of one entry scored against the query, best first."""

@@ -35,3 +35,10 @@ def test_a_yes_no_question_with_another_unknown_word_goes_to_retrieval() -> None
 
 def test_an_open_question_with_an_unknown_word_goes_to_retrieval() -> None:
     assert _reason("Which hardware product did he manage?") == refusals.NO_PASSAGE
+
+
+def test_the_thing_done_spelled_out_in_one_sentence_is_evidence_for_any_verb() -> None:
+    # "Has he designed the payments?" when a sentence says he built them: retrieval decides.
+    terms = analyse("Has he designed the payments app?", VOCAB)
+    assert judge(terms, [], degraded=False).reason == refusals.NOT_DONE
+    assert judge(terms, [], degraded=False, spelled_out=True).reason == refusals.NO_PASSAGE

@@ -183,3 +183,23 @@ def test_two_questions_in_one(priya: Assistant) -> None:
     answer = _answer(priya, "Which projects has she built? Where did she study?")
     assert "Tollpath" in answer.answer and "Anna University" in answer.answer
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_the_thing_asked_about_spelled_out_in_one_sentence_answers(priya: Assistant) -> None:
+    # "handled" is not her word, but container tracking is what one sentence says she built.
+    answer = _answer(priya, "Has she handled container tracking?")
+    assert not answer.abstained and "container tracking API" in answer.answer
+    # One shared word is not enough: she never says she taught anything.
+    assert _answer(priya, "Has she taught Java?").abstained
+
+
+def test_where_she_lives_is_where_she_is_based(priya: Assistant) -> None:
+    answer = _answer(priya, "wher does she live?")
+    assert not answer.abstained and "Chennai" in answer.answer
+
+
+def test_a_degree_asked_in_words_finds_it_written_short(priya: Assistant) -> None:
+    answer = _answer(priya, "Does she have a bachelor's degree?")
+    assert not answer.abstained and "BTech in Computer Science" in answer.answer
+    # She has no master's: its words are not hers.
+    assert _answer(priya, "Does she have a master's degree?").abstained

@@ -43,6 +43,8 @@ TOP_ENTRIES = 3
 ASKED_SECTION_MARGIN = 0.1
 # Two words embedded alone this close name the same thing counted ("customers" ~ "users").
 SAME_THING_MIN_COSINE = 0.5
+# Topics of a question that, all in one sentence of a best entry, show that it answers.
+SPELLED_OUT_MIN_TOPICS = 2
 
 
 class Pipeline:
@@ -69,6 +71,14 @@ class Pipeline:
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
         self._documents = self._pointers.documents
+        # Entries that never show the owner's own work, one by one (`evidence: none`: his
+        # goals): "Has he managed a team of engineers?" is not answered by "... roles where
+        # he can mentor teams".
+        self._not_evidence_rows = frozenset(
+            row
+            for row, chunk in enumerate(index.chunks)
+            if self.corpus.evidence_kind(self._documents[chunk.uid]) == "none"
+        )
         self._chronology = Chronology(
             self._documents, self._entry_terms, self._pointers.names_a_section
         )
@@ -195,7 +205,12 @@ class Pipeline:
             bool(names) and names <= self._entry_terms[candidates[0].position]
         )
         verdict = judge(
-            terms, candidates, self.degraded, matched_fields=bool(listed), anchored=anchored
+            terms,
+            candidates,
+            self.degraded,
+            matched_fields=bool(listed),
+            anchored=anchored,
+            spelled_out=self._spelled_out(terms, candidates),
         )
         if not verdict.answerable:
             refusal = self._refusal(verdict.reason, best, missing=verdict.missing)
@@ -308,6 +323,21 @@ class Pipeline:
         self, hits: list[Hit], text: str, vector: Vector | None
     ) -> list[tuple[Hit, list[PassageHit]]]:
         return [(h, self.retriever.passages(h, text, vector)) for h in hits]
+
+    def _spelled_out(self, terms: QuestionTerms, candidates: list[Hit]) -> bool:
+        """Whether a sentence of a best entry uses every topic of the question (but its verb).
+
+        One shared word is chance ("manage" in "hospital managers"); two or more in one
+        sentence are what the question asks about.
+        """
+        # What the owner did may be worded otherwise ("handled" incident response, "Wrote the
+        # incident response playbook"): the thing done is what must be spelled out.
+        topics = {t for t in terms.topics if t != terms.predicate}
+        return len(topics) >= SPELLED_OUT_MIN_TOPICS and any(
+            self.retriever.sentence_holds(hit, topics)
+            for hit in candidates[:TOP_ENTRIES]
+            if terms.predicate is None or hit.position not in self._not_evidence_rows
+        )
 
     def _only_in_sections_not_evidence(self, terms: QuestionTerms) -> tuple[str, ...]:
         """Where a topic of the question appears, if only in sections that are not evidence.
