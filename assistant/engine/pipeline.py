@@ -137,7 +137,12 @@ class Pipeline:
             answer = compose(quotes, self.corpus, max(0.0, pointed.score), self.degraded)
             return self._with_follow_ups(answer, question), resolved
         asked = self.retriever.asked_sections(query_vector, named_sections)
-        hits = _asked_first(hits, asked)
+        # A sentence that says what is asked ("run the workshops") outweighs a section the
+        # question reads a little like (Projects), unless that section says it too.
+        keep_first = self._spelled_out(terms, hits, with_verb=True) and not self._spelled_out(
+            terms, [h for h in hits if h.chunk.section in asked], with_verb=True
+        )
+        hits = _asked_first(hits, asked, keep_first)
         own_work = asks_about_his_own_work(words(question))
         candidates = (
             [h for h in hits if h.chunk.section not in self._not_evidence] if own_work else hits
@@ -324,15 +329,17 @@ class Pipeline:
     ) -> list[tuple[Hit, list[PassageHit]]]:
         return [(h, self.retriever.passages(h, text, vector)) for h in hits]
 
-    def _spelled_out(self, terms: QuestionTerms, candidates: list[Hit]) -> bool:
-        """Whether a sentence of a best entry uses every topic of the question (but its verb).
+    def _spelled_out(
+        self, terms: QuestionTerms, candidates: list[Hit], with_verb: bool = False
+    ) -> bool:
+        """Whether a sentence of a best entry uses every topic of the question.
 
         One shared word is chance ("manage" in "hospital managers"); two or more in one
-        sentence are what the question asks about.
+        sentence are what the question asks about. Unless `with_verb`, what the owner did may
+        be worded otherwise ("handled" incident response, "Wrote the incident response
+        playbook"): the thing done is what must be spelled out.
         """
-        # What the owner did may be worded otherwise ("handled" incident response, "Wrote the
-        # incident response playbook"): the thing done is what must be spelled out.
-        topics = {t for t in terms.topics if t != terms.predicate}
+        topics = {t for t in terms.topics if with_verb or t != terms.predicate}
         return len(topics) >= SPELLED_OUT_MIN_TOPICS and any(
             self.retriever.sentence_holds(hit, topics)
             for hit in candidates[:TOP_ENTRIES]
@@ -395,14 +402,14 @@ def _numbered(
     return [(h, ps) for h, ps in numbered if ps]
 
 
-def _asked_first(hits: list[Hit], sections: frozenset[str]) -> list[Hit]:
+def _asked_first(hits: list[Hit], sections: frozenset[str], keep_first: bool = False) -> list[Hit]:
     """Entries of the sections the question asks about come first.
 
     Only when they match nearly as well as the best ("Where did she study?": her degrees, not
-    her "diary studies").
+    her "diary studies"), and not when `keep_first` says the best entries hold the question.
     """
     asked = [h for h in hits if h.chunk.section in sections]
-    if not asked or asked[0].score < hits[0].score - ASKED_SECTION_MARGIN:
+    if keep_first or not asked or asked[0].score < hits[0].score - ASKED_SECTION_MARGIN:
         return hits
     return asked + [h for h in hits if h.chunk.section not in sections]
 
