@@ -203,6 +203,13 @@ class Retriever:
         names_section = np.array([w in naming for w in corpus_words], dtype=bool)
         return corpus_words, self.embedder.encode(list(corpus_words)), names_section
 
+    def similarities(self, word: str, candidates: tuple[str, ...]) -> list[float]:
+        """How close in meaning any form of `word` is to each candidate (0 without a model)."""
+        if self.embedder is None:
+            return [0.0] * len(candidates)
+        forms = self._form_vectors(word)
+        return [float((forms @ self._form_vectors(c)[0]).max()) for c in candidates]
+
     def word_similarity(self, first: str, second: str) -> float:
         """Cosine similarity of two words embedded alone (0 without a model)."""
         if self.embedder is None:

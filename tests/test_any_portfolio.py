@@ -53,7 +53,7 @@ A linter that checks double-entry bookkeeping rules in SQL migrations.
 
 - BTech in Computer Science, Anna University, 2014. Thesis: queueing models of toll plazas
 
-## Interests
+## Outside work
 
 Carnatic music, long-distance running and chess.
 
@@ -90,6 +90,13 @@ def test_a_question_in_the_present_asks_about_now(priya: Assistant) -> None:
     assert "Kolam" not in _answer(priya, "What is her job title?").answer
     # The past tense asks for all of them.
     assert "Kolam Systems" in _answer(priya, "Where has she worked?").answer
+
+
+def test_a_label_using_a_word_otherwise_does_not_take_it(priya: Assistant) -> None:
+    # Her interests are headed "Outside work": "work" still means her jobs.
+    answer = _answer(priya, "Where does Priya work now?")
+    assert not answer.abstained and "Tollgate" in answer.answer
+    assert "chess" in _answer(priya, "What are her hobbies?").answer
 
 
 def test_the_place_under_her_name_is_where_she_is_based(priya: Assistant) -> None:

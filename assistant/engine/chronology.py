@@ -30,11 +30,11 @@ class Chronology:
         self,
         documents: dict[str, Document],
         entry_terms: list[set[str]],
-        names_a_section: Callable[[str], bool],
+        sections_named: Callable[[str], frozenset[str]],
     ) -> None:
         self._documents = documents
         self._entry_terms = entry_terms
-        self._names_a_section = names_a_section
+        self._sections_named = sections_named
 
     def answer(
         self,
@@ -77,7 +77,7 @@ class Chronology:
         asked = {
             s
             for topic in terms.known
-            if not self._names_a_section(topic)
+            if not self._sections_named(topic)
             for s in keyword_terms(topic)[:1]
         }
         if not asked:
@@ -101,12 +101,19 @@ class Chronology:
     ) -> tuple[Hit, int] | None:
         """The entry a question of time or order asks for, from the entries' dates.
 
-        The section is the one of the best dated entry, when that entry matches nearly as
-        well as the best entry of all ("his first job": the jobs, not his first award).
+        The section is one the question names by a word ("Where does he work now?": his
+        jobs, however well his name matches his introduction), else the one of the best dated
+        entry, when that entry matches nearly as well as the best entry of all ("his first
+        job": the jobs, not his first award).
         """
         documents = self._documents
         dated = [h for h in hits if is_dated(documents[h.chunk.uid])]
-        if not dated or dated[0].score < hits[0].score - TIME_SECTION_MARGIN:
+        named = {name for topic in terms.known for name in self._sections_named(topic)}
+        dated = [h for h in dated if h.chunk.section in named] or dated
+        if not dated or (
+            dated[0].chunk.section not in named
+            and dated[0].score < hits[0].score - TIME_SECTION_MARGIN
+        ):
             return None
         section = [h for h in dated if h.chunk.section == dated[0].chunk.section]
         if self._asks_inside_entries(terms, section):

@@ -24,6 +24,7 @@ from assistant.analysis import (
     QuestionTerms,
     analyse,
     keyword_terms,
+    owner_verbs,
     singular,
     words,
 )
@@ -80,7 +81,9 @@ class Pipeline:
             if self.corpus.evidence_kind(self._documents[chunk.uid]) == "none"
         )
         self._chronology = Chronology(
-            self._documents, self._entry_terms, self._pointers.names_a_section
+            self._documents,
+            self._entry_terms,
+            self._pointers.sections_named,
         )
 
     @property
@@ -148,7 +151,7 @@ class Pipeline:
             [h for h in hits if h.chunk.section not in self._not_evidence] if own_work else hits
         )
         best = candidates[0].score if candidates else 0.0
-        only_in = self._only_in_sections_not_evidence(terms) if own_work else ()
+        only_in = self._only_in_sections_not_evidence(question, terms) if own_work else ()
         if only_in:
             return self._refusal(refusals.NOT_OWN_WORK, best, only_in=only_in), resolved
         names = self._pointers.names(terms)
@@ -346,12 +349,19 @@ class Pipeline:
             if terms.predicate is None or hit.position not in self._not_evidence_rows
         )
 
-    def _only_in_sections_not_evidence(self, terms: QuestionTerms) -> tuple[str, ...]:
-        """Where a topic of the question appears, if only in sections that are not evidence.
+    def _only_in_sections_not_evidence(
+        self, question: str, terms: QuestionTerms
+    ) -> tuple[str, ...]:
+        """Where a thing the question asks about appears, if only in non-evidence sections.
 
-        The names of those sections, or () when every topic appears in some evidence section.
+        The names of those sections, or () when every thing appears in some evidence section.
+        What the owner did is not a thing: "Where does Emeka work now?" is not answered from
+        his "Outside work" alone because only its label says "work".
         """
+        verbs = owner_verbs(question, self.retriever.vocabulary)
         for term in terms.known:
+            if term in verbs:
+                continue
             stems = set(keyword_terms(term))
             sections = {
                 chunk.section

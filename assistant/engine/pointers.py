@@ -14,10 +14,13 @@ import re
 from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
 from assistant.corpus import PRESENT, Document
 from assistant.index import SearchIndex
-from assistant.retrieval import Hit, Retriever
+from assistant.retrieval import RELATED_WORD_MIN_COSINE, Hit, Retriever
 from assistant.timeline import in_present_tense
 
 # Verbs that say nothing about which entries of a listed section are meant.
+# How much closer in meaning than a section's own list words another section's must be for a
+# word to name that one too.
+MEANT_MARGIN = 0.1
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
@@ -41,6 +44,11 @@ class Pointers:
             for name, s in self.corpus.site.sections.items()
         }
         self.section_words = frozenset().union(*self._section_stems.values())
+        # The plural nouns a recruiter uses for each kind of entry ("jobs", "degrees"): what a
+        # word names by meaning when a label uses it otherwise ("work" in "Outside work").
+        self._list_words = {
+            word: name for name, s in self.corpus.site.sections.items() for word in s.list_words
+        }
         # Sections with an ongoing entry: the ones "What is her job?" may ask about now.
         self._ongoing = frozenset(d.section for d in self.documents.values() if d.end == PRESENT)
         # Rows whose one-word title can point at them: not an entry titled as its own
@@ -71,6 +79,10 @@ class Pointers:
         """
         stems = set(keyword_terms(word)[:1])
         direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
+        if direct and self.retriever.vocabulary.is_common(word):
+            # A label may use the word otherwise ("Outside work" does not name her jobs): the
+            # kind it means by its list words is named instead ("work" ~ "jobs").
+            return self.sections_meant(word, direct) or direct
         if direct or not self.retriever.vocabulary.is_common(word):
             return direct
         near = self.retriever.related_word(word)
@@ -78,6 +90,33 @@ class Pointers:
             return frozenset()
         near_stems = set(keyword_terms(near)[:1])
         return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
+
+    def sections_meant(self, word: str, named: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The section whose list word is closest in meaning to an ordinary word, if close.
+
+        "work" ~ "jobs": the jobs, even where a label says "work" otherwise ("Outside work").
+        Beside sections the word `named` already, only when clearly closer than their own
+        list words: "research" names Research (its list word "projects", 0.52), not Skills
+        ("technologies", 0.53).
+        """
+        if not self.retriever.vocabulary.is_common(word):
+            return frozenset()
+        candidates = tuple(self._list_words)
+        similarity = self.retriever.similarities(word, candidates)
+        if not candidates or max(similarity) < RELATED_WORD_MIN_COSINE:
+            return frozenset()
+        closest = max(zip(similarity, candidates, strict=True))
+        own = max(
+            (
+                s
+                for s, w in zip(similarity, candidates, strict=True)
+                if self._list_words[w] in named
+            ),
+            default=0.0,
+        )
+        if closest[0] - own < MEANT_MARGIN:
+            return frozenset()
+        return frozenset([self._list_words[closest[1]]])
 
     def asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
         """The asked sections whose label and list words the question does not use.

@@ -63,14 +63,20 @@ _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
     (LANGUAGES, r"languages?"),
     (INTERESTS, r"interests?|hobbies|outside work"),
     (REFERENCES, r"references?|testimonials?|recommendations?"),
-    (PROJECTS, r"projects?|research"),
+    (PROJECTS, r"projects?|research|open[- ]source"),
 )
 _PATTERNS = tuple((kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in _HEADINGS)
 
 
 def kind_of(heading: str) -> SectionKind:
-    """The kind of a section from its heading, or OTHER."""
-    for kind, pattern in _PATTERNS:
-        if pattern.search(heading[:200]):
-            return kind
-    return OTHER
+    """The kind of a section from its heading, or OTHER.
+
+    The longest heading found decides: "Outside work" is interests, not work; "Programming
+    languages" is skills. Of equally long ones, the first kind listed.
+    """
+    found = [
+        (len(match.group(0)), -order, kind)
+        for order, (kind, pattern) in enumerate(_PATTERNS)
+        if (match := pattern.search(heading[:200]))
+    ]
+    return max(found, key=lambda f: f[:2])[2] if found else OTHER
