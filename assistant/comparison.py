@@ -139,7 +139,7 @@ def _unit_after(passage: str, start: int) -> tuple[tuple[str, ...], int]:
 
 
 # "How many ...", "how much ...": asks for a number.
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow (?:many|much|big|large|small)\b", re.IGNORECASE)
 # A number as a sentence may state it: digits (not a year standing alone) or English number
 # words ("nine years", "a dozen").
 _STATED_NUMBER = re.compile(
@@ -152,7 +152,7 @@ _STATED_NUMBER = re.compile(
 
 
 def asks_how_many(question: str) -> bool:
-    """Whether a question asks for a number ("how many citations", "how much revenue")."""
+    """Whether a question asks for a number ("how many citations", "how big is his team")."""
     return _HOW_MANY.search(question) is not None
 
 

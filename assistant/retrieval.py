@@ -262,11 +262,15 @@ class Retriever:
         ]
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
-    def sentence_holds(self, hit: Hit, topics: Iterable[str]) -> bool:
-        """Whether one sentence of the entry (with its title) uses every one of the topics."""
+    def sentences_holding(self, hit: Hit, topics: Iterable[str]) -> list[str]:
+        """The sentences of the entry that (with its title) use every one of the topics."""
         wanted = {stem(t) for t in topics}
-        start, end = self._first_passage[hit.position], self._first_passage[hit.position + 1]
-        return any(wanted <= self._passage_terms[row] for row in range(start, end))
+        start = int(self._first_passage[hit.position])
+        return [
+            passage
+            for offset, passage in enumerate(hit.chunk.passages)
+            if wanted <= self._passage_terms[start + offset]
+        ]
 
     def passages(self, hit: Hit, text: str, vector: Vector | None) -> list[PassageHit]:
         """The sentences of one entry scored against the query, best first."""

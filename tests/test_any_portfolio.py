@@ -25,6 +25,7 @@ Backend engineer · Chennai, India · priya.raman@example.com · +91 98400 12345
 - Runs the payments ledger that settles 2 million toll transactions a day
 - Moved the ledger from Oracle to PostgreSQL without downtime
 - Works with 3 platform teams on settlement rules
+- Mentors a group of 4 junior engineers
 
 ### Software Engineer, Harbourline (2016 – 2021)
 
@@ -210,3 +211,9 @@ def test_a_degree_asked_in_words_finds_it_written_short(priya: Assistant) -> Non
     assert not answer.abstained and "BTech in Computer Science" in answer.answer
     # She has no master's: its words are not hers.
     assert _answer(priya, "Does she have a master's degree?").abstained
+
+
+def test_how_many_finds_the_sentence_that_gives_a_number_of_the_thing(priya: Assistant) -> None:
+    # One word of the question ("group"), in a sentence that gives a number of it.
+    answer = _answer(priya, "How big is her group?")
+    assert not answer.abstained and "4 junior engineers" in answer.answer

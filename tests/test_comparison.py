@@ -76,6 +76,7 @@ def test_pick_compares_only_counts_of_the_thing_asked() -> None:
 def test_sentences_that_state_a_number() -> None:
     assert asks_how_many("how many citations does CellDrift have")
     assert asks_how_many("How much revenue did it unlock?")
+    assert asks_how_many("How big is his team?")
     assert not asks_how_many("How long was he at Koszyk?")  # from the dates instead
     assert states_a_number("It has been cited 210 times.")
     assert states_a_number("Product manager with nine years in logistics.")

@@ -46,6 +46,8 @@ ASKED_SECTION_MARGIN = 0.1
 SAME_THING_MIN_COSINE = 0.5
 # Topics of a question that, all in one sentence of a best entry, show that it answers.
 SPELLED_OUT_MIN_TOPICS = 2
+# The best entries searched for such a sentence.
+SPELLED_OUT_ENTRIES = 5
 
 
 class Pipeline:
@@ -142,8 +144,8 @@ class Pipeline:
         asked = self.retriever.asked_sections(query_vector, named_sections)
         # A sentence that says what is asked ("run the workshops") outweighs a section the
         # question reads a little like (Projects), unless that section says it too.
-        keep_first = self._spelled_out(terms, hits, with_verb=True) and not self._spelled_out(
-            terms, [h for h in hits if h.chunk.section in asked], with_verb=True
+        keep_first = bool(self._spelled_out(terms, hits, with_verb=True)) and not (
+            self._spelled_out(terms, [h for h in hits if h.chunk.section in asked], True)
         )
         hits = _asked_first(hits, asked, keep_first)
         own_work = asks_about_his_own_work(words(question))
@@ -212,13 +214,14 @@ class Pipeline:
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
         )
+        spelling_out = self._spelled_out(terms, candidates)
         verdict = judge(
             terms,
             candidates,
             self.degraded,
             matched_fields=bool(listed),
             anchored=anchored,
-            spelled_out=self._spelled_out(terms, candidates),
+            spelled_out=bool(spelling_out),
         )
         if not verdict.answerable:
             refusal = self._refusal(verdict.reason, best, missing=verdict.missing)
@@ -237,7 +240,9 @@ class Pipeline:
             elif resolved.follow_up:
                 top = candidates[:1]
             else:
-                top = candidates[:TOP_ENTRIES]
+                # Entries with a sentence that says what is asked first, then the best.
+                ranked_hits = spelling_out + [h for h in candidates if h not in spelling_out]
+                top = ranked_hits[:TOP_ENTRIES]
                 strongest = max(candidates, key=lambda h: h.score)
                 if strongest not in top:
                     # The sections the question reads like come first, but the entry that
@@ -334,20 +339,29 @@ class Pipeline:
 
     def _spelled_out(
         self, terms: QuestionTerms, candidates: list[Hit], with_verb: bool = False
-    ) -> bool:
-        """Whether a sentence of a best entry uses every topic of the question.
+    ) -> list[Hit]:
+        """The best entries with a sentence that uses every topic of the question.
 
         One shared word is chance ("manage" in "hospital managers"); two or more in one
-        sentence are what the question asks about. Unless `with_verb`, what the owner did may
-        be worded otherwise ("handled" incident response, "Wrote the incident response
+        sentence are what the question asks about, and so is one in a sentence that gives a
+        number for a question asking how many or how big ("How big is his team?": "Leads the
+        reliability team of 5 engineers"). Unless `with_verb`, what the owner did may be
+        worded otherwise ("handled" incident response, "Wrote the incident response
         playbook"): the thing done is what must be spelled out.
         """
         topics = {t for t in terms.topics if with_verb or t != terms.predicate}
-        return len(topics) >= SPELLED_OUT_MIN_TOPICS and any(
-            self.retriever.sentence_holds(hit, topics)
-            for hit in candidates[:TOP_ENTRIES]
-            if terms.predicate is None or hit.position not in self._not_evidence_rows
-        )
+        counting = comparison.asks_how_many(terms.text)
+        if not topics or len(topics) < SPELLED_OUT_MIN_TOPICS and not counting:
+            return []
+        return [
+            hit
+            for hit in candidates[:SPELLED_OUT_ENTRIES]
+            if (terms.predicate is None or hit.position not in self._not_evidence_rows)
+            and any(
+                len(topics) >= SPELLED_OUT_MIN_TOPICS or comparison.states_a_number(sentence)
+                for sentence in self.retriever.sentences_holding(hit, topics)
+            )
+        ]
 
     def _only_in_sections_not_evidence(
         self, question: str, terms: QuestionTerms
