@@ -98,6 +98,9 @@ def test_a_label_using_a_word_otherwise_does_not_take_it(priya: Assistant) -> No
     answer = _answer(priya, "Where does Priya work now?")
     assert not answer.abstained and "Tollgate" in answer.answer
     assert "chess" in _answer(priya, "What are her hobbies?").answer
+    # Nor does her project need to say "work" to be what she worked on.
+    answer = _answer(priya, "Has she worked on Ledgerlint?")
+    assert not answer.abstained and "double-entry bookkeeping" in answer.answer
 
 
 def test_the_place_under_her_name_is_where_she_is_based(priya: Assistant) -> None:

@@ -246,19 +246,30 @@ class Pointers:
         she worked at Google?" needs a job at Google, not a certificate Google issued ("worked
         on SNAP EBT" may be a project).
         """
-        wanted = self.names(terms) | {
-            stem
+        names = self.names(terms)
+        verb = terms.predicate
+        # A word naming a kind of entry is held by an entry that uses it or is of that kind.
+        # Not what the owner did where only a label uses the word otherwise: "Has she worked
+        # on Ledgerlint?" needs no entry saying "work" because of a section "Outside work".
+        kinds_named = {
+            stem: sections
             for topic in terms.known
             for stem in keyword_terms(topic)[:1]
             if stem in self.section_words
+            for sections in [self.sections_named(topic)]
+            if topic != verb or any(stem in self._section_stems[s] for s in sections)
         }
-        verb = terms.predicate
         at_place = verb is not None and re.search(
             rf"\b{re.escape(verb)}\s+(?:at|for)\b", question, re.IGNORECASE
         )
         kinds = self.sections_named(verb) if verb is not None and at_place else frozenset()
         return any(
-            wanted <= self.entry_terms[h.position] and (not kinds or h.chunk.section in kinds)
+            names <= self.entry_terms[h.position]
+            and all(
+                stem in self.entry_terms[h.position] or h.chunk.section in sections
+                for stem, sections in kinds_named.items()
+            )
+            and (not kinds or h.chunk.section in kinds)
             for h in hits
         )
 
