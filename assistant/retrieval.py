@@ -37,6 +37,9 @@ RELATED_WORD_MIN_COSINE = 0.52
 # A question close to one section's label ("Where did she study?" ~ "Education" 0.38, next
 # 0.2) raises that section's entries: the label names what its entries are about even where
 # their sentences do not ("MA in Interaction Design, Oslo ..."). Chosen on the development sets.
+# A short form and the corpus word it stands for share this many opening letters ("stats",
+# "statistics").
+CLIPPED_MIN_LETTERS = 4
 SECTION_MIN_COSINE = 0.3
 SECTION_MIN_LEAD = 0.03
 SECTION_BOOST = 0.1
@@ -168,7 +171,27 @@ class Retriever:
         if sections_only:
             similarity = np.where(names_section, similarity, -1.0)
         best = int(np.argmax(similarity))
-        return corpus_words[best] if similarity[best] >= RELATED_WORD_MIN_COSINE else None
+        if similarity[best] >= RELATED_WORD_MIN_COSINE:
+            return corpus_words[best]
+        return None if sections_only else self._clipped_word(word)
+
+    def _clipped_word(self, word: str) -> str | None:
+        """The corpus word a short form stands for: same opening letters, close in meaning.
+
+        "stats" ~ "statistics" (0.79). Any corpus word close in meaning would relate too much
+        ("relocate" ~ "location"); one that begins the same way is the same word shortened.
+        """
+        if len(word) < CLIPPED_MIN_LETTERS:
+            return None
+        opening = word[:CLIPPED_MIN_LETTERS]
+        longer = tuple(
+            sorted(w for w in self.vocabulary.words if w.startswith(opening) and w.isalpha())
+        )
+        if not longer:
+            return None
+        similarity = self.similarities(word, longer)
+        best = int(np.argmax(similarity))
+        return longer[best] if similarity[best] >= RELATED_WORD_MIN_COSINE else None
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
     def _form_vectors(self, word: str) -> Vector:

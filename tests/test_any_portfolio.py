@@ -47,7 +47,7 @@ A linter that checks double-entry bookkeeping rules in SQL migrations.
 
 ## Skills
 
-- Research: load studies, failure analysis
+- Research: load studies, failure analysis, statistics
 - Languages: Go, Java, SQL
 
 ## Education
@@ -220,3 +220,9 @@ def test_how_many_finds_the_sentence_that_gives_a_number_of_the_thing(priya: Ass
     # One word of the question ("group"), in a sentence that gives a number of it.
     answer = _answer(priya, "How big is her group?")
     assert not answer.abstained and "4 junior engineers" in answer.answer
+
+
+def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
+    # "stats": the same opening letters as "statistics", and close in meaning.
+    answer = _answer(priya, "Does she know stats?")
+    assert not answer.abstained and "statistics" in answer.answer
