@@ -33,6 +33,7 @@ from assistant.conversation import Resolved, Turn, ordinal, resolve
 from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers
+from assistant.importers.kinds import kind_phrased
 from assistant.index import SearchIndex
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import CURRENT, Order, order_asked
@@ -120,13 +121,23 @@ class Pipeline:
             return joined, replace(answered[0][1], topic=question)
         relate = self.retriever.related_word
         terms = analyse(question, vocabulary, relate)
+        phrased = kind_phrased(question)
+        phrased_sections = self._pointers.sections_phrased(question)
+        if phrased is not None:
+            # The words of a heading ("outside work") name a kind of entry, not a topic the
+            # portfolio must use nor his own work.
+            heading = set(words(phrased[1]))
+            terms = replace(terms, unknown=tuple(u for u in terms.unknown if u not in heading))
         resolved = resolve(question, terms, turns, self._owner_pronouns)
         query = (
             analyse(resolved.query, vocabulary, relate).text if resolved.follow_up else terms.text
         )
         query_vector = self.retriever.query_vector(query)
-        named_sections = frozenset(
-            name for word in terms.related for name in self.retriever.sections_named_by(word)
+        named_sections = (
+            frozenset(
+                name for word in terms.related for name in self.retriever.sections_named_by(word)
+            )
+            | phrased_sections
         )
         named_rows = frozenset(
             row for word in terms.related for row in self.retriever.entries_named_by(word)
@@ -148,7 +159,8 @@ class Pipeline:
             self._spelled_out(terms, [h for h in hits if h.chunk.section in asked], True)
         )
         hits = _asked_first(hits, asked, keep_first)
-        own_work = asks_about_his_own_work(words(question))
+        heading = set(words(phrased[1])) if phrased is not None else set()
+        own_work = asks_about_his_own_work([w for w in words(question) if w not in heading])
         candidates = (
             [h for h in hits if h.chunk.section not in self._not_evidence] if own_work else hits
         )
@@ -176,7 +188,12 @@ class Pipeline:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         order = order_asked(terms.text)  # with slips repaired ("befor maplepay")
-        now_in = None if order is not None else self._pointers.asked_now(question, terms)
+        # A heading's words ("outside work") ask for its kind, not for what is current.
+        now_in = (
+            None
+            if order is not None or phrased_sections
+            else self._pointers.asked_now(question, terms)
+        )
         if now_in is not None:
             order = Order(CURRENT)
             candidates = [h for h in candidates if h.chunk.section == now_in] + [

@@ -13,6 +13,7 @@ import re
 
 from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
 from assistant.corpus import PRESENT, Document
+from assistant.importers.kinds import kind_phrased
 from assistant.index import SearchIndex
 from assistant.retrieval import RELATED_WORD_MIN_COSINE, Hit, Retriever
 from assistant.timeline import in_present_tense
@@ -90,6 +91,19 @@ class Pointers:
             return frozenset()
         near_stems = set(keyword_terms(near)[:1])
         return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
+
+    def sections_phrased(self, question: str) -> frozenset[str]:
+        """The sections of the kind a heading of several words in the question names.
+
+        "What does he do outside work?": the section listing interests, whatever its label.
+        """
+        phrased = kind_phrased(question)
+        if phrased is None:
+            return frozenset()
+        kind, _ = phrased
+        return frozenset(
+            self._list_words[word] for word in kind.list_words if word in self._list_words
+        )
 
     def sections_meant(self, word: str, named: frozenset[str] = frozenset()) -> frozenset[str]:
         """The section whose list word is closest in meaning to an ordinary word, if close.
@@ -288,6 +302,11 @@ class Pointers:
             dated = [h for h in hits if self.documents[h.chunk.uid].year in years]
             if dated:
                 return sorted(dated, key=lambda h: h.position)
+        phrased = self.sections_phrased(question)
+        if phrased:
+            # "What does he do outside work?": a heading's words ask for its entries.
+            chosen = [h for h in hits if h.chunk.section in phrased]
+            return sorted(chosen, key=lambda h: h.position) or None
         asked = set(words(terms.text))
         qualified = bool(set(terms.unknown) - owner_verbs(question, self.retriever.vocabulary))
         for name, section in self.corpus.site.sections.items():

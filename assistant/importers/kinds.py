@@ -80,3 +80,34 @@ def kind_of(heading: str) -> SectionKind:
         if (match := pattern.search(heading[:200]))
     ]
     return max(found, key=lambda f: f[:2])[2] if found else OTHER
+
+
+# The headings of several words ("outside work", "work history"): in a question they name
+# the kind as surely as in a résumé ("What does he do outside work?"). Not one holding
+# another kind's plural ("programming languages"): it asks for some of that kind, and the
+# portfolio may have none ("programming" narrows "languages" to nothing).
+_LIST_WORDS = frozenset(w for kind, _ in _HEADINGS for w in kind.list_words)
+
+
+def _question_phrases(headings: str) -> list[str]:
+    return [p for p in headings.split("|") if " " in p and not set(p.split()) & _LIST_WORDS]
+
+
+_PHRASES = tuple(
+    (kind, re.compile(rf"\b(?:{'|'.join(_question_phrases(words))})\b", re.I))
+    for kind, words in _HEADINGS
+    if _question_phrases(words)
+)
+
+
+def kind_phrased(question: str) -> tuple[SectionKind, str] | None:
+    """The kind a question names by a heading of several words, and the words, if any."""
+    found = [
+        (len(match.group(0)), kind, match.group(0).lower())
+        for kind, pattern in _PHRASES
+        if (match := pattern.search(question[:500]))
+    ]
+    if not found:
+        return None
+    _, kind, phrase = max(found, key=lambda f: f[0])
+    return kind, phrase

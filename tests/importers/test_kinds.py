@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.importers.kinds import kind_of
+from assistant.importers.kinds import kind_of, kind_phrased
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,13 @@ from assistant.importers.kinds import kind_of
 )
 def test_a_heading_names_its_kind(heading: str, kind: str) -> None:
     assert kind_of(heading).name == kind
+
+
+def test_a_heading_of_several_words_in_a_question_names_its_kind() -> None:
+    phrased = kind_phrased("What does he do outside work?")
+    assert phrased is not None and phrased[0].name == "interests" and phrased[1] == "outside work"
+    assert kind_phrased("Tell me about his work history") is not None
+    # One word is left to the engine ("work" may be his jobs or not); a heading holding
+    # another kind's plural asks for some of that kind, which the portfolio may not have.
+    assert kind_phrased("Where does he work?") is None
+    assert kind_phrased("What programming languages does he know?") is None
