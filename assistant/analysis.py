@@ -58,7 +58,7 @@ CHAT_WORDS = frozenset(
     """
     hi hello hey hiya greetings dear thanks thank thx ty tks cheers regards sincerely pls plz
     please ok okay yes yeah yep sure btw fyi asap hope wondering curious appreciate
-    appreciated wow cool awesome nice sorry excuse quickly
+    appreciated wow cool awesome nice sorry excuse quickly wat wot wut abt u ur
     """.split()
 )
 

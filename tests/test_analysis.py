@@ -137,3 +137,8 @@ def test_a_dropped_letter_in_a_short_word_is_put_back() -> None:
     assert vocabulary.repair("knw") == "know"
     # A short name is not another word with a letter dropped.
     assert vocabulary.repair("cpp") == "cpp"
+
+
+def test_texting_shorthand_is_never_a_topic() -> None:
+    terms = analyse("wat did u build at Amazon", VOCAB)
+    assert "wat" not in terms.topics and "u" not in terms.topics
