@@ -56,6 +56,7 @@ def judge(
     matched_fields: bool = False,
     anchored: bool = False,
     spelled_out: bool = False,
+    fitting_verbs: frozenset[str] = frozenset(),
 ) -> Verdict:
     """Decide whether the best hits answer the question.
 
@@ -66,6 +67,8 @@ def judge(
     `spelled_out` says one sentence of a best entry uses every topic of the question ("How
     many records did she link?": "Linked 1.5 million registry records ..."): the words say
     what the model's similarity of a short question to a long sentence may not.
+    `fitting_verbs` are what the owner did, in the words used for the kind of entry that
+    answers ("speak" for her languages, "use" for her skills): the entries need not use them.
     """
     if terms.rare_unknown:
         return Verdict(False, refusals.UNKNOWN_NAME, terms.rare_unknown)
@@ -73,7 +76,11 @@ def judge(
         return Verdict(False, refusals.UNKNOWN_TOPICS)
     # The thing asked about spelled out in one sentence is evidence, however the question
     # words what the owner did with it.
-    unknown = [u for u in terms.unknown if not (spelled_out and u == terms.predicate)]
+    unknown = [
+        u
+        for u in terms.unknown
+        if not (spelled_out and u == terms.predicate) and u not in fitting_verbs
+    ]
     if terms.predicate in unknown:
         # "Has he managed a team?": the portfolio never says he did what is asked.
         return Verdict(False, refusals.NOT_DONE)

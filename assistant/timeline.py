@@ -26,7 +26,12 @@ _ORDER = (
     (AFTER, re.compile(r"\b(?:after|later than|following|next)\b", re.I)),
     (FIRST, re.compile(r"\b(?:first|earliest|initial|oldest)\b", re.I)),
     (LATEST, re.compile(r"\b(?:most recent|latest|newest|last|recently)\b", re.I)),
-    (CURRENT, re.compile(r"\b(?:now|current|currently|present|today|these days)\b", re.I)),
+    (
+        CURRENT,
+        re.compile(
+            r"\b(?:now|nowadays|current|currently|present|today|these days|at the moment)\b", re.I
+        ),
+    ),
 )
 
 

@@ -226,3 +226,76 @@ def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")
     assert not answer.abstained and "statistics" in answer.answer
+
+
+# A second owner whose labels use the words recruiters ask with otherwise ("Case studies",
+# "Work"), with a Languages section and no place line.
+SOFIA = """\
+# Sofia Marchetti
+
+Machine learning engineer in Turin, Italy. sofia@example.it
+
+## Work
+
+### Staff ML Engineer, Vetrina (2023 – present)
+
+- Shipped a ranking model that raised search conversion by 11%
+
+### ML Engineer, Trattoria Labs (2019 – 2023)
+
+- Trained demand forecasting models for 300 restaurants
+
+## Case studies
+
+### Forecasting for kitchens
+
+Cutting food waste at partner restaurants by 18%.
+
+## Skills
+
+Python, PyTorch, LightGBM, Kubeflow.
+
+## Education
+
+MSc in Applied Mathematics, Politecnico di Torino, 2016.
+
+## Languages
+
+Italian (native), French (conversational).
+"""
+
+
+@pytest.fixture(scope="module")
+def sofia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    work = tmp_path_factory.mktemp("sofia")
+    source = work / "sofia.md"
+    source.write_text(SOFIA, encoding="utf-8")
+    import_portfolio([str(source)], work / "corpus", pronouns="she")
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    yield open_assistant(settings, embedder=real_embedder)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # What one does with a kind of entry needs no entry using the word: languages are
+        # spoken, tools used.
+        ("Does she speak French?", "French (conversational)"),
+        ("What tools does she use?", "Kubeflow"),
+        # ... and names that kind where a label uses the word otherwise.
+        ("Where did she study?", "Politecnico di Torino"),
+        ("Where does she work at the moment?", "Vetrina"),
+        # A place in the tagline is where she is based.
+        ("Where is she based?", "Turin"),
+    ],
+)
+def test_what_the_owner_does_with_a_kind_of_entry(
+    sofia: Assistant, question: str, fact: str
+) -> None:
+    answer = _answer(sofia, question)
+    assert not answer.abstained and fact in answer.answer
+
+
+def test_a_verb_of_another_kind_is_still_refused(sofia: Assistant) -> None:
+    # Teaching is not what one does with skills or languages.
+    assert _answer(sofia, "Has she taught PyTorch?").abstained

@@ -24,6 +24,7 @@ def test_orders_asked() -> None:
     assert order_asked("Where did he work before Paywise?") == Order(BEFORE, "before")
     assert order_asked("What was his first job?") == Order(FIRST, "first")
     assert order_asked("Where does she work now?") == Order(CURRENT, "now")
+    assert order_asked("Where does she work at the moment?") == Order(CURRENT, "at the moment")
     assert order_asked("What's the most recent thing he built?") == Order(LATEST, "most recent")
     assert order_asked("and after that?") == Order(AFTER, "after")
     assert order_asked("Which projects has he built?") is None

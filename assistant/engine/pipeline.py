@@ -231,6 +231,22 @@ class Pipeline:
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
         )
+        # What the owner did, worded as one does with the kind of entry that answers, needs
+        # no entry using the word: "Does she speak French?" (French among her languages),
+        # "What tools does she use?" (her skills).
+        answering = (
+            listed[0]
+            if listed
+            else candidates[0]
+            if names and names <= self._entry_terms[candidates[0].position]
+            else None
+        )
+        done = owner_verbs(question, vocabulary) | {terms.predicate or ""}
+        fitting = frozenset(
+            verb
+            for verb in done
+            if answering is not None and self._pointers.verb_fits(verb, answering)
+        )
         spelling_out = self._spelled_out(terms, candidates)
         verdict = judge(
             terms,
@@ -239,6 +255,7 @@ class Pipeline:
             matched_fields=bool(listed),
             anchored=anchored,
             spelled_out=bool(spelling_out),
+            fitting_verbs=fitting,
         )
         if not verdict.answerable:
             refusal = self._refusal(verdict.reason, best, missing=verdict.missing)

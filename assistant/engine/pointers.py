@@ -13,15 +13,12 @@ import re
 
 from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
 from assistant.corpus import PRESENT, Document
-from assistant.importers.kinds import kind_phrased
+from assistant.importers.kinds import kind_phrased, verbs_for
 from assistant.index import SearchIndex
-from assistant.retrieval import RELATED_WORD_MIN_COSINE, Hit, Retriever
+from assistant.retrieval import Hit, Retriever
 from assistant.timeline import in_present_tense
 
 # Verbs that say nothing about which entries of a listed section are meant.
-# How much closer in meaning than a section's own list words another section's must be for a
-# word to name that one too.
-MEANT_MARGIN = 0.1
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
@@ -45,6 +42,9 @@ class Pointers:
             for name, s in self.corpus.site.sections.items()
         }
         self.section_words = frozenset().union(*self._section_stems.values())
+        self._section_verbs = {
+            name: verbs_for(s.list_words) for name, s in self.corpus.site.sections.items()
+        }
         # The plural nouns a recruiter uses for each kind of entry ("jobs", "degrees"): what a
         # word names by meaning when a label uses it otherwise ("work" in "Outside work").
         self._list_words = {
@@ -80,10 +80,11 @@ class Pointers:
         """
         stems = set(keyword_terms(word)[:1])
         direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
-        if direct and self.retriever.vocabulary.is_common(word):
-            # A label may use the word otherwise ("Outside work" does not name her jobs): the
-            # kind it means by its list words is named instead ("work" ~ "jobs").
-            return self.sections_meant(word, direct) or direct
+        # What the owner does with a kind of entry names it ("study": her education), even
+        # where a label uses the word otherwise ("Case studies", "Outside work").
+        by_verb = frozenset(n for n, verbs in self._section_verbs.items() if word in verbs)
+        if by_verb:
+            return by_verb
         if direct or not self.retriever.vocabulary.is_common(word):
             return direct
         near = self.retriever.related_word(word)
@@ -91,6 +92,13 @@ class Pointers:
             return frozenset()
         near_stems = set(keyword_terms(near)[:1])
         return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
+
+    def verb_fits(self, verb: str, hit: Hit) -> bool:
+        """Whether a verb says what the owner does with entries of the hit's kind.
+
+        "speak" for languages, "used" for skills: such a verb needs no entry using it.
+        """
+        return verb in self._section_verbs[hit.chunk.section]
 
     def sections_phrased(self, question: str) -> frozenset[str]:
         """The sections of the kind a heading of several words in the question names.
@@ -104,33 +112,6 @@ class Pointers:
         return frozenset(
             self._list_words[word] for word in kind.list_words if word in self._list_words
         )
-
-    def sections_meant(self, word: str, named: frozenset[str] = frozenset()) -> frozenset[str]:
-        """The section whose list word is closest in meaning to an ordinary word, if close.
-
-        "work" ~ "jobs": the jobs, even where a label says "work" otherwise ("Outside work").
-        Beside sections the word `named` already, only when clearly closer than their own
-        list words: "research" names Research (its list word "projects", 0.52), not Skills
-        ("technologies", 0.53).
-        """
-        if not self.retriever.vocabulary.is_common(word):
-            return frozenset()
-        candidates = tuple(self._list_words)
-        similarity = self.retriever.similarities(word, candidates)
-        if not candidates or max(similarity) < RELATED_WORD_MIN_COSINE:
-            return frozenset()
-        closest = max(zip(similarity, candidates, strict=True))
-        own = max(
-            (
-                s
-                for s, w in zip(similarity, candidates, strict=True)
-                if self._list_words[w] in named
-            ),
-            default=0.0,
-        )
-        if closest[0] - own < MEANT_MARGIN:
-            return frozenset()
-        return frozenset([self._list_words[closest[1]]])
 
     def asked_by_meaning(self, asked: frozenset[str], terms: QuestionTerms) -> set[str]:
         """The asked sections whose label and list words the question does not use.

@@ -20,21 +20,49 @@ class SectionKind:
     name: str
     evidence: str  # corpus.EVIDENCE_KINDS
     list_words: tuple[str, ...]
+    # What the owner does with an entry of the kind, in a recruiter's words: "Does she speak
+    # French?" is answered by French among her languages, though no entry says "speak".
+    verbs: tuple[str, ...] = ()
 
 
 ABOUT = SectionKind("about", "work", ())
-WORK = SectionKind("work", "work", ("companies", "employers", "jobs", "roles", "positions"))
-VOLUNTEER = SectionKind("volunteer", "work", ("volunteering",))
+WORK = SectionKind(
+    "work",
+    "work",
+    ("companies", "employers", "jobs", "roles", "positions"),
+    ("work", "works", "worked", "working", "employed"),
+)
+VOLUNTEER = SectionKind(
+    "volunteer", "work", ("volunteering",), ("volunteer", "volunteers", "volunteered")
+)
 EDUCATION = SectionKind(
-    "education", "credential", ("degrees", "schools", "universities", "qualifications")
+    "education",
+    "credential",
+    ("degrees", "schools", "universities", "qualifications"),
+    ("study", "studied", "graduate", "graduated", "attend", "attended"),
 )
-AWARDS = SectionKind("awards", "credential", ("awards", "prizes", "honors", "honours"))
+AWARDS = SectionKind("awards", "credential", ("awards", "prizes", "honors", "honours"), ("won",))
 CERTIFICATES = SectionKind(
-    "certificates", "credential", ("certifications", "certificates", "credentials")
+    "certificates",
+    "credential",
+    ("certifications", "certificates", "credentials"),
+    ("certified",),
 )
-PUBLICATIONS = SectionKind("publications", "work", ("publications", "papers", "talks"))
-SKILLS = SectionKind("skills", "work", ("skills", "tools", "technologies"))
-LANGUAGES = SectionKind("languages", "credential", ("languages",))
+PUBLICATIONS = SectionKind(
+    "publications",
+    "work",
+    ("publications", "papers", "talks"),
+    ("publish", "published", "presented", "speak", "spoke", "spoken"),
+)
+SKILLS = SectionKind(
+    "skills",
+    "work",
+    ("skills", "tools", "technologies"),
+    ("use", "uses", "used", "using", "know", "knows", "code"),
+)
+LANGUAGES = SectionKind(
+    "languages", "credential", ("languages",), ("speak", "speaks", "spoke", "spoken")
+)
 INTERESTS = SectionKind("interests", "none", ("interests", "hobbies"))
 REFERENCES = SectionKind("references", "none", ("references", "testimonials"))
 PROJECTS = SectionKind("projects", "work", ("projects",))
@@ -111,3 +139,15 @@ def kind_phrased(question: str) -> tuple[SectionKind, str] | None:
         return None
     _, kind, phrase = max(found, key=lambda f: f[0])
     return kind, phrase
+
+
+KINDS: tuple[SectionKind, ...] = (
+    *(ABOUT, WORK, VOLUNTEER, EDUCATION, AWARDS, CERTIFICATES, PUBLICATIONS, SKILLS),
+    *(LANGUAGES, INTERESTS, REFERENCES, PROJECTS, CONTACT, OTHER),
+)
+
+
+def verbs_for(list_words: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """The verbs of the kind whose list words a section has (site.yaml keeps those alone)."""
+    found = {w.lower() for w in list_words}
+    return frozenset(v for kind in KINDS if found & set(kind.list_words) for v in kind.verbs)

@@ -214,6 +214,9 @@ def _read_header(draft: Draft, header: list[Block], source: str) -> None:
         draft.sections.insert(0, about)
     places = [p for p in parts if _is_place(p)]
     rest = [p for p in parts if p not in places]
+    # A place said in the tagline ("Machine learning engineer in Turin, Italy.") too; the
+    # tagline stays as written.
+    places += [place for p in rest for place in _places_in(p) if place not in places]
     name = draft.owner or ""
     sentences = as_sentences(f"{name}: {' · '.join(rest)}" if name and rest else " · ".join(rest))
     for place in places:
@@ -226,6 +229,15 @@ def _read_header(draft: Draft, header: list[Block], source: str) -> None:
             source=_where(source, [b.where for b in header]),
         ),
     )
+
+
+# "in" and what follows, to the end of the sentence: a place when it reads as one.
+_IN_PLACE = re.compile(r"\bin ([A-Z][^.;:!?·|]*)")
+
+
+def _places_in(text: str) -> list[str]:
+    """The places a sentence says someone is in ("... engineer in Turin, Italy")."""
+    return [m.group(1).strip() for m in _IN_PLACE.finditer(text) if _is_place(m.group(1).strip())]
 
 
 def _is_place(part: str) -> bool:

@@ -185,6 +185,22 @@ def test_plain_text_header_place_and_bare_address(tmp_path: Path) -> None:
     )
 
 
+def test_a_place_said_in_the_tagline_is_where_she_is_based(tmp_path: Path) -> None:
+    source = tmp_path / "resume.txt"
+    header = (
+        "Maya Okafor\nSite reliability engineer in Lagos, Nigeria. I keep payments up.\n"
+        "maya.okafor@example.com\n\n"
+    )
+    source.write_text(header + PLAIN_RESUME.split("\n", 2)[2], encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    # The tagline stays as written; the place is said as the header's place would be.
+    assert corpus.documents[0].text == (
+        "Maya Okafor: Site reliability engineer in Lagos, Nigeria. I keep payments up. "
+        "Maya is based in Lagos, Nigeria."
+    )
+
+
 def test_pdf_made_here(tmp_path: Path) -> None:
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.importers.kinds import kind_of, kind_phrased
+from assistant.importers.kinds import kind_of, kind_phrased, verbs_for
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,11 @@ def test_a_heading_of_several_words_in_a_question_names_its_kind() -> None:
     # another kind's plural asks for some of that kind, which the portfolio may not have.
     assert kind_phrased("Where does he work?") is None
     assert kind_phrased("What programming languages does he know?") is None
+
+
+def test_what_the_owner_does_with_a_kind_is_known_by_its_list_words() -> None:
+    # site.yaml keeps a section's list words, not its kind.
+    assert "speak" in verbs_for(["languages"])
+    assert {"use", "used"} <= verbs_for(["skills", "tools", "technologies"])
+    assert "study" in verbs_for(["degrees", "schools"])
+    assert verbs_for(["interests", "hobbies"]) == frozenset()
