@@ -18,10 +18,13 @@ FIRST = "first"
 LATEST = "latest"
 BEFORE = "before"
 AFTER = "after"
+DURATION = "duration"
 
 # English words of time and order, in the order they are tried ("before his first job" is
 # about "before").
 _ORDER = (
+    # "How long was she at X?": the span of the entry named, from its start and end.
+    (DURATION, re.compile(r"\bhow long\b", re.I)),
     (BEFORE, re.compile(r"\b(?:before|prior to|previous|previously|earlier than)\b", re.I)),
     (AFTER, re.compile(r"\b(?:after|later than|following|next)\b", re.I)),
     (FIRST, re.compile(r"\b(?:first|earliest|initial|oldest)\b", re.I)),
@@ -39,7 +42,7 @@ _ORDER = (
 class Order:
     """What a question asks about time."""
 
-    kind: str  # CURRENT, FIRST, LATEST, BEFORE or AFTER
+    kind: str  # CURRENT, FIRST, LATEST, BEFORE, AFTER or DURATION
     words: str = ""  # the words that ask it ("before", "most recent")
 
 
@@ -103,6 +106,8 @@ def pick(order: Order, dated: list[Document], anchor: Document | None) -> Docume
         return max(dated, key=ended)
     if anchor is None or not is_dated(anchor):
         return None
+    if order.kind == DURATION:
+        return anchor if anchor.start and anchor.end else None
     if order.kind == BEFORE:
         earlier = [d for d in dated if d is not anchor and ended(d) <= began(anchor)]
         earlier = earlier or [d for d in dated if d is not anchor and began(d) < began(anchor)]

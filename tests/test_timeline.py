@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant.corpus import Document
-from assistant.timeline import AFTER, BEFORE, CURRENT, FIRST, LATEST, Order, order_asked, pick
+from assistant.timeline import (
+    AFTER,
+    BEFORE,
+    CURRENT,
+    DURATION,
+    FIRST,
+    LATEST,
+    Order,
+    order_asked,
+    pick,
+)
 
 DAY = dt.date(2026, 1, 1)
 
@@ -44,6 +54,15 @@ def test_years_alone_order_entries() -> None:
     degrees = [_job("ba", None, None, 2012), _job("ma", None, None, 2014)]
     assert pick(Order(FIRST), degrees, None) is degrees[0]
     assert pick(Order(LATEST), degrees, None) is degrees[1]
+
+
+def test_how_long_is_the_span_of_the_entry_named() -> None:
+    assert order_asked("How long has he been at Tropicart?") == Order(DURATION, "How long")
+    assert pick(Order(DURATION), JOBS, SENIOR) is SENIOR
+    # An award given in one year spans nothing.
+    award = Document("awards", "award", "Award", "Award text.", DAY, start="2023", year=2023)
+    assert pick(Order(DURATION), [award], award) is None
+    assert pick(Order(DURATION), JOBS, None) is None
 
 
 def test_before_needs_an_anchor() -> None:

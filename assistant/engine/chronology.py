@@ -14,7 +14,7 @@ from assistant.analysis import QuestionTerms, keyword_terms
 from assistant.conversation import Resolved
 from assistant.corpus import Document
 from assistant.retrieval import Hit
-from assistant.timeline import AFTER, BEFORE, CURRENT, Order, is_dated
+from assistant.timeline import AFTER, BEFORE, CURRENT, DURATION, Order, is_dated
 
 # A question of time is answered from dates when the best dated entry scores this close to
 # the best entry of all.
@@ -102,13 +102,26 @@ class Chronology:
         """The entry a question of time or order asks for, from the entries' dates.
 
         The section is one the question names by a word ("Where does he work now?": his
-        jobs, however well his name matches his introduction), else the one of the best dated
+        jobs, however well his name matches his introduction) or the one the last answer was
+        about (a follow-up), else the one of the best dated
         entry, when that entry matches nearly as well as the best entry of all ("his first
         job": the jobs, not his first award).
         """
         documents = self._documents
         dated = [h for h in hits if is_dated(documents[h.chunk.uid])]
+        if order.kind == DURATION:
+            # A span has a start and an end (or goes on): a job, not an award given in one
+            # of its years.
+            dated = [
+                h for h in dated if documents[h.chunk.uid].start and documents[h.chunk.uid].end
+            ]
         named = {name for topic in terms.known for name in self._sections_named(topic)}
+        if order.kind == DURATION and names:
+            # "How long was she at X?": the span holding X, however well X's award matches.
+            named |= {h.chunk.section for h in dated if names <= self._entry_terms[h.position]}
+        if resolved.follow_up:
+            # "and before that?": the kind of entry the last answer was about.
+            named |= {h.chunk.section for h in dated if h.chunk.uid in resolved.prior_ids}
         dated = [h for h in dated if h.chunk.section in named] or dated
         if not dated or (
             dated[0].chunk.section not in named

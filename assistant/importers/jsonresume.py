@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import pycountry
 
 from assistant.errors import ImportProblem
 from assistant.importers.draft import (
@@ -136,8 +137,19 @@ def _read_basics(draft: Draft, basics: dict[str, Any], name: str, full: str, fir
 
 
 def _place(location: dict[str, Any]) -> str:
-    parts = [location.get(k) for k in ("city", "region", "countryCode")]
+    parts = [location.get(k) for k in ("city", "region")] + [_country(location.get("countryCode"))]
     return ", ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+
+
+def _country(code: object) -> object:
+    """The country an ISO 3166-1 code names ("GH": "Ghana"), as recruiters ask about it.
+
+    The schema's countryCode is that code; one the standard does not know stays as written.
+    """
+    if not isinstance(code, str) or not code.strip():
+        return code
+    country = pycountry.countries.get(alpha_2=code.strip().upper())
+    return getattr(country, "common_name", None) or getattr(country, "name", code)
 
 
 def _dated(item: dict[str, Any], start_key: str = "startDate") -> tuple[str | None, str | None]:

@@ -46,13 +46,16 @@ def test_json_resume(tmp_path: Path) -> None:
     assert "https://github.com/twierzbicki" in contact.links
     assert contact.linkedin == "https://www.linkedin.com/in/tomasz-wierzbicki-data"
     assert "tomasz.wierzbicki@example.org" in contact.text
+    # The country is named as recruiters ask about it, from its ISO code ("PL").
+    assert "Tomasz is based in Wroclaw, Lower Silesia, Poland." in corpus.documents[0].text
 
 
 def test_json_resume_every_sentence_comes_from_the_source(tmp_path: Path) -> None:
     """Every number and capitalised name in the corpus appears in the résumé."""
     import_portfolio([str(JSON_RESUME)], tmp_path / "c", pronouns="he")
     source = JSON_RESUME.read_text(encoding="utf-8")
-    added_words = {"Tomasz's", "The", "Courses", "A", "Tomasz"}
+    # Poland: the country the résumé's countryCode "PL" names.
+    added_words = {"Tomasz's", "The", "Courses", "A", "Tomasz", "Poland"}
     for document in load_corpus(tmp_path / "c").documents:
         for word in document.text.replace(",", " ").replace(".", " ").split():
             token = word.strip("()“”\"'%:;").removesuffix("'s")
