@@ -75,7 +75,7 @@ def judge(
     if terms.unknown and not terms.known:
         return Verdict(False, refusals.UNKNOWN_TOPICS)
     things = [t for t in terms.topics if t != terms.predicate]
-    if terms.predicate is not None and things and all(t in terms.unknown for t in things):
+    if terms.predicate_is_verb and things and all(t in terms.unknown for t in things):
         # "Has he worked in banking?": what he did is known, what he did it in is not.
         return Verdict(False, refusals.UNKNOWN_TOPICS)
     # The thing asked about spelled out in one sentence is evidence, however the question

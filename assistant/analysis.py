@@ -319,6 +319,9 @@ class QuestionTerms:
     # Known topics that are names or technologies rather than English words ("Figma", "Java"
     # written as a name).
     names: tuple[str, ...] = ()
+    # Whether the predicate is the word right after him, the verb ("has he worked ..."), not
+    # a thing after a verb that is no topic ("does she have a psychology background").
+    predicate_is_verb: bool = False
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -370,6 +373,7 @@ def analyse(
     names: list[str] = []
     yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
+    predicate_is_verb = False
     for position, match in enumerate(_WORD.finditer(question)):
         raw = match.group(0)
         for word in words(raw)[:1]:
@@ -395,6 +399,7 @@ def analyse(
             topics.append(topic)
             if yes_no and predicate is None and match.start() >= yes_no.end():
                 predicate = topic
+                predicate_is_verb = not question[yes_no.end() : match.start()].strip()
             if near is not None:
                 related.append(near)
                 continue
@@ -415,4 +420,5 @@ def analyse(
         predicate,
         tuple(related),
         tuple(names),
+        predicate_is_verb,
     )

@@ -47,11 +47,14 @@ def test_the_thing_done_spelled_out_in_one_sentence_is_evidence_for_any_verb() -
 def test_a_known_verb_about_an_unknown_thing_is_refused() -> None:
     vocabulary = Vocabulary.from_texts(
         ["Akshay worked at 7-Eleven on delivery."],
-        common_words="worked banking delivery the in on at".split(),
+        common_words="worked banking delivery background have the in on at".split(),
         owner="Akshay Kale",
     )
     terms = analyse("Has he worked in banking?", vocabulary)
     assert judge(terms, [], degraded=False).reason == refusals.UNKNOWN_TOPICS
     # Something known beside it goes on to retrieval.
     terms = analyse("Has he worked on banking delivery?", vocabulary)
+    assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
+    # "have" is no topic: "delivery" is the thing asked about, not a verb.
+    terms = analyse("Does he have a delivery background?", vocabulary)
     assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
