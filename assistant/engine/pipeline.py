@@ -33,8 +33,8 @@ from assistant.conversation import Resolved, Turn, ordinal, resolve
 from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers
-from assistant.importers.kinds import kind_phrased
 from assistant.index import SearchIndex
+from assistant.kinds import kind_phrased
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import CURRENT, Order, order_asked
 from assistant.understanding import understand

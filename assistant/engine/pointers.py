@@ -13,8 +13,8 @@ import re
 
 from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
 from assistant.corpus import PRESENT, Document
-from assistant.importers.kinds import kind_phrased, verbs_for
 from assistant.index import SearchIndex
+from assistant.kinds import kind_phrased, verbs_for
 from assistant.retrieval import Hit, Retriever
 from assistant.timeline import in_present_tense
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from assistant.corpus import PRESENT, split_sentences
-from assistant.importers.kinds import SectionKind, kind_of
+from assistant.kinds import SectionKind, kind_of
 
 
 @dataclass

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant import kinds
 from assistant.corpus import PRESENT
-from assistant.importers import kinds
 from assistant.importers.draft import (
     Draft,
     DraftEntry,

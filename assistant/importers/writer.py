@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
+from assistant import kinds
 from assistant.corpus import PRESENT, SITE_FILE, Pronouns, load_corpus
 from assistant.errors import CorpusError, ImportProblem
-from assistant.importers import kinds
 from assistant.importers.draft import Draft, DraftEntry, DraftSection, slug
 
 MANIFEST_FILE = "import-manifest.json"

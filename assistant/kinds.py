@@ -5,6 +5,10 @@ résumé and CV headings for them. A kind decides what a section's entries prove
 report (`evidence`) and the plural nouns a recruiter uses to ask for all of them at once
 (`list_words`, e.g. "which companies ..."). A heading of no known kind is still imported: its
 section proves work and has no list words.
+
+The importers read headings with it; the engine reads questions with it (a heading's words
+in a question, the verbs of a kind). It stays out of `importers` so that answering never
+imports the parsers of every format.
 """
 
 from __future__ import annotations

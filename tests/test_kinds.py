@@ -1,10 +1,10 @@
-"""What kind of section a heading names (assistant.importers.kinds)."""
+"""What kind of section a heading names, and what one does with it (assistant.kinds)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.importers.kinds import kind_of, kind_phrased, verbs_for
+from assistant.kinds import kind_of, kind_phrased, verbs_for
 
 
 @pytest.mark.parametrize(
