@@ -287,6 +287,9 @@ def sofia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
         ("Where does she work at the moment?", "Vetrina"),
         # A place in the tagline is where she is based.
         ("Where is she based?", "Turin"),
+        # A list of one job ("production" reads like her companies) is quoted by the
+        # sentence that answers, not by its opening alone.
+        ("Has she done demand forecasting in production?", "demand forecasting models"),
     ],
 )
 def test_what_the_owner_does_with_a_kind_of_entry(

@@ -265,10 +265,14 @@ class Pipeline:
         sentence_vector = (
             self.retriever.query_vector(terms.text) if resolved.follow_up else query_vector
         )
-        if listed:
+        if listed and len(listed) > 1:
             quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
         else:
-            if only_entry is not None:
+            if listed:
+                # A list of one ("the jobs ... in forecasting") is that entry: its sentences
+                # that answer, not its opening alone.
+                top = listed
+            elif only_entry is not None:
                 # The entry the question points at by its title or a word of its own.
                 top = [only_entry]
             elif resolved.follow_up:
