@@ -145,10 +145,8 @@ def kind_phrased(question: str) -> tuple[SectionKind, str] | None:
     return kind, phrase
 
 
-KINDS: tuple[SectionKind, ...] = (
-    *(ABOUT, WORK, VOLUNTEER, EDUCATION, AWARDS, CERTIFICATES, PUBLICATIONS, SKILLS),
-    *(LANGUAGES, INTERESTS, REFERENCES, PROJECTS, CONTACT, OTHER),
-)
+KINDS: tuple[SectionKind, ...] = (ABOUT, WORK, VOLUNTEER, EDUCATION, AWARDS, CERTIFICATES)
+KINDS += (PUBLICATIONS, SKILLS, LANGUAGES, INTERESTS, REFERENCES, PROJECTS, CONTACT, OTHER)
 
 
 def verbs_for(list_words: tuple[str, ...] | list[str]) -> frozenset[str]:

@@ -37,12 +37,12 @@ RELATED_WORD_MIN_COSINE = 0.52
 # A question close to one section's label ("Where did she study?" ~ "Education" 0.38, next
 # 0.2) raises that section's entries: the label names what its entries are about even where
 # their sentences do not ("MA in Interaction Design, Oslo ..."). Chosen on the development sets.
-# A short form and the corpus word it stands for share this many opening letters ("stats",
-# "statistics").
-CLIPPED_MIN_LETTERS = 4
 SECTION_MIN_COSINE = 0.3
 SECTION_MIN_LEAD = 0.03
 SECTION_BOOST = 0.1
+# A short form and the corpus word it stands for share this many opening letters ("stats",
+# "statistics").
+CLIPPED_MIN_LETTERS = 4
 # BM25 scores are unbounded; s / (s + K) maps them into [0, 1) with 0.5 at s = K.
 BM25_HALF_SCORE = 2.0
 

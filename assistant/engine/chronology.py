@@ -103,9 +103,9 @@ class Chronology:
 
         The section is one the question names by a word ("Where does he work now?": his
         jobs, however well his name matches his introduction) or the one the last answer was
-        about (a follow-up), else the one of the best dated
-        entry, when that entry matches nearly as well as the best entry of all ("his first
-        job": the jobs, not his first award).
+        about (a follow-up), else the one of the best dated entry, when that entry matches
+        nearly as well as the best entry of all ("his first job": the jobs, not his first
+        award).
         """
         documents = self._documents
         dated = [h for h in hits if is_dated(documents[h.chunk.uid])]

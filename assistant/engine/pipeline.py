@@ -121,12 +121,14 @@ class Pipeline:
             return joined, replace(answered[0][1], topic=question)
         relate = self.retriever.related_word
         terms = analyse(question, vocabulary, relate)
+        # The words of a heading ("outside work") name a kind of entry, not a topic the
+        # portfolio must use nor his own work.
         phrased = kind_phrased(question)
-        phrased_sections = self._pointers.sections_phrased(question)
+        heading: set[str] = set()
+        phrased_sections: frozenset[str] = frozenset()
         if phrased is not None:
-            # The words of a heading ("outside work") name a kind of entry, not a topic the
-            # portfolio must use nor his own work.
             heading = set(words(phrased[1]))
+            phrased_sections = self._pointers.sections_of(phrased[0])
             terms = replace(terms, unknown=tuple(u for u in terms.unknown if u not in heading))
         resolved = resolve(question, terms, turns, self._owner_pronouns)
         query = (
@@ -159,13 +161,13 @@ class Pipeline:
             self._spelled_out(terms, [h for h in hits if h.chunk.section in asked], True)
         )
         hits = _asked_first(hits, asked, keep_first)
-        heading = set(words(phrased[1])) if phrased is not None else set()
+        verbs = owner_verbs(question, vocabulary)  # what the question says the owner did
         own_work = asks_about_his_own_work([w for w in words(question) if w not in heading])
         candidates = (
             [h for h in hits if h.chunk.section not in self._not_evidence] if own_work else hits
         )
         best = candidates[0].score if candidates else 0.0
-        only_in = self._only_in_sections_not_evidence(question, terms) if own_work else ()
+        only_in = self._only_in_sections_not_evidence(verbs, terms) if own_work else ()
         if only_in:
             return self._refusal(refusals.NOT_OWN_WORK, best, only_in=only_in), resolved
         names = self._pointers.names(terms)
@@ -226,7 +228,7 @@ class Pipeline:
             # An entry titled by the question's word ("security tools": Tools) is more precise
             # than its section's list.
             if resolved.follow_up or counts_a_named_thing or titled is not None
-            else self._pointers.listed_entries(question, terms, candidates)
+            else self._pointers.listed_entries(question, terms, candidates, phrased_sections)
         )
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
@@ -241,7 +243,7 @@ class Pipeline:
             if names and names <= self._entry_terms[candidates[0].position]
             else None
         )
-        done = owner_verbs(question, vocabulary) | {terms.predicate or ""}
+        done = verbs | {terms.predicate} if terms.predicate is not None else verbs
         fitting = frozenset(
             verb
             for verb in done
@@ -402,15 +404,15 @@ class Pipeline:
         ]
 
     def _only_in_sections_not_evidence(
-        self, question: str, terms: QuestionTerms
+        self, verbs: frozenset[str], terms: QuestionTerms
     ) -> tuple[str, ...]:
         """Where a thing the question asks about appears, if only in non-evidence sections.
 
         The names of those sections, or () when every thing appears in some evidence section.
         What the owner did is not a thing: "Where does Emeka work now?" is not answered from
-        his "Outside work" alone because only its label says "work".
+        his "Outside work" alone because only its label says "work". `verbs` are what the
+        question says the owner did.
         """
-        verbs = owner_verbs(question, self.retriever.vocabulary)
         for term in terms.known:
             if term in verbs:
                 continue

@@ -14,7 +14,7 @@ import re
 from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
 from assistant.corpus import PRESENT, Document
 from assistant.index import SearchIndex
-from assistant.kinds import kind_phrased, verbs_for
+from assistant.kinds import SectionKind, verbs_for
 from assistant.retrieval import Hit, Retriever
 from assistant.timeline import in_present_tense
 
@@ -45,8 +45,8 @@ class Pointers:
         self._section_verbs = {
             name: verbs_for(s.list_words) for name, s in self.corpus.site.sections.items()
         }
-        # The plural nouns a recruiter uses for each kind of entry ("jobs", "degrees"): what a
-        # word names by meaning when a label uses it otherwise ("work" in "Outside work").
+        # The section each list word belongs to ("hobbies": interests), to find the sections
+        # of a kind whatever their labels.
         self._list_words = {
             word: name for name, s in self.corpus.site.sections.items() for word in s.list_words
         }
@@ -100,15 +100,11 @@ class Pointers:
         """
         return verb in self._section_verbs[hit.chunk.section]
 
-    def sections_phrased(self, question: str) -> frozenset[str]:
-        """The sections of the kind a heading of several words in the question names.
+    def sections_of(self, kind: SectionKind) -> frozenset[str]:
+        """The sections of a kind, found by its list words whatever their labels.
 
-        "What does he do outside work?": the section listing interests, whatever its label.
+        "What does he do outside work?": the section listing interests.
         """
-        phrased = kind_phrased(question)
-        if phrased is None:
-            return frozenset()
-        kind, _ = phrased
         return frozenset(
             self._list_words[word] for word in kind.list_words if word in self._list_words
         )
@@ -269,21 +265,25 @@ class Pointers:
         )
 
     def listed_entries(
-        self, question: str, terms: QuestionTerms, hits: list[Hit]
+        self,
+        question: str,
+        terms: QuestionTerms,
+        hits: list[Hit],
+        phrased: frozenset[str] = frozenset(),
     ) -> list[Hit] | None:
         """Entries the question picks as a group, or None.
 
         By year ("in 2023"), or every entry of a section ("which companies...", "his projects")
         narrowed by the other topic words ("projects ... at Amazon"). A word the portfolio
         never uses narrows it to nothing ("programming languages" are not the languages she
-        speaks), unless it is what the owner did ("What languages does he speak?").
+        speaks), unless it is what the owner did ("What languages does he speak?"). `phrased`
+        are the sections a heading's words in the question name ("outside work").
         """
         years = {int(y) for y in _YEAR.findall(terms.text)}
         if years:
             dated = [h for h in hits if self.documents[h.chunk.uid].year in years]
             if dated:
                 return sorted(dated, key=lambda h: h.position)
-        phrased = self.sections_phrased(question)
         if phrased:
             # "What does he do outside work?": a heading's words ask for its entries.
             chosen = [h for h in hits if h.chunk.section in phrased]
