@@ -57,6 +57,7 @@ def judge(
     anchored: bool = False,
     spelled_out: bool = False,
     fitting_verbs: frozenset[str] = frozenset(),
+    unshown_verbs: frozenset[str] = frozenset(),
 ) -> Verdict:
     """Decide whether the best hits answer the question.
 
@@ -69,6 +70,9 @@ def judge(
     what the model's similarity of a short question to a long sentence may not.
     `fitting_verbs` are what the owner did, in the words used for the kind of entry that
     answers ("speak" for her languages, "use" for her skills): the entries need not use them.
+    `unshown_verbs` are what the question says the owner did in words the portfolio never
+    uses nor does with any kind of its entries ("teach" in "Which university did they teach
+    at?").
     """
     if terms.rare_unknown:
         return Verdict(False, refusals.UNKNOWN_NAME, terms.rare_unknown)
@@ -85,8 +89,9 @@ def judge(
         for u in terms.unknown
         if not (spelled_out and u == terms.predicate) and u not in fitting_verbs
     ]
-    if terms.predicate in unknown:
-        # "Has he managed a team?": the portfolio never says he did what is asked.
+    if terms.predicate in unknown or terms.predicate is None and unshown_verbs:
+        # "Has he managed a team?", "Which university did they teach at?": the portfolio
+        # never says the owner did what is asked.
         return Verdict(False, refusals.NOT_DONE)
     if terms.topics and len(terms.unknown) / len(terms.topics) > MAX_UNKNOWN_SHARE:
         return Verdict(False, refusals.MOSTLY_UNKNOWN)

@@ -340,11 +340,11 @@ _AFTER_AUXILIARY = re.compile(rf"\b{_AUXILIARY}\s+([A-Za-z]+)\s+([A-Za-z]+)", re
 def owner_verbs(question: str, vocabulary: Vocabulary) -> frozenset[str]:
     """The verbs the question says the owner did: "design" in "What did she design?".
 
-    The word after an auxiliary and the owner ("did she", "has Lena"); what the owner did is
-    not a thing the question asks about by name.
+    The word after an auxiliary and the owner ("did she", "has Lena"), its slips repaired
+    ("has she wrked"); what the owner did is not a thing the question asks about by name.
     """
     return frozenset(
-        match.group(2).lower()
+        vocabulary.repair(match.group(2).lower())
         for match in _AFTER_AUXILIARY.finditer(question)
         if match.group(1).lower() in vocabulary.owner_words
     )

@@ -29,6 +29,12 @@ class SectionKind:
     verbs: tuple[str, ...] = ()
 
 
+# What one does with a degree or a certificate: "What degree does he hold?".
+_CREDENTIAL_VERBS = (
+    *("hold", "holds", "held", "earn", "earned", "obtain", "obtained"),
+    *("complete", "completed", "finish", "finished"),
+)
+
 ABOUT = SectionKind("about", "work", ())
 WORK = SectionKind(
     "work",
@@ -43,14 +49,14 @@ EDUCATION = SectionKind(
     "education",
     "credential",
     ("degrees", "schools", "universities", "qualifications"),
-    ("study", "studied", "graduate", "graduated", "attend", "attended"),
+    ("study", "studied", "graduate", "graduated", "attend", "attended", *_CREDENTIAL_VERBS),
 )
 AWARDS = SectionKind("awards", "credential", ("awards", "prizes", "honors", "honours"), ("won",))
 CERTIFICATES = SectionKind(
     "certificates",
     "credential",
     ("certifications", "certificates", "credentials"),
-    ("certified",),
+    ("certified", *_CREDENTIAL_VERBS),
 )
 PUBLICATIONS = SectionKind(
     "publications",
@@ -153,3 +159,8 @@ def verbs_for(list_words: tuple[str, ...] | list[str]) -> frozenset[str]:
     """The verbs of the kind whose list words a section has (site.yaml keeps those alone)."""
     found = {w.lower() for w in list_words}
     return frozenset(v for kind in KINDS if found & set(kind.list_words) for v in kind.verbs)
+
+
+# Every verb of a kind: what an owner does with some kind of résumé entry, whether or not
+# this portfolio has a section of it (a hand-written one may keep degrees in its About).
+KIND_VERBS = frozenset(verb for kind in KINDS for verb in kind.verbs)

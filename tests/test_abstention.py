@@ -37,6 +37,13 @@ def test_an_open_question_with_an_unknown_word_goes_to_retrieval() -> None:
     assert _reason("Which hardware product did he manage?") == refusals.NO_PASSAGE
 
 
+def test_an_open_question_about_a_verb_the_portfolio_never_uses_is_refused() -> None:
+    terms = analyse("Which product did he teach?", VOCAB)
+    assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
+    verdict = judge(terms, [], degraded=False, unshown_verbs=frozenset({"teach"}))
+    assert verdict.reason == refusals.NOT_DONE
+
+
 def test_the_thing_done_spelled_out_in_one_sentence_is_evidence_for_any_verb() -> None:
     # "Has he designed the payments?" when a sentence says he built them: retrieval decides.
     terms = analyse("Has he designed the payments app?", VOCAB)

@@ -284,6 +284,7 @@ def sofia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
         ("What tools does she use?", "Kubeflow"),
         # ... and names that kind where a label uses the word otherwise.
         ("Where did she study?", "Politecnico di Torino"),
+        ("What degree does she hold?", "MSc in Applied Mathematics"),
         ("Where does she work at the moment?", "Vetrina"),
         # A place in the tagline is where she is based.
         ("Where is she based?", "Turin"),
@@ -302,3 +303,11 @@ def test_what_the_owner_does_with_a_kind_of_entry(
 def test_a_verb_of_another_kind_is_still_refused(sofia: Assistant) -> None:
     # Teaching is not what one does with skills or languages.
     assert _answer(sofia, "Has she taught PyTorch?").abstained
+
+
+def test_a_verb_the_portfolio_never_uses_is_not_answered_by_a_kind_it_reads_like(
+    sofia: Assistant,
+) -> None:
+    # "teach" reads like her education, but a university is not where she taught.
+    answer = _answer(sofia, "Which university did she teach at?")
+    assert answer.abstained and answer.reason == "not_done"

@@ -21,6 +21,7 @@ from dataclasses import replace
 from assistant import comparison, refusals
 from assistant.abstention import asks_about_his_own_work, judge
 from assistant.analysis import (
+    PLACE_WORDS,
     QuestionTerms,
     analyse,
     keyword_terms,
@@ -34,7 +35,7 @@ from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers
 from assistant.index import SearchIndex
-from assistant.kinds import kind_phrased
+from assistant.kinds import KIND_VERBS, kind_phrased
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import CURRENT, Order, order_asked
 from assistant.understanding import understand
@@ -249,6 +250,16 @@ class Pipeline:
             for verb in done
             if answering is not None and self._pointers.verb_fits(verb, answering)
         )
+        # A university is no answer to where they taught, though the word reads like their
+        # education: what the owner did must be said, or be what one does with a kind of entry.
+        unshown = frozenset(
+            verb
+            for verb in verbs
+            if vocabulary.is_topic(verb)
+            and verb not in PLACE_WORDS
+            and not vocabulary.knows(verb)
+            and verb not in KIND_VERBS
+        )
         spelling_out = self._spelled_out(terms, candidates)
         verdict = judge(
             terms,
@@ -258,6 +269,7 @@ class Pipeline:
             anchored=anchored,
             spelled_out=bool(spelling_out),
             fitting_verbs=fitting,
+            unshown_verbs=unshown,
         )
         if not verdict.answerable:
             refusal = self._refusal(verdict.reason, best, missing=verdict.missing)
