@@ -78,6 +78,9 @@ def judge(
         return Verdict(False, refusals.UNKNOWN_NAME, terms.rare_unknown)
     if terms.unknown and not terms.known:
         return Verdict(False, refusals.UNKNOWN_TOPICS)
+    if terms.narrowed:
+        # "Has he worked on automotive firmware?": firmware is there, automotive is not.
+        return Verdict(False, refusals.UNKNOWN_TOPICS, terms.narrowed)
     things = [t for t in terms.topics if t != terms.predicate]
     if terms.predicate_is_verb and things and all(t in terms.unknown for t in things):
         # "Has he worked in banking?": what he did is known, what he did it in is not.

@@ -6,6 +6,7 @@ portfolio never mentions).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -322,6 +323,9 @@ class QuestionTerms:
     # Whether the predicate is the word right after him, the verb ("has he worked ..."), not
     # a thing after a verb that is no topic ("does she have a psychology background").
     predicate_is_verb: bool = False
+    # In a yes/no question, the things narrowed by a word the corpus never uses ("automotive
+    # firmware", "hardware product"), as written.
+    narrowed: tuple[str, ...] = ()
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -374,7 +378,10 @@ def analyse(
     yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
     predicate_is_verb = False
-    for position, match in enumerate(_WORD.finditer(question)):
+    matches = list(_WORD.finditer(question))
+    # The topics after a yes/no question's opening: (position, word, whether the corpus uses it).
+    asked: list[tuple[int, str, bool]] = []
+    for position, match in enumerate(matches):
         raw = match.group(0)
         for word in words(raw)[:1]:
             fixed = vocabulary.repair(word)
@@ -397,9 +404,12 @@ def analyse(
                 near = relate(fixed)
             topic = near or fixed
             topics.append(topic)
-            if yes_no and predicate is None and match.start() >= yes_no.end():
-                predicate = topic
-                predicate_is_verb = not question[yes_no.end() : match.start()].strip()
+            if yes_no and match.start() >= yes_no.end():
+                if predicate is None:
+                    predicate = topic
+                    predicate_is_verb = not question[yes_no.end() : match.start()].strip()
+                else:
+                    asked.append((position, fixed, vocabulary.knows(fixed)))
             if near is not None:
                 related.append(near)
                 continue
@@ -412,6 +422,7 @@ def analyse(
                 rare.append(raw.removesuffix("'s"))
     if related:
         repaired_text = f"{repaired_text} {' '.join(related)}"
+    raw_words = [m.group(0).lower() for m in matches]
     return QuestionTerms(
         repaired_text,
         tuple(topics),
@@ -421,4 +432,23 @@ def analyse(
         tuple(related),
         tuple(names),
         predicate_is_verb,
+        _narrowed(asked, raw_words),
+    )
+
+
+def _narrowed(asked: list[tuple[int, str, bool]], raw_words: list[str]) -> tuple[str, ...]:
+    """Things a word the corpus never uses narrows, right before one it uses.
+
+    "Has he worked on automotive firmware?": firmware, but not automotive firmware. Not a
+    verb's -ing before its object ("worked on reducing power consumption"), nor one of
+    alternatives ("booking or ticketing systems": booking would do).
+    """
+    return tuple(
+        f"{word} {head}"
+        for (position, word, uses), (next_position, head, head_used) in itertools.pairwise(asked)
+        if next_position == position + 1
+        and not uses
+        and head_used
+        and not word.endswith("ing")
+        and raw_words[position - 1] not in ("or", "and")
     )

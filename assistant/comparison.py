@@ -150,10 +150,23 @@ _STATED_NUMBER = re.compile(
     re.IGNORECASE,
 )
 
+# An amount a question gives: digits (not a year) or a word of magnitude ("over a million
+# pounds"); not "one" or "two", which ask about a thing ("one of his projects").
+_GIVEN_AMOUNT = re.compile(
+    r"(?<![\w-])(?!(?:19|20)\d\d(?![\d%]|[,.]\d))\d[\d,.]*"
+    r"|\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b",
+    re.IGNORECASE,
+)
+
 
 def asks_how_many(question: str) -> bool:
     """Whether a question asks for a number ("how many citations", "how big is his team")."""
     return _HOW_MANY.search(question) is not None
+
+
+def gives_an_amount(question: str) -> bool:
+    """Whether a question gives an amount ("a team of 10+", "over a million pounds")."""
+    return _GIVEN_AMOUNT.search(question) is not None
 
 
 def states_a_number(sentence: str) -> bool:

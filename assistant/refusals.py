@@ -25,7 +25,9 @@ LOW_SCORE = "low_score"  # the closest passage is not close enough
 OFF_THE_POINT = "off_the_point"  # the closest sentences do not mention what is asked
 NOT_TOGETHER = "not_together"  # no one entry holds everything a yes/no question names
 NOT_OWN_WORK = "not_own_work"  # found only in notes that are not evidence of the owner's work
-NO_COUNT = "no_count"  # compares counts of something the portfolio never counts ("most users")
+# Compares counts of something the portfolio never counts ("most users"), or asks whether the
+# owner did something of an amount no answering sentence states ("a budget of over a million").
+NO_COUNT = "no_count"
 
 REASONS = {
     PERSONAL: "asks about personal matters",
@@ -41,5 +43,5 @@ REASONS = {
     OFF_THE_POINT: "the closest passages do not mention what the question asks about",
     NOT_TOGETHER: "no entry holds everything the yes/no question names together",
     NOT_OWN_WORK: "found only in sections that are not evidence of the owner's own work",
-    NO_COUNT: "compares numbers of something the portfolio never counts",
+    NO_COUNT: "asks for or compares numbers the portfolio never states",
 }

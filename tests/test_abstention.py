@@ -27,10 +27,26 @@ def test_a_yes_no_question_about_what_he_never_did_is_refused() -> None:
 
 def test_a_yes_no_question_with_another_unknown_word_goes_to_retrieval() -> None:
     # Refusing every unknown word ("reducing power consumption") cost answers on the
-    # evaluation portfolios and saved no refusal: retrieval decides.
-    assert _reason("Has he managed a hardware product?") == refusals.NO_PASSAGE
+    # evaluation portfolios: retrieval decides.
     assert _reason("Has he built the 7NOW app for a team?") == refusals.NO_PASSAGE
     assert _reason("Has he managed a product?") == refusals.NO_PASSAGE
+    assert _reason("Has he built payments hardware?") == refusals.NO_PASSAGE
+
+
+def test_a_thing_narrowed_by_a_word_the_portfolio_never_uses_is_refused() -> None:
+    verdict = judge(analyse("Has he managed a hardware product?", VOCAB), [], degraded=False)
+    assert verdict.reason == refusals.UNKNOWN_TOPICS
+    assert verdict.missing == ("hardware product",)
+    # Not a verb's -ing before its object, nor one of alternatives, nor the verb itself.
+    vocabulary = Vocabulary.from_texts(
+        ["Akshay worked on the payments app and cut its power use."],
+        common_words="cut power use payments app worked reducing on and its the".split(),
+        owner="Akshay Kale",
+    )
+    terms = analyse("Has he worked on reducing power use?", vocabulary)
+    assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
+    assert _reason("Has he built payments or hardware products?") == refusals.NO_PASSAGE
+    assert _reason("Has he built a team or hardware product?") == refusals.NO_PASSAGE
 
 
 def test_an_open_question_with_an_unknown_word_goes_to_retrieval() -> None:

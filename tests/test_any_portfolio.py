@@ -130,6 +130,21 @@ def test_a_name_held_by_the_wrong_kind_of_entry_is_refused(priya: Assistant) -> 
     assert not _answer(priya, "Does she have an AWS certification?").abstained
 
 
+def test_a_thing_narrowed_by_a_word_she_never_uses_is_refused(priya: Assistant) -> None:
+    # Her queues are toll plaza queues.
+    refused = _answer(priya, "Has she worked on airport queues?")
+    assert refused.abstained and "airport queues" in refused.answer
+    assert not _answer(priya, "Has she worked on toll plaza queues?").abstained
+
+
+def test_an_amount_asked_needs_a_sentence_stating_one(priya: Assistant) -> None:
+    refused = _answer(priya, "Has she written over 1,000 billing reports?")
+    assert refused.abstained and refused.reason == "no_count"
+    # The sentence states its own number: the recruiter compares.
+    answer = _answer(priya, "Has she mentored more than 10 engineers?")
+    assert not answer.abstained and "4 junior engineers" in answer.answer
+
+
 def test_chat_words_are_never_the_reason_to_refuse(priya: Assistant) -> None:
     answer = _answer(priya, "contact info pls")
     assert not answer.abstained and "priya.raman@example.com" in answer.answer

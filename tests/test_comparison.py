@@ -9,6 +9,7 @@ from assistant.comparison import (
     asks_how_many,
     comparison_asked,
     counts,
+    gives_an_amount,
     pick,
     states_a_number,
 )
@@ -83,6 +84,15 @@ def test_sentences_that_state_a_number() -> None:
     # A year is a date, not a number stated about the thing.
     assert not states_a_number('"CellDrift." Nature Methods, 2023.')
     assert not states_a_number("Business Analyst, Transportes Levante (2015 - 2018).")
+
+
+def test_amounts_a_question_gives() -> None:
+    assert gives_an_amount("Has he managed a budget of over a million pounds?")
+    assert gives_an_amount("Has she led a team of 10+ engineers?")
+    assert gives_an_amount("Does he have thousands of users?")
+    # A year, "one" or "two" ask about a time or a thing, not an amount.
+    assert not gives_an_amount("Has he worked in Berlin since 2019?")
+    assert not gives_an_amount("Has she built one of the apps alone?")
 
 
 def test_who_uses_a_thing_are_its_users_whatever_they_are_called() -> None:

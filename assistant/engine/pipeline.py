@@ -324,6 +324,15 @@ class Pipeline:
             # With words the corpus never uses in the question, the quoted sentences must at
             # least name what it asks about ("undergraduate degree" is not the MS sentence).
             return self._refusal(refusals.OFF_THE_POINT, best), resolved
+        if (
+            terms.predicate is not None
+            and comparison.gives_an_amount(question)
+            and not any(comparison.states_a_number(q.passage.text) for q in quotes)
+        ):
+            # "Has he managed a budget of over a million pounds?" is not answered by a talk on
+            # error budgets: a yes/no question giving an amount needs a sentence stating one.
+            refusal = self._refusal(refusals.NO_COUNT, best)
+            return replace(refusal, detail="no quoted sentence states an amount"), resolved
         answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
 
