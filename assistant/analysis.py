@@ -160,6 +160,10 @@ class Vocabulary:
         """Whether the corpus uses this word (or another form of it)."""
         return word in self.words or stem(word) in self.stems or bool(self._sharing_root(word))
 
+    def forms(self, word: str) -> tuple[str, ...]:
+        """The corpus words that are another form of `word`: its stem's, else its root's."""
+        return self._by_stem().get(stem(word), ()) or self._sharing_root(word)
+
     @lru_cache(maxsize=4096)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _sharing_root(self, word: str) -> tuple[str, ...]:
         """The corpus words sharing all but the last two letters of `word` (five at least).
@@ -361,13 +365,18 @@ def _asks_yes_or_no_about_owner(question: str, vocabulary: Vocabulary) -> re.Mat
 
 
 def analyse(
-    question: str, vocabulary: Vocabulary, relate: Callable[[str], str | None] | None = None
+    question: str,
+    vocabulary: Vocabulary,
+    relate: Callable[[str], str | None] | None = None,
+    same_sense: Callable[[str], bool] | None = None,
 ) -> QuestionTerms:
     """Repair typos and sort the question's topic words into known and unknown.
 
     `relate` finds the corpus word closest in meaning to an ordinary English word the corpus
     does not use (None when none is close): such a word is known through it. Names and
     technologies are never related to another word: "Kubernetes" is not "Docker".
+    `same_sense` tells whether the corpus's other forms of a word it does not use as written
+    mean the same ("booking" is no "book"): a word used only in another sense is not known.
     """
     repaired_text = question
     topics: list[str] = []
@@ -396,11 +405,14 @@ def analyse(
             is_rare = looks_like_name or bool(
                 vocabulary.common_words and not vocabulary.is_common(fixed)
             )
+            known = vocabulary.knows(fixed) and (
+                same_sense is None or fixed in vocabulary.words or same_sense(fixed)
+            )
             near = None
             # The text repaired so far: "wher does he liv".
             if fixed in PLACE_WORDS and _WHERE.match(repaired_text) and "based" in vocabulary.words:
                 near = "based"
-            elif not vocabulary.knows(fixed) and not is_rare and relate is not None:
+            elif not known and not is_rare and relate is not None:
                 near = relate(fixed)
             topic = near or fixed
             topics.append(topic)
@@ -409,11 +421,11 @@ def analyse(
                     predicate = topic
                     predicate_is_verb = not question[yes_no.end() : match.start()].strip()
                 else:
-                    asked.append((position, fixed, vocabulary.knows(fixed)))
+                    asked.append((position, fixed, known))
             if near is not None:
                 related.append(near)
                 continue
-            if vocabulary.knows(fixed):
+            if known:
                 if is_rare:
                     names.append(fixed)
                 continue

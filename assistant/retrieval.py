@@ -156,6 +156,18 @@ class Retriever:
             return None
         return self._related_word(word, False)
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Retriever per index, kept for its lifetime
+    def same_sense(self, word: str) -> bool:
+        """Whether a corpus form of `word` means what it does (True without a model).
+
+        The stemmer joins words of other senses ("book", "booking" 0.37; "university",
+        "universal"): a form counts when it is as close as a related word must be.
+        """
+        forms = self.vocabulary.forms(word)
+        if self.embedder is None or not forms or word in forms:
+            return True
+        return max(self.similarities(word, forms)) >= RELATED_WORD_MIN_COSINE
+
     def related_section_word(self, word: str) -> str | None:
         """The closest word naming a section (a label or list word), if close enough."""
         if self.embedder is None:

@@ -259,6 +259,7 @@ Machine learning engineer in Turin, Italy. sofia@example.it
 ### ML Engineer, Trattoria Labs (2019 – 2023)
 
 - Trained demand forecasting models for 300 restaurants
+- Kept the table booking service running through the holidays
 
 ## Case studies
 
@@ -326,3 +327,12 @@ def test_a_verb_the_portfolio_never_uses_is_not_answered_by_a_kind_it_reads_like
     # "teach" reads like her education, but a university is not where she taught.
     answer = _answer(sofia, "Which university did she teach at?")
     assert answer.abstained and answer.reason == "not_done"
+
+
+def test_a_word_the_portfolio_uses_only_in_another_sense_is_not_known(
+    sofia: Assistant,
+) -> None:
+    # The stemmer makes "booking" a form of "book"; it means something else.
+    assert _answer(sofia, "Has she written a book?").abstained
+    answer = _answer(sofia, "Has she worked on bookings?")
+    assert not answer.abstained and "table booking service" in answer.answer

@@ -120,8 +120,8 @@ class Pipeline:
                 turns = [*turns, Turn(part, resolved.topic, answer.cited_ids)]
             joined = join_answers([a for a, _ in answered])
             return joined, replace(answered[0][1], topic=question)
-        relate = self.retriever.related_word
-        terms = analyse(question, vocabulary, relate)
+        relate, same_sense = self.retriever.related_word, self.retriever.same_sense
+        terms = analyse(question, vocabulary, relate, same_sense)
         # The words of a heading ("outside work") name a kind of entry, not a topic the
         # portfolio must use nor his own work.
         phrased = kind_phrased(question)
@@ -133,7 +133,9 @@ class Pipeline:
             terms = replace(terms, unknown=tuple(u for u in terms.unknown if u not in heading))
         resolved = resolve(question, terms, turns, self._owner_pronouns)
         query = (
-            analyse(resolved.query, vocabulary, relate).text if resolved.follow_up else terms.text
+            analyse(resolved.query, vocabulary, relate, same_sense).text
+            if resolved.follow_up
+            else terms.text
         )
         query_vector = self.retriever.query_vector(query)
         named_sections = (
