@@ -336,3 +336,20 @@ def test_a_word_the_portfolio_uses_only_in_another_sense_is_not_known(
     assert _answer(sofia, "Has she written a book?").abstained
     answer = _answer(sofia, "Has she worked on bookings?")
     assert not answer.abstained and "table booking service" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Has Priya worked on toll transactions?",
+        "Has Priya Raman built a tracking API?",
+        "What does Priya's ledger settle?",
+    ],
+)
+def test_her_name_in_a_question_does_not_pull_up_the_entries_that_write_it(
+    priya: Assistant, question: str
+) -> None:
+    # Her introduction and contact details write her name; the work that answers does not.
+    answer = _answer(priya, question)
+    assert not answer.abstained
+    assert answer.citations[0].id.startswith("experience/")

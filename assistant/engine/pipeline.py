@@ -16,6 +16,7 @@ Each stage is called from here and calls nothing back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assistant import comparison, refusals
@@ -72,6 +73,9 @@ class Pipeline:
         # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
         # other companies' systems, contact details): what they mention is not something the
         # owner did.
+        names = "|".join(re.escape(w) for w in self.corpus.site.owner.split() if len(w) > 1)
+        self._owner_name = re.compile(rf"\b(?:{names})\b('s)?", re.IGNORECASE)
+        self._subject, self._possessive = pronouns.subject, pronouns.possessive
         self._not_evidence = frozenset(
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
@@ -132,7 +136,7 @@ class Pipeline:
             phrased_sections = self._pointers.sections_of(phrased[0])
             terms = replace(terms, unknown=tuple(u for u in terms.unknown if u not in heading))
         resolved = resolve(question, terms, turns, self._owner_pronouns)
-        query = (
+        query = self._as_pronoun(
             analyse(resolved.query, vocabulary, relate, same_sense).text
             if resolved.follow_up
             else terms.text
@@ -337,6 +341,16 @@ class Pipeline:
             return replace(refusal, detail="no quoted sentence states an amount"), resolved
         answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
+
+    def _as_pronoun(self, text: str) -> str:
+        """The text searched with the owner named by pronoun, as the entries mostly are.
+
+        "Has Emeka worked on booking systems?": his name would pull up the few entries that
+        write it (his introduction, his contact details) over the job that answers.
+        """
+        return self._owner_name.sub(
+            lambda m: self._possessive if m.group(1) else self._subject, text
+        )
 
     def _compare(
         self,
