@@ -269,7 +269,8 @@ Cutting food waste at partner restaurants by 18%.
 
 ## Skills
 
-Python, PyTorch, LightGBM, Kubeflow.
+- Models: gradient boosting, transformers
+- Tools: Python, PyTorch, LightGBM, Kubeflow
 
 ## Education
 
@@ -353,3 +354,12 @@ def test_her_name_in_a_question_does_not_pull_up_the_entries_that_write_it(
     answer = _answer(priya, question)
     assert not answer.abstained
     assert answer.citations[0].id.startswith("experience/")
+
+
+def test_a_sentence_saying_what_she_did_outweighs_an_entry_titled_by_the_thing(
+    sofia: Assistant,
+) -> None:
+    # Her skills are titled Models; what she trained is in her work.
+    answer = _answer(sofia, "What models has she trained?")
+    assert "demand forecasting models" in answer.answer
+    assert "gradient boosting" in _answer(sofia, "What models does she know?").answer

@@ -164,7 +164,8 @@ class Pipeline:
         asked = self.retriever.asked_sections(query_vector, named_sections)
         # A sentence that says what is asked ("run the workshops") outweighs a section the
         # question reads a little like (Projects), unless that section says it too.
-        keep_first = bool(self._spelled_out(terms, hits, with_verb=True)) and not (
+        saying = self._spelled_out(terms, hits, with_verb=True)
+        keep_first = bool(saying) and not (
             self._spelled_out(terms, [h for h in hits if h.chunk.section in asked], True)
         )
         hits = _asked_first(hits, asked, keep_first)
@@ -190,6 +191,10 @@ class Pipeline:
         titled = only_entry = None
         if not names:
             titled = self._pointers.entry_titled(question, terms, candidates)
+            if titled is not None and verbs and saying and titled not in saying:
+                # "What models has she built?": "Built a sepsis early-warning model" says what
+                # she did; her skills titled Modelling do not.
+                titled = None
             only_entry = titled or self._pointers.only_entry_using(
                 question, terms, candidates, asked
             )
