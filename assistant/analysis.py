@@ -6,7 +6,6 @@ portfolio never mentions).
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -70,6 +69,10 @@ FIELD_WORDS = frozenset("title titles name names".split())
 # résumé's name as "Lena is based in Bergen, Norway." (importers.draft.based_in).
 PLACE_WORDS = frozenset("live lives living located reside resides residing".split())
 _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
+
+# A clipped word this long stands for the English word it begins ("undergrad"); a shorter
+# one may begin many ("prof": professor, professional).
+CLIPPED_ENGLISH_MIN_LETTERS = 6
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -206,6 +209,10 @@ class Vocabulary:
             # A slip in an ordinary word the corpus does not use ("efect"): the English word.
             # Slips rarely touch the first letter, which keeps "scool" from becoming "cool".
             closest = _closest(word, self._english(word[0]))
+        if closest == word and len(word) >= CLIPPED_ENGLISH_MIN_LETTERS:
+            # ... or the English word it begins ("undergrad"), when long enough to tell.
+            longer = sorted(w for w in self._english(word[0]) if w.startswith(word))
+            closest = min(longer, key=len) if longer else word
         return closest
 
     def _english_form(self, word: str) -> str:
@@ -388,8 +395,9 @@ def analyse(
     predicate: str | None = None
     predicate_is_verb = False
     matches = list(_WORD.finditer(question))
-    # The topics after a yes/no question's opening: (position, word, whether the corpus uses it).
-    asked: list[tuple[int, str, bool]] = []
+    # The topics after a yes/no question's verb: (position, word, whether the corpus uses it,
+    # whether it uses a word close in meaning).
+    asked: list[tuple[int, str, bool, bool]] = []
     for position, match in enumerate(matches):
         raw = match.group(0)
         for word in words(raw)[:1]:
@@ -421,7 +429,7 @@ def analyse(
                     predicate = topic
                     predicate_is_verb = not question[yes_no.end() : match.start()].strip()
                 else:
-                    asked.append((position, fixed, known))
+                    asked.append((position, fixed, known, near is not None))
             if near is not None:
                 related.append(near)
                 continue
@@ -448,19 +456,23 @@ def analyse(
     )
 
 
-def _narrowed(asked: list[tuple[int, str, bool]], raw_words: list[str]) -> tuple[str, ...]:
-    """Things a word the corpus never uses narrows, right before one it uses.
+def _narrowed(asked: list[tuple[int, str, bool, bool]], raw_words: list[str]) -> tuple[str, ...]:
+    """The thing asked about, if a word the corpus never uses narrows one it does.
 
-    "Has he worked on automotive firmware?": firmware, but not automotive firmware. Not a
-    verb's -ing before its object ("worked on reducing power consumption"), nor one of
-    alternatives ("booking or ticketing systems": booking would do).
+    "Has he worked on automotive firmware?": firmware, but not automotive firmware. Only the
+    first two words after the verb, what was done ("reduced support tickets with better
+    docs" asks about support tickets); not a verb's -ing before its object ("worked on
+    reducing power consumption"), nor one of alternatives ("booking or ticketing systems":
+    booking would do).
     """
-    return tuple(
-        f"{word} {head}"
-        for (position, word, uses), (next_position, head, head_used) in itertools.pairwise(asked)
-        if next_position == position + 1
+    if len(asked) < 2:
+        return ()
+    (position, word, uses, _), (next_position, head, head_used, head_related) = asked[:2]
+    narrows = (
+        next_position == position + 1
         and not uses
-        and head_used
+        and (head_used or head_related)
         and not word.endswith("ing")
         and raw_words[position - 1] not in ("or", "and")
     )
+    return (f"{word} {head}",) if narrows else ()

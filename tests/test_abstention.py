@@ -47,6 +47,8 @@ def test_a_thing_narrowed_by_a_word_the_portfolio_never_uses_is_refused() -> Non
     assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
     assert _reason("Has he built payments or hardware products?") == refusals.NO_PASSAGE
     assert _reason("Has he built a team or hardware product?") == refusals.NO_PASSAGE
+    # Only what was done, right after the verb: "with hardware payments" says how.
+    assert _reason("Has he managed the product with hardware payments?") == refusals.NO_PASSAGE
 
 
 def test_an_open_question_with_an_unknown_word_goes_to_retrieval() -> None:

@@ -50,6 +50,16 @@ def test_clipped_words_stand_for_the_corpus_word() -> None:
     assert VOCAB.repair("grad") == "graduate"
 
 
+def test_a_long_clipped_word_stands_for_the_english_word_it_begins() -> None:
+    vocabulary = Vocabulary.from_texts(
+        ["BA in Japanese Studies."],
+        common_words="undergraduate undergraduates professor professional".split(),
+    )
+    assert vocabulary.repair("undergrad") == "undergraduate"
+    # Too short to tell which word it begins.
+    assert vocabulary.repair("prof") == "prof"
+
+
 def test_unknown_and_rare_terms() -> None:
     terms = analyse("Does he know Kubernetes or have a salary?", VOCAB)
     assert "kubernetes" in terms.unknown and "salary" in terms.unknown

@@ -276,6 +276,10 @@ Cutting food waste at partner restaurants by 18%.
 
 MSc in Applied Mathematics, Politecnico di Torino, 2016.
 
+## Talks
+
+- "Forecasting for small kitchens", PyData Milan, 2022
+
 ## Languages
 
 Italian (native), French (conversational).
@@ -363,3 +367,11 @@ def test_a_sentence_saying_what_she_did_outweighs_an_entry_titled_by_the_thing(
     answer = _answer(sofia, "What models has she trained?")
     assert "demand forecasting models" in answer.answer
     assert "gradient boosting" in _answer(sofia, "What models does she know?").answer
+
+
+def test_a_verb_read_as_a_section_word_still_fits_its_own_kind(sofia: Assistant) -> None:
+    # "speak" reads like her Talks; Italian is among her languages, which are spoken.
+    answer = _answer(sofia, "Does she speak Italian?")
+    assert not answer.abstained and "Italian (native)" in answer.answer
+    # Turin is only where she is based: neither a talk nor a language.
+    assert _answer(sofia, "Has she spoken in Turin?").abstained

@@ -250,6 +250,10 @@ class Pointers:
             for sections in [self.sections_named(topic)]
             if topic != verb or any(stem in self._section_stems[s] for s in sections)
         }
+        # A word standing in for the owner's verb ("speak" ~ "talks") is also held by an entry
+        # of a kind the verb itself fits: "Does she speak Danish?" is her languages.
+        stand_in = keyword_terms(verb)[:1] if verb is not None and verb in terms.related else []
+        verbs = owner_verbs(question, self.retriever.vocabulary)
         at_place = verb is not None and re.search(
             rf"\b{re.escape(verb)}\s+(?:at|for)\b", question, re.IGNORECASE
         )
@@ -257,7 +261,10 @@ class Pointers:
         return any(
             names <= self.entry_terms[h.position]
             and all(
-                stem in self.entry_terms[h.position] or h.chunk.section in sections
+                stem in self.entry_terms[h.position]
+                or h.chunk.section in sections
+                or stem in stand_in
+                and any(self.verb_fits(v, h) for v in verbs)
                 for stem, sections in kinds_named.items()
             )
             and (not kinds or h.chunk.section in kinds)
