@@ -203,16 +203,14 @@ class Vocabulary:
         closest = _closest(word, self._targets())
         if closest == word:
             # A clipped word ("grad", "orchestr") stands for the corpus word it begins.
-            longer = sorted(w for w in self.words if w.startswith(word) and w.isalpha())
-            closest = min(longer, key=len) if longer else word
+            closest = _shortest_begun(word, self.words)
         if closest == word and self.common_words and not self.is_common(word):
             # A slip in an ordinary word the corpus does not use ("efect"): the English word.
             # Slips rarely touch the first letter, which keeps "scool" from becoming "cool".
             closest = _closest(word, self._english(word[0]))
         if closest == word and len(word) >= CLIPPED_ENGLISH_MIN_LETTERS:
             # ... or the English word it begins ("undergrad"), when long enough to tell.
-            longer = sorted(w for w in self._english(word[0]) if w.startswith(word))
-            closest = min(longer, key=len) if longer else word
+            closest = _shortest_begun(word, self._english(word[0]))
         return closest
 
     def _english_form(self, word: str) -> str:
@@ -245,6 +243,12 @@ class Vocabulary:
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _targets(self) -> tuple[str, ...]:
         return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS | self.owner_words))
+
+
+def _shortest_begun(word: str, targets: Iterable[str]) -> str:
+    """The shortest target (a word of letters) that `word` begins, or `word` itself."""
+    longer = sorted(w for w in targets if w.startswith(word) and w.isalpha())
+    return min(longer, key=len) if longer else word
 
 
 def _one_letter_dropped(word: str, targets: tuple[str, ...]) -> str:
@@ -413,9 +417,7 @@ def analyse(
             is_rare = looks_like_name or bool(
                 vocabulary.common_words and not vocabulary.is_common(fixed)
             )
-            known = vocabulary.knows(fixed) and (
-                same_sense is None or fixed in vocabulary.words or same_sense(fixed)
-            )
+            known = vocabulary.knows(fixed) and (same_sense is None or same_sense(fixed))
             near = None
             # The text repaired so far: "wher does he liv".
             if fixed in PLACE_WORDS and _WHERE.match(repaired_text) and "based" in vocabulary.words:

@@ -140,10 +140,12 @@ def _unit_after(passage: str, start: int) -> tuple[tuple[str, ...], int]:
 
 # "How many ...", "how much ...": asks for a number.
 _HOW_MANY = re.compile(r"\bhow (?:many|much|big|large|small)\b", re.IGNORECASE)
-# A number as a sentence may state it: digits (not a year standing alone) or English number
-# words ("nine years", "a dozen").
+# Digits, not a year standing alone ("2021" is a date; "2021%" and "2,021" are numbers).
+_DIGITS = r"(?<![\w-])(?!(?:19|20)\d\d(?![\d%]|[,.]\d))\d[\d,.]*"
+# A number as a sentence may state it: digits or English number words ("nine years", "a
+# dozen").
 _STATED_NUMBER = re.compile(
-    r"(?<![\w-])(?!(?:19|20)\d\d(?![\d%]|[,.]\d))\d[\d,.]*|\b(?:one|two|three|four|five|six|"
+    rf"{_DIGITS}|\b(?:one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
     r"hundreds|thousand|thousands|million|millions|billion|dozen|dozens)\b",
@@ -153,8 +155,7 @@ _STATED_NUMBER = re.compile(
 # An amount a question gives: digits (not a year) or a word of magnitude ("over a million
 # pounds"); not "one" or "two", which ask about a thing ("one of his projects").
 _GIVEN_AMOUNT = re.compile(
-    r"(?<![\w-])(?!(?:19|20)\d\d(?![\d%]|[,.]\d))\d[\d,.]*"
-    r"|\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b",
+    rf"{_DIGITS}|\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b",
     re.IGNORECASE,
 )
 

@@ -6,19 +6,23 @@ from assistant import refusals
 from assistant.abstention import judge
 from assistant.analysis import Vocabulary, analyse
 
-VOCAB = Vocabulary.from_texts(
+
+def _vocabulary(texts: list[str], common_words: str) -> Vocabulary:
+    return Vocabulary.from_texts(texts, common_words=common_words.split(), owner="Akshay Kale")
+
+
+VOCAB = _vocabulary(
     [
         "Akshay managed the Carrier Selection Engine, a product for shipping partners.",
         "He built the 7NOW app and its payments.",
     ],
-    common_words="the a product hardware app team managed built designed payments".split(),
-    owner="Akshay Kale",
+    "the a product hardware app team managed built designed payments",
 )
 
 
-def _reason(question: str) -> str:
+def _reason(question: str, vocabulary: Vocabulary = VOCAB) -> str:
     # No passages: a question the words do not refuse goes on to retrieval (no_passage here).
-    return judge(analyse(question, VOCAB), [], degraded=False).reason
+    return judge(analyse(question, vocabulary), [], degraded=False).reason
 
 
 def test_a_yes_no_question_about_what_he_never_did_is_refused() -> None:
@@ -38,13 +42,11 @@ def test_a_thing_narrowed_by_a_word_the_portfolio_never_uses_is_refused() -> Non
     assert verdict.reason == refusals.UNKNOWN_TOPICS
     assert verdict.missing == ("hardware product",)
     # Not a verb's -ing before its object, nor one of alternatives, nor the verb itself.
-    vocabulary = Vocabulary.from_texts(
+    vocabulary = _vocabulary(
         ["Akshay worked on the payments app and cut its power use."],
-        common_words="cut power use payments app worked reducing on and its the".split(),
-        owner="Akshay Kale",
+        "cut power use payments app worked reducing on and its the",
     )
-    terms = analyse("Has he worked on reducing power use?", vocabulary)
-    assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
+    assert _reason("Has he worked on reducing power use?", vocabulary) == refusals.NO_PASSAGE
     assert _reason("Has he built payments or hardware products?") == refusals.NO_PASSAGE
     assert _reason("Has he built a team or hardware product?") == refusals.NO_PASSAGE
     # Only what was done, right after the verb: "with hardware payments" says how.
@@ -70,16 +72,12 @@ def test_the_thing_done_spelled_out_in_one_sentence_is_evidence_for_any_verb() -
 
 
 def test_a_known_verb_about_an_unknown_thing_is_refused() -> None:
-    vocabulary = Vocabulary.from_texts(
+    vocabulary = _vocabulary(
         ["Akshay worked at 7-Eleven on delivery."],
-        common_words="worked banking delivery background have the in on at".split(),
-        owner="Akshay Kale",
+        "worked banking delivery background have the in on at",
     )
-    terms = analyse("Has he worked in banking?", vocabulary)
-    assert judge(terms, [], degraded=False).reason == refusals.UNKNOWN_TOPICS
+    assert _reason("Has he worked in banking?", vocabulary) == refusals.UNKNOWN_TOPICS
     # Something known beside it goes on to retrieval.
-    terms = analyse("Has he worked on banking delivery?", vocabulary)
-    assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
+    assert _reason("Has he worked on banking delivery?", vocabulary) == refusals.NO_PASSAGE
     # "have" is no topic: "delivery" is the thing asked about, not a verb.
-    terms = analyse("Does he have a delivery background?", vocabulary)
-    assert judge(terms, [], degraded=False).reason == refusals.NO_PASSAGE
+    assert _reason("Does he have a delivery background?", vocabulary) == refusals.NO_PASSAGE

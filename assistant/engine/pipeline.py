@@ -70,12 +70,15 @@ class Pipeline:
         self._owner_pronouns = frozenset(
             w.lower() for w in (pronouns.subject, pronouns.object, pronouns.possessive)
         )
+        # The owner's name, searched as a pronoun (`_as_pronoun`); one-letter initials are left.
+        names = [re.escape(w) for w in self.corpus.site.owner.split() if len(w) > 1]
+        self._owner_name = (
+            re.compile(rf"\b(?:{'|'.join(names)})\b('s)?", re.IGNORECASE) if names else None
+        )
+        self._subject, self._possessive = pronouns.subject, pronouns.possessive
         # Sections that never show the owner's own work (site.yaml `evidence: none`: notes on
         # other companies' systems, contact details): what they mention is not something the
         # owner did.
-        names = "|".join(re.escape(w) for w in self.corpus.site.owner.split() if len(w) > 1)
-        self._owner_name = re.compile(rf"\b(?:{names})\b('s)?", re.IGNORECASE)
-        self._subject, self._possessive = pronouns.subject, pronouns.possessive
         self._not_evidence = frozenset(
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
@@ -184,20 +187,18 @@ class Pipeline:
             naming = [h for h in candidates if names <= self._entry_terms[h.position]]
             candidates = naming + [h for h in candidates if h not in naming]
             if terms.predicate is not None and not self._pointers.one_entry_holds_all(
-                question, terms, naming
+                question, verbs, terms, naming
             ):
                 # "Has he worked at Google?" when Google is only his certificate's issuer.
                 return self._refusal(refusals.NOT_TOGETHER, best), resolved
         titled = only_entry = None
         if not names:
-            titled = self._pointers.entry_titled(question, terms, candidates)
+            titled = self._pointers.entry_titled(verbs, terms, candidates)
             if titled is not None and verbs and saying and titled not in saying:
                 # "What models has she built?": "Built a sepsis early-warning model" says what
                 # she did; her skills titled Modelling do not.
                 titled = None
-            only_entry = titled or self._pointers.only_entry_using(
-                question, terms, candidates, asked
-            )
+            only_entry = titled or self._pointers.only_entry_using(verbs, terms, candidates, asked)
         if only_entry is not None:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
@@ -240,7 +241,7 @@ class Pipeline:
             # An entry titled by the question's word ("security tools": Tools) is more precise
             # than its section's list.
             if resolved.follow_up or counts_a_named_thing or titled is not None
-            else self._pointers.listed_entries(question, terms, candidates, phrased_sections)
+            else self._pointers.listed_entries(verbs, terms, candidates, phrased_sections)
         )
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
@@ -353,6 +354,8 @@ class Pipeline:
         "Has Emeka worked on booking systems?": his name would pull up the few entries that
         write it (his introduction, his contact details) over the job that answers.
         """
+        if self._owner_name is None:
+            return text
         return self._owner_name.sub(
             lambda m: self._possessive if m.group(1) else self._subject, text
         )

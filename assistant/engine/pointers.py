@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 
-from assistant.analysis import QuestionTerms, keyword_terms, owner_verbs, singular, words
+from assistant.analysis import QuestionTerms, keyword_terms, singular, words
 from assistant.corpus import PRESENT, Document
 from assistant.index import SearchIndex
 from assistant.kinds import SectionKind, verbs_for
@@ -162,16 +162,18 @@ class Pointers:
                     return name
         return None
 
-    def entry_titled(self, question: str, terms: QuestionTerms, hits: list[Hit]) -> Hit | None:
+    def entry_titled(
+        self, verbs: frozenset[str], terms: QuestionTerms, hits: list[Hit]
+    ) -> Hit | None:
         """The entry whose one-word title the question uses ("warehouses": Warehousing).
 
         A title names what the entry is about, as a section's label names its entries; a verb
-        of the owner's does not ("What did she design?" is not her Design skills). Of two
-        titles, the later word is the thing asked about: "security tools" are Tools.
+        of the owner's (`verbs`) does not ("What did she design?" is not her Design skills).
+        Of two titles, the later word is the thing asked about: "security tools" are Tools.
         """
         if terms.unknown:
             return None
-        asked = self.things_asked(question, terms)
+        asked = things_asked(verbs, terms)
         latest: dict[int, list[Hit]] = {}
         for hit in hits:
             title = self._titles.get(hit.position)
@@ -185,13 +187,8 @@ class Pointers:
         chosen = latest[max(latest)]
         return chosen[0] if len(chosen) == 1 else None
 
-    def things_asked(self, question: str, terms: QuestionTerms) -> list[str]:
-        """The known topics, less the verbs of what the owner did."""
-        verbs = owner_verbs(question, self.retriever.vocabulary)
-        return [t for t in terms.known if t not in verbs]
-
     def only_entry_using(
-        self, question: str, terms: QuestionTerms, hits: list[Hit], asked: frozenset[str]
+        self, verbs: frozenset[str], terms: QuestionTerms, hits: list[Hit], asked: frozenset[str]
     ) -> Hit | None:
         """The entry that alone uses a word of the question and holds all its other words.
 
@@ -209,7 +206,7 @@ class Pointers:
         # The entry must hold every word asked (what the owner did too: "open" in "is he open
         # to new opportunities?" is not in the entry that alone says "new").
         every_word = {s for topic in plain for s in keyword_terms(topic)[:1]}
-        things = set(self.things_asked(question, terms))
+        things = set(things_asked(verbs, terms))
         pointing = {s for t in plain if t in things for s in keyword_terms(t)[:1]}
         rows = {self._rows_using[s][0] for s in pointing if len(self._rows_using.get(s, ())) == 1}
         if len(rows) != 1:
@@ -228,14 +225,16 @@ class Pointers:
                 return None
         return hit
 
-    def one_entry_holds_all(self, question: str, terms: QuestionTerms, hits: list[Hit]) -> bool:
+    def one_entry_holds_all(
+        self, question: str, verbs: frozenset[str], terms: QuestionTerms, hits: list[Hit]
+    ) -> bool:
         """Whether one entry holds every name of the question and every kind of entry it names.
 
         "Kubernetes certification" needs an entry of the certificates with Kubernetes in it;
         "real-time pipelines with Flink" only needs Flink (the rest may be worded otherwise).
         A verb naming a kind of entry, with "at" or "for" an organisation, names it too: "Has
         she worked at Google?" needs a job at Google, not a certificate Google issued ("worked
-        on SNAP EBT" may be a project).
+        on SNAP EBT" may be a project). `verbs` are what the question says the owner did.
         """
         names = self.names(terms)
         verb = terms.predicate
@@ -253,7 +252,6 @@ class Pointers:
         # A word standing in for the owner's verb ("speak" ~ "talks") is also held by an entry
         # of a kind the verb itself fits: "Does she speak Danish?" is her languages.
         stand_in = keyword_terms(verb)[:1] if verb is not None and verb in terms.related else []
-        verbs = owner_verbs(question, self.retriever.vocabulary)
         at_place = verb is not None and re.search(
             rf"\b{re.escape(verb)}\s+(?:at|for)\b", question, re.IGNORECASE
         )
@@ -273,7 +271,7 @@ class Pointers:
 
     def listed_entries(
         self,
-        question: str,
+        verbs: frozenset[str],
         terms: QuestionTerms,
         hits: list[Hit],
         phrased: frozenset[str] = frozenset(),
@@ -283,8 +281,8 @@ class Pointers:
         By year ("in 2023"), or every entry of a section ("which companies...", "his projects")
         narrowed by the other topic words ("projects ... at Amazon"). A word the portfolio
         never uses narrows it to nothing ("programming languages" are not the languages she
-        speaks), unless it is what the owner did ("What languages does he speak?"). `phrased`
-        are the sections a heading's words in the question name ("outside work").
+        speaks), unless it is what the owner did (`verbs`: "What languages does he speak?").
+        `phrased` are the sections a heading's words in the question name ("outside work").
         """
         years = {int(y) for y in _YEAR.findall(terms.text)}
         if years:
@@ -296,7 +294,7 @@ class Pointers:
             chosen = [h for h in hits if h.chunk.section in phrased]
             return sorted(chosen, key=lambda h: h.position) or None
         asked = set(words(terms.text))
-        qualified = bool(set(terms.unknown) - owner_verbs(question, self.retriever.vocabulary))
+        qualified = bool(set(terms.unknown) - verbs)
         for name, section in self.corpus.site.sections.items():
             list_words = {w.lower() for w in section.list_words}
             if not asked & list_words or qualified:
@@ -340,3 +338,8 @@ def same_word(first: str, second: str) -> bool:
         return True
     shared = len(os.path.commonprefix([first, second]))
     return shared >= max(5, len(first) - 3, len(second) - 3)
+
+
+def things_asked(verbs: frozenset[str], terms: QuestionTerms) -> list[str]:
+    """The known topics, less the verbs of what the owner did."""
+    return [t for t in terms.known if t not in verbs]
