@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import lemminflect
 import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -115,7 +116,6 @@ class Vocabulary:
     """The words the corpus uses, to repair typos and spot terms it never mentions."""
 
     words: frozenset[str]
-    stems: frozenset[str]
     # Whole words of the model's tokenizer: ordinary English. Absent words are rare
     # (product names, technologies) and mark a specific topic.
     common_words: frozenset[str] = frozenset()
@@ -135,7 +135,6 @@ class Vocabulary:
         found = {w for text in texts for w in words(text)}
         return cls(
             frozenset(found),
-            frozenset(stem(w) for w in found),
             frozenset(common_words),
             frozenset([*words(owner), pronoun]),
         )
@@ -161,11 +160,20 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         """Whether the corpus uses this word (or another form of it)."""
-        return word in self.words or stem(word) in self.stems or bool(self._sharing_root(word))
+        return word in self.words or bool(self.forms(word))
 
     def forms(self, word: str) -> tuple[str, ...]:
-        """The corpus words that are another form of `word`: its stem's, else its root's."""
-        return self._by_stem().get(stem(word), ()) or self._sharing_root(word)
+        """The corpus words that are another form of `word`.
+
+        Its stem's; else those of its dictionary form ("led", "leads": lead; "build",
+        "built"); else its root's.
+        """
+        by_stem = self._by_stem()
+        return (
+            by_stem.get(stem(word), ())
+            or tuple(dict.fromkeys(w for lemma in lemmas(word) for w in by_stem.get(lemma, ())))
+            or self._sharing_root(word)
+        )
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _sharing_root(self, word: str) -> tuple[str, ...]:
@@ -231,10 +239,14 @@ class Vocabulary:
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _by_stem(self) -> dict[str, tuple[str, ...]]:
+        """The corpus words by their stem, and by their dictionary forms ("built": build)."""
         grouped: dict[str, list[str]] = {}
         for w in sorted(self.words):
             grouped.setdefault(stem(w), []).append(w)
-        return {k: tuple(v) for k, v in grouped.items()}
+        for w in sorted(self.words):
+            for lemma in lemmas(w):
+                grouped.setdefault(lemma, []).append(w)
+        return {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
 
     @lru_cache(maxsize=64)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _english(self, initial: str) -> tuple[str, ...]:
@@ -278,8 +290,20 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=16384)
+def lemmas(word: str) -> tuple[str, ...]:
+    """The dictionary forms of a verb or noun, from lemminflect's English lexicon.
+
+    "led" -> "lead", "spoken" -> "speak", "children" -> "child": the irregular forms a
+    stemmer leaves apart. Not an adjective's ("better" is no form of "good" a question asks
+    about). Empty for a word the lexicon does not hold.
+    """
+    found = lemminflect.getAllLemmas(word)
+    return tuple(dict.fromkeys(f for pos in ("VERB", "NOUN") for f in found.get(pos, ())))
+
+
 def base_forms(word: str) -> tuple[str, ...]:
-    """The word and the forms it may be inflected from.
+    """The word and the forms it may be inflected from, by its ending.
 
     "studied" -> "study", "worked" -> "work", "managed" -> "manage", "hiring" -> "hire". Some
     are not words; callers keep the ones they know.

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.abbreviations import degree_words
-from assistant.analysis import Vocabulary, base_forms, keyword_terms, stem, words
+from assistant.analysis import Vocabulary, base_forms, keyword_terms, lemmas, stem, words
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
@@ -298,13 +298,16 @@ class Retriever:
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
     def sentences_holding(self, hit: Hit, topics: Iterable[str]) -> list[str]:
-        """The sentences of the entry that (with its title) use every one of the topics."""
-        wanted = {stem(t) for t in topics}
+        """The sentences of the entry that (with its title) use every one of the topics.
+
+        In any form: "led" is used by "Leads a docs team".
+        """
+        wanted = [{stem(form) for form in (t, *lemmas(t))} for t in topics]
         start = int(self._first_passage[hit.position])
         return [
             passage
             for offset, passage in enumerate(hit.chunk.passages)
-            if wanted <= self._passage_terms[start + offset]
+            if all(forms & self._passage_terms[start + offset] for forms in wanted)
         ]
 
     def passages(self, hit: Hit, text: str, vector: Vector | None) -> list[PassageHit]:

@@ -60,6 +60,14 @@ def test_a_long_clipped_word_stands_for_the_english_word_it_begins() -> None:
     assert vocabulary.repair("prof") == "prof"
 
 
+def test_irregular_forms_are_forms_of_the_same_word() -> None:
+    # The stemmer leaves "led" apart from "leads" and "build" from "built"; the lexicon joins them.
+    vocabulary = Vocabulary.from_texts(["Leads a docs team.", "Built the tracking API."])
+    assert vocabulary.knows("led") and "leads" in vocabulary.forms("led")
+    assert vocabulary.knows("build") and vocabulary.forms("build") == ("built",)
+    assert not vocabulary.knows("taught") and not vocabulary.knows("bought")
+
+
 def test_unknown_and_rare_terms() -> None:
     terms = analyse("Does he know Kubernetes or have a salary?", VOCAB)
     assert "kubernetes" in terms.unknown and "salary" in terms.unknown

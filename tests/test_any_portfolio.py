@@ -237,6 +237,12 @@ def test_how_many_finds_the_sentence_that_gives_a_number_of_the_thing(priya: Ass
     assert not answer.abstained and "4 junior engineers" in answer.answer
 
 
+def test_a_verb_in_another_irregular_form(priya: Assistant) -> None:
+    # "build" and "Built": not one stem, one word.
+    answer = _answer(priya, "Did she build an API?")
+    assert not answer.abstained and "container tracking API" in answer.answer
+
+
 def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")

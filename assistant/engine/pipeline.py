@@ -279,7 +279,9 @@ class Pipeline:
             self.degraded,
             matched_fields=bool(listed),
             anchored=anchored,
-            spelled_out=bool(spelling_out),
+            # A sentence saying what the owner did with the thing is evidence too ("Leads a
+            # docs team" for "Has she led a team?").
+            spelled_out=bool(spelling_out) or any(h in candidates for h in saying),
             fitting_verbs=fitting,
             unshown_verbs=unshown,
         )
