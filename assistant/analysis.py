@@ -84,6 +84,23 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+@lru_cache(maxsize=65536)
+def term(word: str) -> str:
+    """The stem of a lowercase word's dictionary form: what all its forms share.
+
+    "built" -> build, "led" -> lead, "children" -> child: the irregular forms the stemmer
+    leaves apart, joined by lemminflect's English lexicon. The word's own stem when a
+    dictionary form shares it ("studies", "saw") or the lexicon does not hold the word. A
+    verb's form before a noun's ("spoke" -> speak): a résumé says what its owner did.
+    """
+    own = stem(word)
+    found = lemminflect.getAllLemmas(word)
+    forms = found.get("VERB") or found.get("NOUN") or ()
+    if not forms or any(stem(form) == own for form in forms):
+        return own
+    return stem(forms[0])
+
+
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
     out: list[str] = []
@@ -163,17 +180,11 @@ class Vocabulary:
         return word in self.words or bool(self.forms(word))
 
     def forms(self, word: str) -> tuple[str, ...]:
-        """The corpus words that are another form of `word`.
+        """The corpus words that are another form of `word`: its term's, else its root's.
 
-        Its stem's; else those of its dictionary form ("led", "leads": lead; "build",
-        "built"); else its root's.
+        "led": "leads"; "build": "built".
         """
-        by_stem = self._by_stem()
-        return (
-            by_stem.get(stem(word), ())
-            or tuple(dict.fromkeys(w for lemma in lemmas(word) for w in by_stem.get(lemma, ())))
-            or self._sharing_root(word)
-        )
+        return self._by_term().get(term(word), ()) or self._sharing_root(word)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _sharing_root(self, word: str) -> tuple[str, ...]:
@@ -229,7 +240,7 @@ class Vocabulary:
         """
         if word in self.words or not self.common_words or self.is_common(word):
             return word
-        forms = [w for w in self._by_stem().get(stem(word), ()) if w in self.common_words]
+        forms = [w for w in self._by_term().get(term(word), ()) if w in self.common_words]
         if not forms:
             # Known by its root instead ("respons" ~ "response", or a name: "cloudbery" ~
             # "cloudberry"): the corpus words sharing it, English ones first.
@@ -238,15 +249,11 @@ class Vocabulary:
         return _closest(word, tuple(forms)) if forms else word
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
-    def _by_stem(self) -> dict[str, tuple[str, ...]]:
-        """The corpus words by their stem, and by their dictionary forms ("built": build)."""
+    def _by_term(self) -> dict[str, tuple[str, ...]]:
         grouped: dict[str, list[str]] = {}
         for w in sorted(self.words):
-            grouped.setdefault(stem(w), []).append(w)
-        for w in sorted(self.words):
-            for lemma in lemmas(w):
-                grouped.setdefault(lemma, []).append(w)
-        return {k: tuple(dict.fromkeys(v)) for k, v in grouped.items()}
+            grouped.setdefault(term(w), []).append(w)
+        return {k: tuple(v) for k, v in grouped.items()}
 
     @lru_cache(maxsize=64)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _english(self, initial: str) -> tuple[str, ...]:
@@ -288,18 +295,6 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
-
-
-@lru_cache(maxsize=16384)
-def lemmas(word: str) -> tuple[str, ...]:
-    """The dictionary forms of a verb or noun, from lemminflect's English lexicon.
-
-    "led" -> "lead", "spoken" -> "speak", "children" -> "child": the irregular forms a
-    stemmer leaves apart. Not an adjective's ("better" is no form of "good" a question asks
-    about). Empty for a word the lexicon does not hold.
-    """
-    found = lemminflect.getAllLemmas(word)
-    return tuple(dict.fromkeys(f for pos in ("VERB", "NOUN") for f in found.get(pos, ())))
 
 
 def base_forms(word: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.analysis import STOP_WORDS, stem, words
+from assistant.analysis import STOP_WORDS, term, words
 from assistant.answer import Citation, mark_citation
 from assistant.characters import fold
 from assistant.corpus import Corpus, Document, split_sentences
@@ -56,9 +56,6 @@ FILLER_WORDS = frozenset(
     responsibilities opportunity opportunities you your hold holds holding possess
     """.split()
 )
-# Irregular past forms the stemmer leaves apart from their verb.
-IRREGULAR = {"led": "lead", "built": "build", "ran": "run", "wrote": "write", "drove": "drive",
-             "grew": "grow", "taught": "teach", "brought": "bring", "made": "make"}  # fmt: skip
 # Words that ask for practice rather than a credential.
 PRACTICE_WORDS = frozenset("experience hands hands-on built building production worked".split())
 _YEARS = re.compile(r"\b(\d{1,2})\s*(?:\+\s*)?(?:or more\s+)?years?\b", re.IGNORECASE)
@@ -133,7 +130,7 @@ class Matcher:
             # Whole compounds only: "event-driven" does not show "event streaming".
             written = {word for _, word in _tokens(text)}
             self._words |= written
-            self._stems[kind] |= {_stem(word) for word in written if word not in FILLER_WORDS}
+            self._stems[kind] |= {term(word) for word in written if word not in FILLER_WORDS}
         work_text = " ".join(d.text for k, d in self._evidence.values() if k == "work")
         self._years = max((int(n) for n in _YEARS.findall(work_text)), default=0)
         credential_text = " ".join(d.text for k, d in self._evidence.values() if k == "credential")
@@ -189,7 +186,7 @@ class Matcher:
                 continue
             if first_specific is None:
                 first_specific = raw
-            key = _stem(word)
+            key = term(word)
             found = [kind for kind, stems in self._stems.items() if key in stems]
             if found:
                 shown.add(key)
@@ -210,12 +207,12 @@ class Matcher:
         required_years = [int(n) for n in _YEARS.findall(text)]
         if required_years:
             years_short = self._years < max(required_years)
-            shown.add(_stem("years"))
+            shown.add(term("years"))
         degree = _degree_level(text)
         degree_met = bool(degree) and self._degree >= degree
         if degree_met:
             kinds.add("credential")
-            shown.add(_stem("degree"))
+            shown.add(term("degree"))
         qualifiers_met = (not required_years or not years_short) and (not degree or degree_met)
         if total:
             strength = points / total
@@ -266,7 +263,7 @@ class Matcher:
                 continue
             document = self._evidence[hit.chunk.uid][1]
             for passage in self.retriever.passages(hit, requirement, vector):
-                overlap = len(shown & {_stem(w) for w in words(passage.text)})
+                overlap = len(shown & {term(w) for w in words(passage.text)})
                 rank = (overlap, passage.score + hit.score)
                 if best is None or rank > best[0]:
                     best = (rank, passage.text, document, hit.score)
@@ -285,10 +282,6 @@ class Matcher:
             updated=document.updated.isoformat(),
         )
         return mark_citation(sentence, 1), citation
-
-
-def _stem(word: str) -> str:
-    return stem(IRREGULAR.get(word, word))
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:

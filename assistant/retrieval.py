@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.abbreviations import degree_words
-from assistant.analysis import Vocabulary, base_forms, keyword_terms, lemmas, stem, words
+from assistant.analysis import Vocabulary, base_forms, keyword_terms, stem, term, words
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
@@ -302,7 +302,7 @@ class Retriever:
 
         In any form: "led" is used by "Leads a docs team".
         """
-        wanted = [{stem(form) for form in (t, *lemmas(t))} for t in topics]
+        wanted = [{stem(t), term(t)} for t in topics]
         start = int(self._first_passage[hit.position])
         return [
             passage
