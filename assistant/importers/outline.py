@@ -63,6 +63,8 @@ _QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 _TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
 _SEPARATORS = re.compile(r"\s+[·|•]\s+")
 MAX_TITLE_CHARS = 80
+# Longer than "September 2019 – December 2021 · Montréal, Canada", shorter than a sentence.
+MAX_DATE_LINE_CHARS = 60
 
 
 @dataclass
@@ -147,10 +149,17 @@ def _fill_section(section: DraftSection, entries: list[_Open], source: str, draf
 
 
 def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEntry:
-    sentences = as_sentences(heading.text)
-    for block in blocks:
-        sentences += as_sentences(block.text) if block.item else sentences_of_text(block.text)
     start, end, year = _dates(heading.text)
+    opening, body = heading.text, blocks
+    if (start, year) == (None, None) and blocks and _is_date_line(blocks[0]):
+        # "2021 – present" on its own line under the heading, as many sites and résumés
+        # write it: the entry's dates, read with its heading ("Role — Company (2021 –
+        # present)") as a heading holding them is.
+        start, end, year = _dates(blocks[0].text)
+        opening, body = f"{heading.text} ({blocks[0].text.strip()})", blocks[1:]
+    sentences = as_sentences(opening)
+    for block in body:
+        sentences += as_sentences(block.text) if block.item else sentences_of_text(block.text)
     return DraftEntry(
         title=_short(heading.text),
         sentences=sentences,
@@ -306,6 +315,12 @@ def _dates(text: str) -> tuple[str | None, str | None, int | None]:
     if len(years) == 1:
         return None, None, int(years[0])
     return None, None, None
+
+
+def _is_date_line(block: Block) -> bool:
+    """A short line that gives dates and little else ("2021 – present", "Mar 2019 – 2021")."""
+    text = block.text.strip()
+    return not block.item and len(text) <= MAX_DATE_LINE_CHARS and _dates(text) != (None,) * 3
 
 
 def _short(text: str) -> str:

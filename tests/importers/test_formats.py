@@ -240,3 +240,34 @@ def test_manifest_records_every_entry(tmp_path: Path) -> None:
     assert set(manifest["entries"]) == set(load_corpus(tmp_path / "c").by_uid())
     site = yaml.safe_load((tmp_path / "c" / "site.yaml").read_text())
     assert site["suggestions"][-1] == "How can I contact her?"
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        (
+            "site.html",
+            "<h1>Ines Soto</h1><p>ines@example.com</p><section id='work'><h2>Work</h2>"
+            "<h3>Gameplay Programmer — Pinecone</h3><p class='when'>2017 – 2021</p>"
+            "<ul><li>Wrote the enemy AI</li></ul>"
+            "<h3>Tools Programmer — Quatre</h3><p>Mar 2015 – present</p>"
+            "<p>Made editor plugins in 2016.</p></section>",
+        ),
+        (
+            "resume.md",
+            "# Ines Soto\n\nines@example.com\n\n## Work\n\n"
+            "### Gameplay Programmer — Pinecone\n\n*2017 – 2021*\n\n"
+            "- Wrote the enemy AI\n\n### Tools Programmer — Quatre\n\nMar 2015 – present\n\n"
+            "Made editor plugins in 2016.\n",
+        ),
+    ],
+)
+def test_dates_on_their_own_line_under_a_heading(tmp_path: Path, name: str, document: str) -> None:
+    source = tmp_path / name
+    source.write_text(document, encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    jobs = [d for d in load_corpus(tmp_path / "c").documents if d.section == "work"]
+    assert [(d.start, d.end) for d in jobs] == [("2017", "2021"), ("2015", "present")]
+    # Read with the heading, as a heading holding its dates is; nothing else is added.
+    assert jobs[0].text == "Gameplay Programmer — Pinecone (2017 – 2021). Wrote the enemy AI."
+    assert jobs[1].text.endswith("(Mar 2015 – present). Made editor plugins in 2016.")
