@@ -10,6 +10,7 @@ from assistant.engine import Assistant
 from assistant.importers import import_portfolio
 from assistant.settings import Settings
 from assistant.startup import open_assistant
+from tests.importers.support import PORTFOLIOS
 
 pytestmark = pytest.mark.model
 
@@ -381,3 +382,22 @@ def test_a_verb_read_as_a_section_word_still_fits_its_own_kind(sofia: Assistant)
     assert not answer.abstained and "Italian (native)" in answer.answer
     # Turin is only where she is based: neither a talk nor a language.
     assert _answer(sofia, "Has she spoken in Turin?").abstained
+
+
+@pytest.fixture(scope="module")
+def mireille(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A one-page site that writes each job's dates on a line of their own, under its heading.
+    work = tmp_path_factory.mktemp("mireille")
+    import_portfolio([str(PORTFOLIOS / "game-programmer-html" / "index.html")], work / "corpus")
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    yield open_assistant(settings, embedder=real_embedder)
+
+
+def test_dates_on_their_own_line_order_the_jobs(mireille: Assistant) -> None:
+    assert "Pinecone" in _answer(mireille, "Where did she work before Lumen Forge?").answer
+
+
+def test_the_entry_titled_by_a_name_is_about_it(mireille: Assistant) -> None:
+    # Her GitHub link, not the project with 2,300 stars on GitHub.
+    answer = _answer(mireille, "What's her GitHub?")
+    assert "github.com/mfontaine" in answer.answer and "stars" not in answer.answer

@@ -182,6 +182,7 @@ class Pipeline:
         if only_in:
             return self._refusal(refusals.NOT_OWN_WORK, best, only_in=only_in), resolved
         names = self._pointers.names(terms)
+        naming: list[Hit] = []
         if names:
             # The entries holding every name asked about ("Flink", "Koszyk") answer first.
             naming = [h for h in candidates if names <= self._entry_terms[h.position]]
@@ -243,6 +244,12 @@ class Pipeline:
             if resolved.follow_up or counts_a_named_thing or titled is not None
             else self._pointers.listed_entries(verbs, terms, candidates, phrased_sections)
         )
+        if names and not listed and only_entry is None:
+            # Of the entries holding the names, the one titled by a name is about it ("What's
+            # her GitHub?": her GitHub link, not a project with 2,300 stars on GitHub).
+            only_entry = self._pointers.entry_titled(verbs, terms, naming)
+            if only_entry is not None:
+                candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         anchored = only_entry is not None or (
             bool(names) and names <= self._entry_terms[candidates[0].position]
         )
