@@ -244,6 +244,13 @@ def test_a_verb_in_another_irregular_form(priya: Assistant) -> None:
     assert not answer.abstained and "container tracking API" in answer.answer
 
 
+def test_worked_with_a_skill_is_answered_by_her_skills(priya: Assistant) -> None:
+    # Working is done with every kind of entry: only "at" an organisation is it her jobs.
+    answer = _answer(priya, "Has she worked with statistics?")
+    assert not answer.abstained and "statistics" in answer.answer
+    assert _answer(priya, "Has she worked at Anna University?").abstained
+
+
 def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")

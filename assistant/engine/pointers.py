@@ -14,7 +14,7 @@ import re
 from assistant.analysis import QuestionTerms, keyword_terms, singular, words
 from assistant.corpus import PRESENT, Document
 from assistant.index import SearchIndex
-from assistant.kinds import SectionKind, verbs_for
+from assistant.kinds import WORK, SectionKind, verbs_for
 from assistant.retrieval import Hit, Retriever
 from assistant.timeline import in_present_tense
 
@@ -241,13 +241,17 @@ class Pointers:
         # A word naming a kind of entry is held by an entry that uses it or is of that kind.
         # Not what the owner did where only a label uses the word otherwise: "Has she worked
         # on Ledgerlint?" needs no entry saying "work" because of a section "Outside work".
+        # Nor working, done with every kind of entry: "Has he worked with Kafka?" is answered
+        # by his skills (only "at" or "for" an organisation is it his jobs, below).
         kinds_named = {
             stem: sections
             for topic in terms.known
             for stem in keyword_terms(topic)[:1]
             if stem in self.section_words
             for sections in [self.sections_named(topic)]
-            if topic != verb or any(stem in self._section_stems[s] for s in sections)
+            if topic != verb
+            or topic not in WORK.verbs
+            and any(stem in self._section_stems[s] for s in sections)
         }
         # A word standing in for the owner's verb ("speak" ~ "talks") is also held by an entry
         # of a kind the verb itself fits: "Does she speak Danish?" is her languages.
