@@ -394,6 +394,35 @@ def _asks_yes_or_no_about_owner(question: str, vocabulary: Vocabulary) -> re.Mat
     return match if match and match.group(1).lower() in vocabulary.owner_words else None
 
 
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _joined(text: str, vocabulary: Vocabulary) -> str:
+    """The text with two words the corpus writes as one joined ("Scrum Master": ScrumMaster)."""
+    found = list(_LETTERS.finditer(text))
+    pieces: list[str] = []
+    written = 0
+    i = 0
+    while i + 1 < len(found):
+        first, second = found[i], found[i + 1]
+        joined = first.group(0) + second.group(0)
+        # Not a hyphenated or dotted word's parts ("threat modelling", "priya raman" of
+        # priya.raman@...): `words` also joins those.
+        parts = (f"{first.group(0)}{mark}{second.group(0)}".lower() for mark in "-.")
+        if (
+            text[first.end() : second.start()] == " "
+            and joined.lower() in vocabulary.words
+            and not any(p in vocabulary.words for p in parts)
+            and joined.lower() not in STOP_WORDS
+        ):
+            pieces += [text[written : first.start()], joined]
+            written = second.end()
+            i += 2
+        else:
+            i += 1
+    return "".join(pieces) + text[written:]
+
+
 def analyse(
     question: str,
     vocabulary: Vocabulary,
@@ -408,6 +437,7 @@ def analyse(
     `same_sense` tells whether the corpus's other forms of a word it does not use as written
     mean the same ("booking" is no "book"): a word used only in another sense is not known.
     """
+    question = _joined(question, vocabulary)
     repaired_text = question
     topics: list[str] = []
     unknown: list[str] = []

@@ -68,6 +68,14 @@ def test_irregular_forms_are_forms_of_the_same_word() -> None:
     assert not vocabulary.knows("taught") and not vocabulary.knows("bought")
 
 
+def test_two_words_the_corpus_writes_as_one_are_joined() -> None:
+    vocabulary = Vocabulary.from_texts(["Certified ScrumMaster.", "Threat-modelling workshops."])
+    terms = analyse("Is he a certified Scrum Master?", vocabulary)
+    assert "ScrumMaster" in terms.text and terms.unknown == ()
+    # A hyphenated word's parts stay apart, as the question wrote them.
+    assert "threat modelling" in analyse("Has she done threat modelling?", vocabulary).text
+
+
 def test_unknown_and_rare_terms() -> None:
     terms = analyse("Does he know Kubernetes or have a salary?", VOCAB)
     assert "kubernetes" in terms.unknown and "salary" in terms.unknown
