@@ -235,13 +235,16 @@ class Pipeline:
             if compared_answer is not None:
                 return compared_answer, resolved
         # "How many citations does CellDrift have?" asks for a number about one thing, not for
-        # the list of its kind of entry ("How many projects has he built?").
-        counts_a_named_thing = bool(names) and comparison.asks_how_many(question)
+        # the list of its kind of entry ("How many projects has he built?"); so does one a
+        # sentence states ("How many people has he hired?": "... hiring 11 people").
+        counts_one_thing = comparison.asks_how_many(question) and bool(
+            names or self._spelled_out(terms, candidates)
+        )
         listed = (
             None
             # An entry titled by the question's word ("security tools": Tools) is more precise
             # than its section's list.
-            if resolved.follow_up or counts_a_named_thing or titled is not None
+            if resolved.follow_up or counts_one_thing or titled is not None
             else self._pointers.listed_entries(verbs, terms, candidates, phrased_sections)
         )
         if names and not listed and only_entry is None:
