@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.corpus import PRESENT, Document
 
@@ -19,12 +20,17 @@ LATEST = "latest"
 BEFORE = "before"
 AFTER = "after"
 DURATION = "duration"
+LONGEST = "longest"
+SHORTEST = "shortest"
 
 # English words of time and order, in the order they are tried ("before his first job" is
 # about "before").
 _ORDER = (
     # "How long was she at X?": the span of the entry named, from its start and end.
     (DURATION, re.compile(r"\bhow long\b", re.I)),
+    # "Which company did he stay at the longest?": of the spans, from their starts and ends.
+    (LONGEST, re.compile(r"\blongest\b", re.I)),
+    (SHORTEST, re.compile(r"\bshortest\b", re.I)),
     (BEFORE, re.compile(r"\b(?:before|prior to|previous|previously|earlier than)\b", re.I)),
     (AFTER, re.compile(r"\b(?:after|later than|following|next)\b", re.I)),
     (FIRST, re.compile(r"\b(?:first|earliest|initial|oldest)\b", re.I)),
@@ -42,7 +48,7 @@ _ORDER = (
 class Order:
     """What a question asks about time."""
 
-    kind: str  # CURRENT, FIRST, LATEST, BEFORE, AFTER or DURATION
+    kind: str  # CURRENT, FIRST, LATEST, BEFORE, AFTER, DURATION, LONGEST or SHORTEST
     words: str = ""  # the words that ask it ("before", "most recent")
 
 
@@ -93,10 +99,26 @@ def ended(document: Document) -> tuple[int, int]:
     return began(document)
 
 
-def pick(order: Order, dated: list[Document], anchor: Document | None) -> Document | None:
+def months(document: Document, today: date) -> int:
+    """How many months an entry with a start and an end lasted (until today, if ongoing)."""
+    start = began(document)
+    end = (today.year, today.month) if document.end == PRESENT else ended(document)
+    return (end[0] - start[0]) * 12 + (end[1] - start[1])
+
+
+def pick(
+    order: Order, dated: list[Document], anchor: Document | None, today: date | None = None
+) -> Document | None:
     """The entry a question of time asks for, among dated entries of one section."""
     if not dated:
         return None
+    if order.kind in (LONGEST, SHORTEST):
+        spans = [d for d in dated if d.start and d.end]
+        if not spans:
+            return None
+        lasted = {d.uid: months(d, today or date.today()) for d in spans}
+        choose = max if order.kind == LONGEST else min
+        return choose(spans, key=lambda d: lasted[d.uid])
     if order.kind == CURRENT:
         ongoing = [d for d in dated if d.end == PRESENT]
         return ongoing[0] if ongoing else max(dated, key=ended)

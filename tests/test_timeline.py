@@ -12,6 +12,8 @@ from assistant.timeline import (
     DURATION,
     FIRST,
     LATEST,
+    LONGEST,
+    SHORTEST,
     Order,
     order_asked,
     pick,
@@ -78,3 +80,14 @@ def test_present_tense() -> None:
     assert not in_present_tense("What was her first job?")
     assert not in_present_tense("Where has he worked?")
     assert not in_present_tense("Which company did he work for?")
+
+
+def test_longest_and_shortest_compare_the_spans() -> None:
+    assert order_asked("Which company did he work at the longest?") == Order(LONGEST, "longest")
+    # Senior goes on to today: four years and nine months by 2026-12, more than middle's three.
+    today = dt.date(2026, 12, 3)
+    assert pick(Order(LONGEST), JOBS, None, today) is SENIOR
+    assert pick(Order(LONGEST), JOBS, None, dt.date(2024, 1, 1)) is MIDDLE
+    assert pick(Order(SHORTEST), JOBS, None, today) is JUNIOR
+    award = Document("awards", "award", "Award", "Award text.", DAY, start="2023", year=2023)
+    assert pick(Order(LONGEST), [award], None, today) is None

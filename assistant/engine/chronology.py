@@ -14,7 +14,16 @@ from assistant.analysis import QuestionTerms, keyword_terms
 from assistant.conversation import Resolved
 from assistant.corpus import Document
 from assistant.retrieval import Hit
-from assistant.timeline import AFTER, BEFORE, CURRENT, DURATION, Order, is_dated
+from assistant.timeline import (
+    AFTER,
+    BEFORE,
+    CURRENT,
+    DURATION,
+    LONGEST,
+    SHORTEST,
+    Order,
+    is_dated,
+)
 
 # A question of time is answered from dates when the best dated entry scores this close to
 # the best entry of all.
@@ -109,7 +118,7 @@ class Chronology:
         """
         documents = self._documents
         dated = [h for h in hits if is_dated(documents[h.chunk.uid])]
-        if order.kind == DURATION:
+        if order.kind in (DURATION, LONGEST, SHORTEST):
             # A span has a start and an end (or goes on): a job, not an award given in one
             # of its years.
             dated = [
