@@ -99,7 +99,7 @@ _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
         r"|programming languages",
     ),
     (LANGUAGES, r"languages?"),
-    (INTERESTS, r"interests?|hobbies|outside work"),
+    (INTERESTS, r"interests?|hobbies|outside work|for fun|free time|spare time"),
     (REFERENCES, r"references?|testimonials?|recommendations?"),
     (PROJECTS, r"projects?|research|open[- ]source"),
 )

@@ -31,6 +31,9 @@ def test_a_heading_of_several_words_in_a_question_names_its_kind() -> None:
     phrased = kind_phrased("What does he do outside work?")
     assert phrased is not None and phrased[0].name == "interests" and phrased[1] == "outside work"
     assert kind_phrased("Tell me about his work history") is not None
+    for question in ("What does he do for fun?", "What does she do in her spare time?"):
+        found = kind_phrased(question)
+        assert found is not None and found[0].name == "interests"
     # One word is left to the engine ("work" may be his jobs or not); a heading holding
     # another kind's plural asks for some of that kind, which the portfolio may not have.
     assert kind_phrased("Where does he work?") is None
