@@ -241,7 +241,12 @@ def _credited(sentence: str, preposition: str, by: str | None, date: str | None)
     """End a sentence with who gave it and when: "... the X from Y in May 2021."."""
     if by:
         sentence += f" {preposition} {by}"
-    return sentence + (f" in {spoken_date(date)}." if date else ".")
+    if not date:
+        return sentence + "."
+    # "in May 2021", but "on 14 May 2021": a day is said with "on".
+    return sentence + (
+        f" on {spoken_date(date)}." if date.count("-") == 2 else f" in {spoken_date(date)}."
+    )
 
 
 def _url(item: dict[str, Any]) -> list[str]:

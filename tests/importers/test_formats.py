@@ -271,3 +271,15 @@ def test_dates_on_their_own_line_under_a_heading(tmp_path: Path, name: str, docu
     # Read with the heading, as a heading holding its dates is; nothing else is added.
     assert jobs[0].text == "Gameplay Programmer — Pinecone (2017 – 2021). Wrote the enemy AI."
     assert jobs[1].text.endswith("(Mar 2015 – present). Made editor plugins in 2016.")
+
+
+def test_a_json_resume_date_is_said_as_a_sentence_says_it(tmp_path: Path) -> None:
+    resume = json.loads(JSON_RESUME.read_text(encoding="utf-8"))
+    resume["awards"] = [{"title": "Leader of the Year", "date": "2022-12-01", "awarder": "Paywise"}]
+    resume["certificates"] = [{"name": "CKA", "date": "2021-05", "issuer": "CNCF"}]
+    source = tmp_path / "resume.json"
+    source.write_text(json.dumps(resume), encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="he")
+    text = _text(tmp_path / "c")
+    assert "the Leader of the Year from Paywise on 1 December 2022." in text
+    assert "from CNCF in May 2021." in text
