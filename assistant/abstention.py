@@ -22,6 +22,8 @@ MIN_SCORE_WITH_UNKNOWN = 0.33
 # Without the model the fused score is the keyword score alone.
 MIN_KEYWORD_SCORE = 0.3
 MAX_UNKNOWN_SHARE = 0.5
+# Topics of a question that, all in one sentence of a best entry, show that it answers.
+SPELLED_OUT_MIN_TOPICS = 2
 
 # Verbs of doing: a question that asks whether he did or used something needs evidence from
 # his own work, not from his notes on other companies' systems (the insights section).
@@ -92,6 +94,9 @@ def judge(
         for u in terms.unknown
         if not (spelled_out and u == terms.predicate) and u not in fitting_verbs
     ]
+    if spelled_out and len(terms.done_to) >= SPELLED_OUT_MIN_TOPICS:
+        # What was done is spelled out; the words of how ("with better docs") ask no more.
+        unknown = [u for u in unknown if u in terms.done_to]
     if terms.predicate in unknown or terms.predicate is None and unshown_verbs:
         # "Has he managed a team?", "Which university did they teach at?": the portfolio
         # never says the owner did what is asked.

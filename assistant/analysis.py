@@ -360,6 +360,9 @@ class QuestionTerms:
     # In a yes/no question, the things narrowed by a word the corpus never uses ("automotive
     # firmware", "hardware product"), as written.
     narrowed: tuple[str, ...] = ()
+    # In a yes/no question, the topics right after the verb: what was done ("reduced support
+    # tickets with better docs": support, tickets).
+    done_to: tuple[str, ...] = ()
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -447,6 +450,8 @@ def analyse(
     yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
     predicate_is_verb = False
+    predicate_position = -1
+    topic_at: dict[int, str] = {}
     matches = list(_WORD.finditer(question))
     # The topics after a yes/no question's verb: (position, word, whether the corpus uses it,
     # whether it uses a word close in meaning).
@@ -475,9 +480,10 @@ def analyse(
                 near = relate(fixed)
             topic = near or fixed
             topics.append(topic)
+            topic_at[position] = topic
             if yes_no and match.start() >= yes_no.end():
                 if predicate is None:
-                    predicate = topic
+                    predicate, predicate_position = topic, position
                     predicate_is_verb = not question[yes_no.end() : match.start()].strip()
                 else:
                     asked.append((position, fixed, known, near is not None))
@@ -504,7 +510,19 @@ def analyse(
         tuple(names),
         predicate_is_verb,
         _narrowed(asked, raw_words),
+        _done_to(topic_at, predicate_position, len(matches)) if predicate_is_verb else (),
     )
+
+
+def _done_to(topic_at: dict[int, str], verb_position: int, length: int) -> tuple[str, ...]:
+    """The topics right after the verb, past any words that are no topic ("a", "on")."""
+    found: list[str] = []
+    for position in range(verb_position + 1, length):
+        if position in topic_at:
+            found.append(topic_at[position])
+        elif found:
+            break
+    return tuple(found)
 
 
 def _narrowed(asked: list[tuple[int, str, bool, bool]], raw_words: list[str]) -> tuple[str, ...]:

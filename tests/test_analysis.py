@@ -76,6 +76,15 @@ def test_two_words_the_corpus_writes_as_one_are_joined() -> None:
     assert "threat modelling" in analyse("Has she done threat modelling?", vocabulary).text
 
 
+def test_what_a_yes_no_question_says_was_done() -> None:
+    assert analyse("Has he reduced support tickets with better docs?", VOCAB).done_to == (
+        "support",
+        "tickets",
+    )
+    assert analyse("Has he led a team?", VOCAB).done_to == ("team",)
+    assert analyse("Where did he study?", VOCAB).done_to == ()
+
+
 def test_unknown_and_rare_terms() -> None:
     terms = analyse("Does he know Kubernetes or have a salary?", VOCAB)
     assert "kubernetes" in terms.unknown and "salary" in terms.unknown

@@ -251,6 +251,16 @@ def test_worked_with_a_skill_is_answered_by_her_skills(priya: Assistant) -> None
     assert _answer(priya, "Has she worked at Anna University?").abstained
 
 
+def test_what_was_done_spelled_out_answers_however_the_question_says_how(
+    priya: Assistant,
+) -> None:
+    # "improved" and "better tests" are not her words; the container tracking API is.
+    answer = _answer(priya, "Has she improved the container tracking API with better tests?")
+    assert not answer.abstained and "container tracking API" in answer.answer
+    # One thing done ("Java") spells out nothing: what she did with it must be said.
+    assert _answer(priya, "Has she taught Java?").abstained
+
+
 def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")

@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 
 from assistant import comparison, refusals
-from assistant.abstention import asks_about_his_own_work, judge
+from assistant.abstention import SPELLED_OUT_MIN_TOPICS, asks_about_his_own_work, judge
 from assistant.analysis import (
     PLACE_WORDS,
     QuestionTerms,
@@ -28,6 +28,7 @@ from assistant.analysis import (
     keyword_terms,
     owner_verbs,
     singular,
+    term,
     words,
 )
 from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
@@ -47,8 +48,6 @@ TOP_ENTRIES = 3
 ASKED_SECTION_MARGIN = 0.1
 # Two words embedded alone this close name the same thing counted ("customers" ~ "users").
 SAME_THING_MIN_COSINE = 0.5
-# Topics of a question that, all in one sentence of a best entry, show that it answers.
-SPELLED_OUT_MIN_TOPICS = 2
 # The best entries searched for such a sentence.
 SPELLED_OUT_ENTRIES = 5
 
@@ -447,15 +446,23 @@ class Pipeline:
         playbook"): the thing done is what must be spelled out.
         """
         topics = {t for t in terms.topics if with_verb or t != terms.predicate}
+        # What was done is the thing asked, however the rest of a yes/no question words how:
+        # "reduced support tickets with better docs" is "cutting support tickets". The
+        # sentence itself must say it, not with its entry's title ("Support Engineer").
+        done_to = not with_verb and len(terms.done_to) >= SPELLED_OUT_MIN_TOPICS
+        if done_to:
+            topics = set(terms.done_to)
         counting = comparison.asks_how_many(terms.text)
         if not topics or len(topics) < SPELLED_OUT_MIN_TOPICS and not counting:
             return []
+        asked = {term(t) for t in topics}
         return [
             hit
             for hit in candidates[:SPELLED_OUT_ENTRIES]
             if (terms.predicate is None or hit.position not in self._not_evidence_rows)
             and any(
-                len(topics) >= SPELLED_OUT_MIN_TOPICS or comparison.states_a_number(sentence)
+                (len(topics) >= SPELLED_OUT_MIN_TOPICS or comparison.states_a_number(sentence))
+                and (not done_to or asked <= {term(w) for w in words(sentence)})
                 for sentence in self.retriever.sentences_holding(hit, topics)
             )
         ]
@@ -470,10 +477,10 @@ class Pipeline:
         his "Outside work" alone because only its label says "work". `verbs` are what the
         question says the owner did.
         """
-        for term in terms.known:
-            if term in verbs:
+        for topic in terms.known:
+            if topic in verbs:
                 continue
-            stems = set(keyword_terms(term))
+            stems = set(keyword_terms(topic))
             sections = {
                 chunk.section
                 for chunk, entry_terms in zip(self.index.chunks, self._entry_terms, strict=True)
