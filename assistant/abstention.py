@@ -101,7 +101,7 @@ def judge(
         # "Has he managed a team?", "Which university did they teach at?": the portfolio
         # never says the owner did what is asked.
         return Verdict(False, refusals.NOT_DONE)
-    if terms.topics and len(terms.unknown) / len(terms.topics) > MAX_UNKNOWN_SHARE:
+    if terms.topics and len(unknown) / len(terms.topics) > MAX_UNKNOWN_SHARE:
         return Verdict(False, refusals.MOSTLY_UNKNOWN)
     if not hits:
         return Verdict(False, refusals.NO_PASSAGE)

@@ -170,6 +170,16 @@ def gives_an_amount(question: str) -> bool:
     return _GIVEN_AMOUNT.search(question) is not None
 
 
+# A change stated with its size: "by 35%", "from 4.1 to 1.3 seconds", "from 2.1% to 0.6%"
+# (not "from 2019 to 2021": years are no amounts).
+_CHANGE = re.compile(rf"\bby {_DIGITS}|\bfrom {_DIGITS}%?(?: [a-z]+)? to {_DIGITS}", re.I)
+
+
+def states_a_change(sentence: str) -> bool:
+    """Whether a sentence states a change with its size ("cutting ... by 35%")."""
+    return _CHANGE.search(sentence) is not None
+
+
 def states_a_number(sentence: str) -> bool:
     """Whether a sentence states a number other than a year."""
     return _STATED_NUMBER.search(sentence) is not None

@@ -393,6 +393,14 @@ def test_a_sentence_saying_what_she_did_outweighs_an_entry_titled_by_the_thing(
     assert "gradient boosting" in _answer(sofia, "What models does she know?").answer
 
 
+def test_a_change_with_its_size_answers_a_verb_she_never_uses(sofia: Assistant) -> None:
+    # "reduced" is not her word; "Cutting food waste ... by 18%" gives the size of the change.
+    answer = _answer(sofia, "Has she reduced waste?")
+    assert not answer.abstained and "by 18%" in answer.answer
+    # A change in something else is no answer.
+    assert _answer(sofia, "Has she reduced forecasting errors?").abstained
+
+
 def test_a_verb_read_as_a_section_word_still_fits_its_own_kind(sofia: Assistant) -> None:
     # "speak" reads like her Talks; Italian is among her languages, which are spoken.
     answer = _answer(sofia, "Does she speak Italian?")

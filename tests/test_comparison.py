@@ -11,6 +11,7 @@ from assistant.comparison import (
     counts,
     gives_an_amount,
     pick,
+    states_a_change,
     states_a_number,
 )
 
@@ -106,3 +107,11 @@ def test_who_uses_a_thing_are_its_users_whatever_they_are_called() -> None:
     assert users[1].text == "2.4 million monthly travellers"
     fewest = pick(Comparison(SMALLEST, "users"), entries, _never_similar)
     assert fewest is not None and fewest[0] == 0
+
+
+def test_sentences_that_state_a_change_with_its_size() -> None:
+    assert states_a_change("Rewrote the API reference, cutting support tickets by 35%.")
+    assert states_a_change("cutting page load time from 4.1 to 1.3 seconds")
+    assert states_a_change("Cut the card payment failure rate from 2.1% to 0.6%")
+    assert not states_a_change("Worked there from 2019 to 2021.")
+    assert not states_a_change("Leads a team of 5 engineers.")

@@ -281,7 +281,9 @@ class Pipeline:
             and not vocabulary.knows(verb)
             and verb not in KIND_VERBS
         )
-        spelling_out = self._spelled_out(terms, candidates)
+        spelling_out = self._spelled_out(terms, candidates) or self._stated_changes(
+            terms, candidates
+        )
         verdict = judge(
             terms,
             candidates,
@@ -464,6 +466,29 @@ class Pipeline:
                 (len(topics) >= SPELLED_OUT_MIN_TOPICS or comparison.states_a_number(sentence))
                 and (not done_to or asked <= {term(w) for w in words(sentence)})
                 for sentence in self.retriever.sentences_holding(hit, topics)
+            )
+        ]
+
+    def _stated_changes(self, terms: QuestionTerms, candidates: list[Hit]) -> list[Hit]:
+        """The best entries with a sentence giving the size of a change in what was done.
+
+        For a yes/no question whose verb the portfolio never uses: "Has he improved checkout
+        performance?" is answered by "Rebuilt checkout ..., cutting page load time from 4.1
+        to 1.3 seconds"; the recruiter reads the size of the change. The sentence must name
+        what the question says was done, in the words the portfolio uses ("checkout").
+        """
+        if not terms.predicate_is_verb or terms.predicate not in terms.unknown:
+            return []
+        asked = {term(t) for t in terms.done_to if t not in terms.unknown}
+        if not asked:
+            return []
+        return [
+            hit
+            for hit in candidates[:SPELLED_OUT_ENTRIES]
+            if hit.position not in self._not_evidence_rows
+            and any(
+                asked <= {term(w) for w in words(sentence)} and comparison.states_a_change(sentence)
+                for sentence in hit.chunk.passages
             )
         ]
 
