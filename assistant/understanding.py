@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
 from assistant.analysis import STOP_WORDS
 from assistant.refusals import INSTRUCTION, NOT_ENGLISH, OFF_TOPIC, PERSONAL
 
@@ -106,7 +109,7 @@ def understand(
 
     `owner_words` (the owner's name) name whom every question is about, never what it asks.
     """
-    question = find_question(message)
+    question = _auxiliary_repaired(find_question(message), owner_words)
     if _INSTRUCTION.search(question):
         return Understood(question, INSTRUCTION)
     if _PERSONAL.search(question):
@@ -120,6 +123,32 @@ def understand(
         # A short request only: a longer message may ask something else as well.
         return Understood(question, names_contact=True)
     return Understood(question)
+
+
+# The auxiliaries that open a yes/no question ("Does she ...", "Has he ..."), and the first two
+# words of a question as written.
+_AUXILIARIES = ("does", "did", "do", "has", "have", "had", "is", "was", "are", "were", "can")
+_OPENING = re.compile(r"^(\s*)([A-Za-z]{2,6})(\s+)([A-Za-z]+)")
+
+
+def _auxiliary_repaired(question: str, owner_words: frozenset[str]) -> str:
+    """The question with a slip in its opening auxiliary repaired ("dose she" -> "does she").
+
+    Only before the owner's name or pronoun: there an auxiliary is what the word must be,
+    even when the slip is an English word ("dose").
+    """
+    opening = _OPENING.match(question)
+    if opening is None or opening.group(4).lower() not in owner_words:
+        return question
+    word = opening.group(2).lower()
+    if word in _AUXILIARIES:
+        return question
+    found = process.extractOne(
+        word, _AUXILIARIES, scorer=DamerauLevenshtein.distance, score_cutoff=1
+    )
+    if found is None:
+        return question
+    return f"{opening.group(1)}{found[0].capitalize()}{question[opening.end(1) + len(word) :]}"
 
 
 def find_question(message: str) -> str:
