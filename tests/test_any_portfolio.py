@@ -261,6 +261,12 @@ def test_what_was_done_spelled_out_answers_however_the_question_says_how(
     assert _answer(priya, "Has she taught Java?").abstained
 
 
+def test_a_slip_in_the_opening_auxiliary_is_repaired(priya: Assistant) -> None:
+    # "dose" is an English word, but before "she" it can only be "does".
+    answer = _answer(priya, "dose she kno Java")
+    assert not answer.abstained and "Java" in answer.answer
+
+
 def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")
@@ -413,7 +419,9 @@ def test_a_verb_read_as_a_section_word_still_fits_its_own_kind(sofia: Assistant)
 def mireille(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
     # A one-page site that writes each job's dates on a line of their own, under its heading.
     work = tmp_path_factory.mktemp("mireille")
-    import_portfolio([str(PORTFOLIOS / "game-programmer-html" / "index.html")], work / "corpus")
+    import_portfolio(
+        [str(PORTFOLIOS / "game-programmer-html" / "index.html")], work / "corpus", pronouns="she"
+    )
     settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
     yield open_assistant(settings, embedder=real_embedder)
 
@@ -426,3 +434,25 @@ def test_the_entry_titled_by_a_name_is_about_it(mireille: Assistant) -> None:
     # Her GitHub link, not the project with 2,300 stars on GitHub.
     answer = _answer(mireille, "What's her GitHub?")
     assert "github.com/mfontaine" in answer.answer and "stars" not in answer.answer
+
+
+@pytest.fixture(scope="module")
+def niamh(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A PDF résumé with a summary that sums up her jobs in general words.
+    work = tmp_path_factory.mktemp("niamh")
+    import_portfolio(
+        [str(PORTFOLIOS / "data-analyst-pdf" / "resume.pdf")], work / "corpus", pronouns="she"
+    )
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    yield open_assistant(settings, embedder=real_embedder)
+
+
+def test_what_she_did_in_the_verb_asked_is_quoted_first(niamh: Assistant) -> None:
+    # Her Brambly Foods job has three other lines that read more like the question.
+    assert "sales dashboard" in _answer(niamh, "What did she build at Brambly Foods?").answer
+
+
+def test_the_entry_that_did_it_outweighs_the_summary_saying_so(niamh: Assistant) -> None:
+    # The summary says "dashboards that store managers actually use"; the job says how many.
+    answer = _answer(niamh, "Has Niamh built dashboards for store managers before?")
+    assert "140 store managers" in answer.answer

@@ -37,7 +37,7 @@ from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers
 from assistant.index import SearchIndex
-from assistant.kinds import KIND_VERBS, kind_phrased
+from assistant.kinds import ABOUT, KIND_VERBS, WORK, kind_of, kind_phrased
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import CURRENT, Order, order_asked
 from assistant.understanding import understand
@@ -85,6 +85,11 @@ class Pipeline:
         # Entries that never show the owner's own work, one by one (`evidence: none`: his
         # goals): "Has he managed a team of engineers?" is not answered by "... roles where
         # he can mentor teams".
+        # Introductions sum up the other entries in general words ("dashboards that store
+        # managers actually use"): the entry that did it says where and how much.
+        self._introductions = frozenset(
+            name for name, s in self.corpus.site.sections.items() if kind_of(s.label) is ABOUT
+        )
         self._not_evidence_rows = frozenset(
             row
             for row, chunk in enumerate(index.chunks)
@@ -317,7 +322,14 @@ class Pipeline:
             elif resolved.follow_up:
                 top = candidates[:1]
             else:
-                # Entries with a sentence that says what is asked first, then the best.
+                # Entries with a sentence that says what is asked first, then the best; an
+                # introduction only when no other entry says it.
+                detailed = [h for h in spelling_out if h.chunk.section not in self._introductions]
+                if detailed:
+                    candidates = [
+                        h for h in candidates if h.chunk.section not in self._introductions
+                    ]
+                    spelling_out = detailed
                 ranked_hits = spelling_out + [h for h in candidates if h not in spelling_out]
                 top = ranked_hits[:TOP_ENTRIES]
                 strongest = max(candidates, key=lambda h: h.score)
@@ -325,7 +337,11 @@ class Pipeline:
                     # The sections the question reads like come first, but the entry that
                     # matches best stays in the running ("Mentors 4 mobile engineers").
                     top = [*top[:-1], strongest]
-            ranked = self._with_passages(top, terms.text, sentence_vector)
+            # In an open question, what the owner did is what is asked ("What did she build at
+            # Brambly Foods?"); a yes/no one asks about a thing ("Have they built offline
+            # features?": "Added offline sync", not "Built the reminder app").
+            asked_verbs = verbs if terms.predicate is None else frozenset()
+            ranked = self._with_passages(top, terms.text, sentence_vector, asked_verbs)
             numbered = _numbered(question, ranked)
             if numbered:
                 # "How many citations ...": the sentences that state a number answer it.
@@ -431,9 +447,29 @@ class Pipeline:
         return self._with_follow_ups(answer)
 
     def _with_passages(
-        self, hits: list[Hit], text: str, vector: Vector | None
+        self,
+        hits: list[Hit],
+        text: str,
+        vector: Vector | None,
+        verbs: frozenset[str] = frozenset(),
     ) -> list[tuple[Hit, list[PassageHit]]]:
-        return [(h, self.retriever.passages(h, text, vector)) for h in hits]
+        """Each entry with its sentences, best first.
+
+        A sentence saying what the question says the owner did (`verbs`, in any form) comes
+        first in its entry: "What did she build at Brambly Foods?" is "Built the weekly sales
+        dashboard ...". Not working, which every line of a job is.
+        """
+        done = {term(v) for v in verbs if v not in WORK.verbs}
+        ranked = []
+        for hit in hits:
+            passages = self.retriever.passages(hit, text, vector)
+            if done:
+                passages.sort(
+                    key=lambda p: (p.adds, bool(done & {term(w) for w in words(p.text)})),
+                    reverse=True,
+                )
+            ranked.append((hit, passages))
+        return ranked
 
     def _spelled_out(
         self, terms: QuestionTerms, candidates: list[Hit], with_verb: bool = False
