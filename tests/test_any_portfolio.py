@@ -456,3 +456,11 @@ def test_the_entry_that_did_it_outweighs_the_summary_saying_so(niamh: Assistant)
     # The summary says "dashboards that store managers actually use"; the job says how many.
     answer = _answer(niamh, "Has Niamh built dashboards for store managers before?")
     assert "140 store managers" in answer.answer
+
+
+def test_a_skill_listed_comes_with_a_line_of_work_using_it(niamh: Assistant) -> None:
+    # "Methods: forecasting, ..." says she has the skill; her job says what she did with it.
+    answer = _answer(niamh, "Tell me about her forecasting").answer
+    assert "Methods: forecasting" in answer and "cutting food waste by 12%" in answer
+    # A list of her tools asks for the list alone.
+    assert "food waste" not in _answer(niamh, "What tools does she use?").answer

@@ -31,13 +31,21 @@ from assistant.analysis import (
     term,
     words,
 )
-from assistant.answer import Answer, Quote, choose_sentences, compose, list_quotes, refuse
+from assistant.answer import (
+    MAX_SENTENCES,
+    Answer,
+    Quote,
+    choose_sentences,
+    compose,
+    list_quotes,
+    refuse,
+)
 from assistant.conversation import Resolved, Turn, ordinal, resolve
 from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
-from assistant.engine.pointers import Pointers
+from assistant.engine.pointers import Pointers, things_asked
 from assistant.index import SearchIndex
-from assistant.kinds import ABOUT, KIND_VERBS, WORK, kind_of, kind_phrased
+from assistant.kinds import ABOUT, KIND_VERBS, SKILLS, WORK, kind_of, kind_phrased
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import CURRENT, Order, order_asked
 from assistant.understanding import understand
@@ -356,6 +364,9 @@ class Pipeline:
                     ranked = [(h, ps) for h, ps in ranked if h in top]
                 whole_entry = self._pointers.names_entry(terms, top)
             quotes = choose_sentences(ranked, follow_up=resolved.follow_up, whole_entry=whole_entry)
+            if terms.predicate is None and not resolved.follow_up:
+                things = things_asked(verbs, terms)
+                quotes += self._used_in_work(quotes, things, candidates, terms.text, query_vector)
         if terms.unknown and not any(
             q.passage.overlap > 0
             or q.hit.chunk.section in named_sections
@@ -445,6 +456,32 @@ class Pipeline:
             kind=kind,
         )
         return self._with_follow_ups(answer)
+
+    def _used_in_work(
+        self,
+        quotes: list[Quote],
+        things: list[str],
+        candidates: list[Hit],
+        text: str,
+        vector: Vector | None,
+    ) -> list[Quote]:
+        """A sentence of the owner's work using what only a list of skills was quoted for.
+
+        "Tell me about her forecasting": "Methods: forecasting, A/B testing, regression" says
+        she has the skill; "Forecast fresh-produce demand ..., cutting food waste by 12%"
+        says what she did with it. None when the quotes say more than a skills list.
+        """
+        skills = self._pointers.sections_of(SKILLS)
+        if not quotes or not things or any(q.hit.chunk.section not in skills for q in quotes):
+            return []
+        asked = {term(t) for t in things}
+        for hit in candidates:
+            if hit.chunk.section in skills or hit.position in self._not_evidence_rows:
+                continue
+            for passage in self.retriever.passages(hit, text, vector):
+                if asked <= {term(w) for w in words(passage.text)}:
+                    return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
+        return []
 
     def _with_passages(
         self,
