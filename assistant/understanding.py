@@ -73,6 +73,9 @@ CONTACT_WORDS = frozenset(
     telefon telefono teléfono téléphone telephone phone handy whatsapp linkedin
     """.split()
 )
+# Contact words long enough to open a compound in languages that write them as one word
+# (Dutch "e-mailadres", German "Telefonnummer", Swedish "mejladress" aside).
+_COMPOUNDING_CONTACT_WORDS = tuple(sorted(w for w in CONTACT_WORDS if len(w) >= 5))
 # English ways of asking how to contact someone: "How can I reach her?", "get in touch".
 _CONTACT_REQUEST = re.compile(
     r"\b(?:reach|contact|email|e-mail|call|ring|message|text)\s+(?:him|her|them)\b|"
@@ -195,9 +198,12 @@ def _in_another_language(question: str, language: str, corpus_words: frozenset[s
     found = _WORD.findall(question)
     names = [w for w in found if w.lower() in corpus_words and w[:1].isupper()]
     years = re.findall(r"\b(?:19|20)\d\d\b", question)
-    # "E-Mail-Adresse" asks for the e-mail too: its parts are looked up as well as the whole.
+    # "E-Mail-Adresse" asks for the e-mail too: its parts are looked up as well as the whole,
+    # and a compound opening with one ("e-mailadres", "telefonnummer").
     parts = {p.lower() for w in _WORD.findall(question) for p in [w, *w.split("-")]}
-    asks_contact = bool(parts & CONTACT_WORDS)
+    asks_contact = bool(parts & CONTACT_WORDS) or any(
+        p.startswith(word) for p in parts for word in _COMPOUNDING_CONTACT_WORDS
+    )
     if names or years:
         return Understood(" ".join([*names, *years]), None, language)
     if asks_contact:

@@ -106,8 +106,12 @@ def test_another_language_is_answered_through_names() -> None:
     assert catalan.language != "en" and catalan.question == "Havbris"
 
 
-def test_a_compound_word_asking_for_the_email() -> None:
-    understood = _understand("Wie lautet seine E-Mail-Adresse?")
+@pytest.mark.parametrize(
+    "message",
+    ["Wie lautet seine E-Mail-Adresse?", "Wat is zijn e-mailadres?", "Wie ist ihre Telefonnummer?"],
+)
+def test_a_compound_word_asking_for_the_email(message: str) -> None:
+    understood = _understand(message)
     assert understood.names_contact and understood.refusal is None
 
 
