@@ -249,6 +249,18 @@ def _citation(n: int, document: Document, quotes: list[Quote], corpus: Corpus) -
     )
 
 
+def covering_snippet(document: Document, snippets: list[str]) -> str:
+    """The one contiguous span of an entry's sentences that holds every snippet given.
+
+    Two parts of a question may quote different sentences of one entry under one citation.
+    """
+    sentences = _sentences(document)
+    held = [i for i, sentence in enumerate(sentences) if any(sentence in s for s in snippets)]
+    if not held:
+        return snippets[0]
+    return " ".join(sentences[held[0] : held[-1] + 1])
+
+
 def _sentences(document: Document) -> list[str]:
     return split_sentences(document.text)
 

@@ -464,3 +464,31 @@ def test_a_skill_listed_comes_with_a_line_of_work_using_it(niamh: Assistant) -> 
     assert "Methods: forecasting" in answer and "cutting food waste by 12%" in answer
     # A list of her tools asks for the list alone.
     assert "food waste" not in _answer(niamh, "What tools does she use?").answer
+
+
+@pytest.fixture(scope="module")
+def kenji(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A Markdown résumé naming a university both as a job and inside another job's line.
+    work = tmp_path_factory.mktemp("kenji")
+    source = PORTFOLIOS / "robotics-engineer-markdown" / "resume.md"
+    import_portfolio([str(source)], work / "corpus", pronouns="he")
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    yield open_assistant(settings, embedder=real_embedder)
+
+
+def test_at_a_name_is_the_entry_titled_by_it(kenji: Assistant) -> None:
+    # Not "Mentors 2 working students from TU Munich" in his Lagerwerk job.
+    kenji.ask("What did he build at Feldhaus Automation?", session_id="tu")
+    answer = _answer(kenji, "What about at TU Munich?", session="tu")
+    assert "grasp planning" in answer.answer
+
+
+def test_a_title_naming_a_word_before_the_thing_asked_is_not_about_it(kenji: Assistant) -> None:
+    # "robot arms" are not his skills titled Robotics.
+    assert "UR10 arm" in _answer(kenji, "Has he worked with robot arms?").answer
+
+
+def test_two_parts_quoting_one_entry_cite_both_sentences(kenji: Assistant) -> None:
+    answer = _answer(kenji, "Where does he work and what does he lead there?")
+    assert "Lagerwerk" in answer.answer and "motion planning" in answer.answer
+    assert "motion planning" in answer.citations[0].snippet

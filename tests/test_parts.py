@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.answer import Answer, Citation
+from datetime import date
+
+from assistant.answer import Answer, Citation, covering_snippet
+from assistant.corpus import Document
 from assistant.engine.parts import join_answers, split_questions
 
 
@@ -48,3 +51,25 @@ def test_a_refused_part_leaves_the_answered_one() -> None:
     answered = Answer("A said [1].", (_citation(1, "a"),), False, 0.4)
     assert join_answers([refused, answered]) is answered
     assert join_answers([refused, refused]) is refused
+
+
+def test_one_entry_cited_by_both_parts_cites_both_sentences() -> None:
+    job = Document(
+        "work",
+        "work/lagerwerk",
+        "Lagerwerk",
+        "Engineer at Lagerwerk. Ships robots. Leads planning.",
+        date(2026, 1, 1),
+    )
+    first = Answer(
+        "Engineer at Lagerwerk [1].", (_cited(job, "Engineer at Lagerwerk."),), False, 0.5
+    )
+    second = Answer("Leads planning [1].", (_cited(job, "Leads planning."),), False, 0.5)
+    joined = join_answers([first, second], lambda uid, snippets: covering_snippet(job, snippets))
+    assert joined.answer == "Engineer at Lagerwerk [1]. Leads planning [1]."
+    # One contiguous span of the entry, verbatim, holding both quoted sentences.
+    assert joined.citations[0].snippet == "Engineer at Lagerwerk. Ships robots. Leads planning."
+
+
+def _cited(document: Document, snippet: str) -> Citation:
+    return Citation(1, document.uid, document.title, "work", "#work", snippet, 0.5, "2026-01-01")

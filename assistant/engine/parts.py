@@ -7,9 +7,10 @@ uses it?"); the answers are joined with one numbering of citations.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Citation
 
 MAX_PARTS = 3
 _WH = r"(?:when|where|what|which|who|why|how(?: many| much| long)?)"
@@ -44,13 +45,19 @@ def split_questions(message: str) -> list[str]:
     return [f"{first}?", f"{wh} {rest}?"]
 
 
-def join_answers(answers: list[Answer]) -> Answer:
-    """One answer from the answers to each part, citations numbered once, repeats left out."""
+def join_answers(
+    answers: list[Answer], covering: Callable[[str, list[str]], str] | None = None
+) -> Answer:
+    """One answer from the answers to each part, citations numbered once, repeats left out.
+
+    `covering` gives, for an entry two parts cite with different sentences, the snippet
+    holding both (`answer.covering_snippet`); without it the first part's snippet stays.
+    """
     answered = [a for a in answers if not a.abstained]
     if len(answered) <= 1:
         return answered[0] if answered else answers[0]
     numbers: dict[str, int] = {}
-    citations = []
+    citations: list[Citation] = []
     sentences: list[str] = []
     for answer in answered:
         renumber: dict[int, int] = {}
@@ -58,6 +65,10 @@ def join_answers(answers: list[Answer]) -> Answer:
             if citation.id not in numbers:
                 numbers[citation.id] = len(numbers) + 1
                 citations.append(replace(citation, n=numbers[citation.id]))
+            elif covering is not None:
+                at = numbers[citation.id] - 1
+                snippet = covering(citation.id, [citations[at].snippet, citation.snippet])
+                citations[at] = replace(citations[at], snippet=snippet)
             renumber[citation.n] = numbers[citation.id]
         text = _renumbered(answer.answer, renumber)
         for sentence in _BETWEEN_SENTENCES.split(text):

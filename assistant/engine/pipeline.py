@@ -37,6 +37,7 @@ from assistant.answer import (
     Quote,
     choose_sentences,
     compose,
+    covering_snippet,
     list_quotes,
     refuse,
 )
@@ -137,7 +138,11 @@ class Pipeline:
                 answer, resolved = self.compose(part, turns)
                 answered.append((answer, resolved))
                 turns = [*turns, Turn(part, resolved.topic, answer.cited_ids)]
-            joined = join_answers([a for a, _ in answered])
+            documents = self._documents
+            joined = join_answers(
+                [a for a, _ in answered],
+                lambda uid, snippets: covering_snippet(documents[uid], snippets),
+            )
             return joined, replace(answered[0][1], topic=question)
         relate, same_sense = self.retriever.related_word, self.retriever.same_sense
         terms = analyse(question, vocabulary, relate, same_sense)
@@ -196,8 +201,11 @@ class Pipeline:
         names = self._pointers.names(terms)
         naming: list[Hit] = []
         if names:
-            # The entries holding every name asked about ("Flink", "Koszyk") answer first.
+            # The entries holding every name asked about ("Flink", "Koszyk") answer first, and
+            # of them those titled by it: "What about at TU Munich?" is the job there, not a
+            # line mentoring students from TU Munich.
             naming = [h for h in candidates if names <= self._entry_terms[h.position]]
+            naming.sort(key=lambda h: not names <= set(keyword_terms(h.chunk.title)))
             candidates = naming + [h for h in candidates if h not in naming]
             if terms.predicate is not None and not self._pointers.one_entry_holds_all(
                 question, verbs, terms, naming

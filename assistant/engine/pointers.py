@@ -182,7 +182,8 @@ class Pointers:
             places = [i for i, a in enumerate(asked) if same_word(a, title)]
             if places:
                 latest.setdefault(max(places), []).append(hit)
-        if not latest:
+        # The title names the thing asked, the last word: "robot arms" are not Robotics.
+        if not latest or max(latest) != len(asked) - 1:
             return None
         chosen = latest[max(latest)]
         return chosen[0] if len(chosen) == 1 else None
