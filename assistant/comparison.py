@@ -165,6 +165,15 @@ def asks_how_many(question: str) -> bool:
     return _HOW_MANY.search(question) is not None
 
 
+_COUNTED = re.compile(r"\bhow many\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
+
+
+def counted_thing(question: str) -> str | None:
+    """The word a "how many" question counts ("banks" in "How many banks does she ..."), or None."""
+    found = _COUNTED.search(question)
+    return found.group(1).lower() if found else None
+
+
 def gives_an_amount(question: str) -> bool:
     """Whether a question gives an amount ("a team of 10+", "over a million pounds")."""
     return _GIVEN_AMOUNT.search(question) is not None

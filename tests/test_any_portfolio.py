@@ -492,3 +492,31 @@ def test_two_parts_quoting_one_entry_cite_both_sentences(kenji: Assistant) -> No
     answer = _answer(kenji, "Where does he work and what does he lead there?")
     assert "Lagerwerk" in answer.answer and "motion planning" in answer.answer
     assert "motion planning" in answer.citations[0].snippet
+
+
+@pytest.fixture(scope="module")
+def grace(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A plain-text résumé: a shouted name, her title and her city on lines of their own.
+    work = tmp_path_factory.mktemp("grace")
+    source = PORTFOLIOS / "solutions-architect-text" / "resume.txt"
+    import_portfolio([str(source)], work / "corpus", pronouns="she")
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    yield open_assistant(settings, embedder=real_embedder)
+
+
+def test_a_question_about_the_owner_alone_is_her_introduction(grace: Assistant) -> None:
+    answer = _answer(grace, "What's her title?")
+    assert not answer.abstained and "Solutions Architect" in answer.answer
+    assert answer.answer.startswith("Grace Mwangi")  # not "GRACE MWANGI"
+
+
+def test_how_many_counts_the_thing_not_what_she_did(grace: Assistant) -> None:
+    # "work" reads like her jobs; the banks are counted in one line of one of them.
+    assert "30 banks" in _answer(grace, "How many banks does she work with?").answer
+
+
+def test_experience_with_a_skill_needs_no_job_holding_it(grace: Assistant) -> None:
+    answer = _answer(grace, "Does she have experience with ISO 8583?")
+    assert not answer.abstained and "ISO 8583" in answer.answer
+    # A job at an organisation still needs a job there.
+    assert _answer(grace, "Has she worked at Scrum Alliance?").abstained

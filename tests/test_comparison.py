@@ -8,6 +8,7 @@ from assistant.comparison import (
     Comparison,
     asks_how_many,
     comparison_asked,
+    counted_thing,
     counts,
     gives_an_amount,
     pick,
@@ -115,3 +116,9 @@ def test_sentences_that_state_a_change_with_its_size() -> None:
     assert states_a_change("Cut the card payment failure rate from 2.1% to 0.6%")
     assert not states_a_change("Worked there from 2019 to 2021.")
     assert not states_a_change("Leads a team of 5 engineers.")
+
+
+def test_the_thing_a_how_many_question_counts() -> None:
+    assert counted_thing("How many banks does she work with?") == "banks"
+    assert counted_thing("how many years of experience") == "years"
+    assert counted_thing("How big is his team?") is None

@@ -53,6 +53,8 @@ from assistant.understanding import understand
 
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
+# An open question ("What's her title?", "Who is he?").
+_OPEN_QUESTION = re.compile(r"^\W*(?:what|who)\b", re.IGNORECASE)
 # Entries of a section the question asks about lead when they score this close to the best.
 ASKED_SECTION_MARGIN = 0.1
 # Two words embedded alone this close name the same thing counted ("customers" ~ "users").
@@ -98,6 +100,10 @@ class Pipeline:
         # managers actually use"): the entry that did it says where and how much.
         self._introductions = frozenset(
             name for name, s in self.corpus.site.sections.items() if kind_of(s.label) is ABOUT
+        )
+        # The owner's introduction: the first entry of an introduction section.
+        self._introduction = next(
+            (row for row, c in enumerate(index.chunks) if c.section in self._introductions), None
         )
         self._not_evidence_rows = frozenset(
             row
@@ -220,6 +226,9 @@ class Pipeline:
                 # she did; her skills titled Modelling do not.
                 titled = None
             only_entry = titled or self._pointers.only_entry_using(verbs, terms, candidates, asked)
+        if only_entry is None and not verbs and self._asks_who(question, terms):
+            # "What's her title?", "Who is he?": nothing but the owner is asked about.
+            only_entry = next((h for h in candidates if h.position == self._introduction), None)
         if only_entry is not None:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
@@ -257,8 +266,11 @@ class Pipeline:
         # "How many citations does CellDrift have?" asks for a number about one thing, not for
         # the list of its kind of entry ("How many projects has he built?"); so does one a
         # sentence states ("How many people has he hired?": "... hiring 11 people").
+        # The thing counted, not what the owner did ("How many banks does she work with?").
+        thing = comparison.counted_thing(terms.text)
+        counted = replace(terms, topics=(thing,)) if thing in terms.topics else terms
         counts_one_thing = comparison.asks_how_many(question) and bool(
-            names or self._spelled_out(terms, candidates)
+            names or self._spelled_out(counted, candidates)
         )
         listed = (
             None
@@ -464,6 +476,23 @@ class Pipeline:
             kind=kind,
         )
         return self._with_follow_ups(answer)
+
+    def _asks_who(self, question: str, terms: QuestionTerms) -> bool:
+        """Whether an open question asks about the owner and nothing else ("What's her title?").
+
+        Not what the owner did ("What has she written?"): the caller leaves those out.
+        """
+        asked = words(question)
+        return (
+            not terms.topics
+            and terms.predicate is None
+            and bool(_OPEN_QUESTION.match(question))
+            and bool(
+                self._owner_pronouns & set(asked)
+                or self._owner_name
+                and self._owner_name.search(question)
+            )
+        )
 
     def _used_in_work(
         self,

@@ -242,8 +242,10 @@ class Pointers:
         # A word naming a kind of entry is held by an entry that uses it or is of that kind.
         # Not what the owner did where only a label uses the word otherwise: "Has she worked
         # on Ledgerlint?" needs no entry saying "work" because of a section "Outside work".
-        # Nor working, done with every kind of entry: "Has he worked with Kafka?" is answered
-        # by his skills (only "at" or "for" an organisation is it his jobs, below).
+        # Nor working or experience, had with every kind of entry: "Has he worked with
+        # Kafka?", "Does she have experience with ISO 8583?" are answered by skills (only "at"
+        # or "for" an organisation is it a job, below).
+        jobs = self.sections_of(WORK)
         kinds_named = {
             stem: sections
             for topic in terms.known
@@ -251,7 +253,7 @@ class Pointers:
             if stem in self.section_words
             for sections in [self.sections_named(topic)]
             if topic != verb
-            or topic not in WORK.verbs
+            or not sections <= jobs
             and any(stem in self._section_stems[s] for s in sections)
         }
         # A word standing in for the owner's verb ("speak" ~ "talks") is also held by an entry

@@ -81,6 +81,9 @@ def build_draft(events: list[Event], source: str, owner: str | None) -> Draft:
     levels = sorted({h.level for h in headings})
     title = _title_heading(headings, levels)
     found_owner = _HONORIFICS.sub("", title.text).strip() if title else None
+    if found_owner and found_owner.isupper():
+        # "GRACE MWANGI", as a CV's first line shouts it: the name is "Grace Mwangi".
+        found_owner = found_owner.title()
     draft = Draft(owner=owner or found_owner or None)
     below = [level for level in levels if title is None or level > title.level]
     section_level = below[0] if below else None

@@ -16,6 +16,8 @@ from assistant.importers.outline import Block, Event, Heading
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪‣◦–·]|\d{1,2}[.)])\s+")
 MAX_HEADING_WORDS = 6
+# A line at least this share of the longest one was wrapped by the writer or the PDF.
+WRAPPED_SHARE = 0.7
 MAX_ENTRY_HEADING_WORDS = 14
 # A line that reads as a sentence has at least this many words and ends with a full stop.
 MIN_SENTENCE_WORDS = 4
@@ -26,6 +28,9 @@ _LABELLED = re.compile(r"^[A-Z][A-Za-z&/+ -]{0,30}:\s+\S")
 def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
     """The outline of text given as (line, where it is) pairs."""
     rows = [(" ".join(line.split()), where) for line, where in lines]
+    # A line this long was wrapped: the next one goes on with it. A shorter one ends where
+    # its writer ended it ("AWS Certified Solutions Architect, 2022" over "TOGAF 9, 2020").
+    wrapped = WRAPPED_SHARE * max((len(r) for r, _ in rows), default=0)
     events: list[Event] = []
     paragraph: list[tuple[str, str]] = []
     seen_title = False
@@ -72,10 +77,23 @@ def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
             flush()
             events.append(Heading(3, line, where))
         else:
+            if paragraph and not _goes_on(paragraph[-1][0], line, wrapped):
+                flush()
             paragraph.append((line, where))
         seen_title = True
     flush()
     return events
+
+
+def _goes_on(previous: str, line: str, wrapped: float) -> bool:
+    """Whether a line continues the one before it in one paragraph.
+
+    It does when it opens in lower case ("dashboards that store managers use.") or follows
+    a line long enough to have been wrapped that ends mid-sentence.
+    """
+    if line[0].islower():
+        return True
+    return len(previous) >= wrapped and not previous.endswith((".", "!", "?"))
 
 
 def _is_title(line: str) -> bool:

@@ -283,3 +283,24 @@ def test_a_json_resume_date_is_said_as_a_sentence_says_it(tmp_path: Path) -> Non
     text = _text(tmp_path / "c")
     assert "the Leader of the Year from Paywise on 1 December 2022." in text
     assert "from CNCF in May 2021." in text
+
+
+def test_plain_text_lines_a_writer_ended_stay_apart(tmp_path: Path) -> None:
+    source = tmp_path / "resume.txt"
+    source.write_text(
+        "GRACE MWANGI\nSolutions Architect\nNairobi, Kenya\ngrace@example.co.ke\n\n"
+        "CERTIFICATIONS\nAWS Certified Solutions Architect, 2022\nTOGAF 9 Certified, 2020\n\n"
+        "PROFILE\nSolutions architect who helps banks and telcos in East Africa adopt cloud\n"
+        "payments, from the first workshop to the go-live.\n",
+        encoding="utf-8",
+    )
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    # The shouted name is the owner's name; her title and her city are two lines, not one.
+    assert corpus.site.owner == "Grace Mwangi"
+    header = next(d for d in corpus.documents if d.section == "profile")
+    assert header.text == "Grace Mwangi: Solutions Architect. Grace is based in Nairobi, Kenya."
+    text = _text(tmp_path / "c")
+    assert "AWS Certified Solutions Architect, 2022. TOGAF 9 Certified, 2020." in text
+    # A wrapped line goes on in the next one.
+    assert "adopt cloud payments, from the first workshop" in text
