@@ -101,6 +101,12 @@ def term(word: str) -> str:
     return stem(forms[0])
 
 
+@lru_cache(maxsize=65536)
+def verb_lemmas(word: str) -> frozenset[str]:
+    """The verbs a lowercase word may be a form of ("taught": teach; "managers": none)."""
+    return frozenset(lemminflect.getAllLemmas(word).get("VERB", ()))
+
+
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
     out: list[str] = []

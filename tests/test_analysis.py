@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.analysis import Vocabulary, analyse, keyword_terms, owner_verbs, words
+from assistant.analysis import (
+    Vocabulary,
+    analyse,
+    keyword_terms,
+    owner_verbs,
+    verb_lemmas,
+    words,
+)
 
 VOCAB = Vocabulary.from_texts(
     [
@@ -177,3 +184,8 @@ def test_a_dropped_letter_in_a_short_word_is_put_back() -> None:
 def test_texting_shorthand_is_never_a_topic() -> None:
     terms = analyse("wat did u build at Amazon", VOCAB)
     assert "wat" not in terms.topics and "u" not in terms.topics
+
+
+def test_the_verbs_a_word_may_be_a_form_of() -> None:
+    assert verb_lemmas("taught") == {"teach"} and "lead" in verb_lemmas("leads")
+    assert verb_lemmas("managers") == frozenset()

@@ -520,3 +520,10 @@ def test_experience_with_a_skill_needs_no_job_holding_it(grace: Assistant) -> No
     assert not answer.abstained and "ISO 8583" in answer.answer
     # A job at an organisation still needs a job there.
     assert _answer(grace, "Has she worked at Scrum Alliance?").abstained
+
+
+def test_a_verb_asked_alone_is_answered_by_the_line_doing_it(grace: Assistant) -> None:
+    # "Has she designed anything?" reads like no kind of entry; "Designs payment
+    # integrations ..." says she does. Not a noun sharing the verb's stem.
+    answer = _answer(grace, "Has she designed anything?")
+    assert not answer.abstained and "Designs payment integrations" in answer.answer

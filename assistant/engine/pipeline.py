@@ -29,6 +29,7 @@ from assistant.analysis import (
     owner_verbs,
     singular,
     term,
+    verb_lemmas,
     words,
 )
 from assistant.answer import (
@@ -195,6 +196,8 @@ class Pipeline:
             self._spelled_out(terms, [h for h in hits if h.chunk.section in asked], True)
         )
         hits = _asked_first(hits, asked, keep_first)
+        if saying and terms.predicate_is_verb and set(terms.topics) == {terms.predicate}:
+            hits = saying + [h for h in hits if h not in saying]
         verbs = owner_verbs(question, vocabulary)  # what the question says the owner did
         own_work = asks_about_his_own_work([w for w in words(question) if w not in heading])
         candidates = (
@@ -558,6 +561,18 @@ class Pipeline:
         playbook"): the thing done is what must be spelled out.
         """
         topics = {t for t in terms.topics if with_verb or t != terms.predicate}
+        if with_verb and terms.predicate_is_verb and topics == {terms.predicate}:
+            # "Has he taught anyone?": what he did is all that is asked; a sentence saying
+            # it in a form of the verb ("Taught 40 volunteers ...") does, whatever section
+            # the verb reads like. Not a noun sharing its stem ("hospital managers").
+            done = verb_lemmas(terms.predicate)
+            return [
+                hit
+                for hit in candidates[:SPELLED_OUT_ENTRIES]
+                if done
+                and hit.position not in self._not_evidence_rows
+                and any(done & verb_lemmas(w) for p in hit.chunk.passages for w in words(p))
+            ]
         # What was done is the thing asked, however the rest of a yes/no question words how:
         # "reduced support tickets with better docs" is "cutting support tickets". The
         # sentence itself must say it, not with its entry's title ("Support Engineer").

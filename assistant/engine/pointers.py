@@ -78,20 +78,23 @@ class Pointers:
         By their label or list words, or by a word close in meaning ("work" ~ "jobs",
         "studied" ~ "education"); a name ("Rutalia") names none.
         """
-        stems = set(keyword_terms(word)[:1])
-        direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
-        # What the owner does with a kind of entry names it ("study": her education), even
-        # where a label uses the word otherwise ("Case studies", "Outside work").
-        by_verb = frozenset(n for n, verbs in self._section_verbs.items() if word in verbs)
-        if by_verb:
-            return by_verb
-        if direct or not self.retriever.vocabulary.is_common(word):
-            return direct
+        named = self._sections_named_by_word(word)
+        if named or not self.retriever.vocabulary.is_common(word):
+            return named
         near = self.retriever.related_word(word)
         if near is None:
             return frozenset()
         near_stems = set(keyword_terms(near)[:1])
         return frozenset(n for n, named in self._section_stems.items() if near_stems & named)
+
+    def _sections_named_by_word(self, word: str) -> frozenset[str]:
+        """The sections a word names itself: a label or list word, or what one does with them."""
+        stems = set(keyword_terms(word)[:1])
+        direct = frozenset(n for n, named in self._section_stems.items() if stems & named)
+        # What the owner does with a kind of entry names it ("study": her education), even
+        # where a label uses the word otherwise ("Case studies", "Outside work").
+        by_verb = frozenset(n for n, verbs in self._section_verbs.items() if word in verbs)
+        return by_verb or direct
 
     def verb_fits(self, verb: str, hit: Hit) -> bool:
         """Whether a verb says what the owner does with entries of the hit's kind.
@@ -321,9 +324,15 @@ class Pointers:
     def section_named_alone(self, terms: QuestionTerms, hits: list[Hit]) -> list[Hit] | None:
         """Every entry of the one section the question's words all name, or None.
 
-        "Where has he worked?": his jobs.
+        "Where has he worked?": his jobs; "Has she published any papers?": her publications.
+        Not a yes/no question whose words only read like a kind: "Has he taught anyone?"
+        asks whether, not for his education.
         """
         if not terms.known or terms.unknown:
+            return None
+        if terms.predicate is not None and not all(
+            self._sections_named_by_word(topic) for topic in terms.known
+        ):
             return None
         named = [self.sections_named(topic) for topic in terms.known]
         if not all(named):
