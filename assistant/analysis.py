@@ -478,6 +478,10 @@ def analyse(
                 vocabulary.common_words and not vocabulary.is_common(fixed)
             )
             known = vocabulary.knows(fixed) and (same_sense is None or same_sense(fixed))
+            if known and looks_like_name and vocabulary.is_common(fixed):
+                # An English word written as a name is that name ("published in Nature"): the
+                # portfolio must write it, not only another word of its stem ("natural").
+                known = bool({fixed, singular(fixed), f"{fixed}s"} & vocabulary.words)
             near = None
             # The text repaired so far: "wher does he liv".
             if fixed in PLACE_WORDS and _WHERE.match(repaired_text) and "based" in vocabulary.words:

@@ -88,6 +88,8 @@ CONTACT_REQUEST_WORDS = 10
 _LANGUAGE_CONFIDENCE = 0.75
 _SHORT_LANGUAGE_CONFIDENCE = 0.2
 _FOREIGN_WORD_SHARE = 0.6
+# Fewer words than this leave English words of other languages a majority by chance.
+_SHORT_MESSAGE_WORDS = 5
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
@@ -174,8 +176,14 @@ def _language(question: str, english_words: frozenset[str], corpus_words: frozen
     foreign = [w for w in plain if w not in english_words and w.rstrip("s") not in english_words]
     # One-letter words ("a", "i") are function words of Catalan, Spanish or Italian as well.
     has_function_words = any(w in STOP_WORDS and len(w) > 1 for w in plain)
-    if has_function_words and len(foreign) * 2 < len(plain):
-        # Plainly English (most questions): the identifier and its model are not needed.
+    if (
+        has_function_words
+        and len(foreign) * 2 < len(plain)
+        and (not foreign or len(plain) >= _SHORT_MESSAGE_WORDS)
+    ):
+        # Plainly English (most questions): the identifier and its model are not needed. Not
+        # a short one with a foreign word: "Was ist seine E-Mail?" has "was" and "seine" (a
+        # fishing net) in English.
         return "en"
     language, confidence = _identifier().classify(question)
     if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:

@@ -189,3 +189,13 @@ def test_texting_shorthand_is_never_a_topic() -> None:
 def test_the_verbs_a_word_may_be_a_form_of() -> None:
     assert verb_lemmas("taught") == {"teach"} and "lead" in verb_lemmas("leads")
     assert verb_lemmas("managers") == frozenset()
+
+
+def test_an_english_word_written_as_a_name_must_be_written_so() -> None:
+    vocabulary = Vocabulary.from_texts(
+        ["Taught a course on natural language processing.", "Built payments at Stripe."],
+        common_words=["nature", "natural", "payments", "payment", "published", "worked"],
+    )
+    # "Nature" the journal is not "natural"; "Payments" is the corpus's word.
+    assert analyse("Has he published in Nature?", vocabulary).rare_unknown == ("Nature",)
+    assert analyse("Has he worked on Payments?", vocabulary).rare_unknown == ()

@@ -527,3 +527,11 @@ def test_a_verb_asked_alone_is_answered_by_the_line_doing_it(grace: Assistant) -
     # integrations ..." says she does. Not a noun sharing the verb's stem.
     answer = _answer(grace, "Has she designed anything?")
     assert not answer.abstained and "Designs payment integrations" in answer.answer
+
+
+def test_how_much_in_a_verb_she_never_uses_is_the_size_of_the_change(sofia: Assistant) -> None:
+    # "reduce" is not her word; "Cutting food waste ... by 18%" gives the size.
+    answer = _answer(sofia, "How much did she reduce food waste?")
+    assert not answer.abstained and "by 18%" in answer.answer
+    # A thing no sentence gives a change in stays refused.
+    assert _answer(sofia, "How much did she reduce salaries?").abstained

@@ -108,7 +108,13 @@ def test_another_language_is_answered_through_names() -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["Wie lautet seine E-Mail-Adresse?", "Wat is zijn e-mailadres?", "Wie ist ihre Telefonnummer?"],
+    [
+        "Wie lautet seine E-Mail-Adresse?",
+        "Wat is zijn e-mailadres?",
+        "Wie ist ihre Telefonnummer?",
+        # "was" and "seine" are English words too; a short question is not English for them.
+        "Was ist seine E-Mail?",
+    ],
 )
 def test_a_compound_word_asking_for_the_email(message: str) -> None:
     understood = _understand(message)
