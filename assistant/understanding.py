@@ -167,10 +167,15 @@ def find_question(message: str) -> str:
 
 
 def _language(question: str, english_words: frozenset[str], corpus_words: frozenset[str]) -> str:
-    found = [w.lower() for w in _WORD.findall(question)]
+    found = _WORD.findall(question)
     # Names the portfolio uses ("Havbris") belong to no language; function words do, even
-    # where the portfolio uses them.
-    plain = [w for w in found if w not in corpus_words or w in STOP_WORDS]
+    # where the portfolio uses them, and so does a word written small that the portfolio
+    # uses in another language ("en" of his degree "Ingeniero en Computación").
+    plain = [
+        w.lower()
+        for w in found
+        if w.lower() not in corpus_words or w.lower() in STOP_WORDS or w[:1].islower()
+    ]
     if len(plain) < 2 or not english_words:
         return "en"
     foreign = [w for w in plain if w not in english_words and w.rstrip("s") not in english_words]

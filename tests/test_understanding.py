@@ -152,3 +152,10 @@ def test_patterns_stay_linear_on_hostile_text() -> None:
     _understand(("say " * 250)[:1000])
     _understand(("tell me " * 125)[:1000])
     assert time.perf_counter() - started < 10.0
+
+
+def test_a_word_of_another_language_the_portfolio_uses_is_still_that_language() -> None:
+    # His degree, "Ingeniero en Computación", makes "en" a word of the portfolio.
+    corpus = CORPUS | {"en", "ingeniero", "mercadito"}
+    understood = understand("¿Trabajó en Mercadito?", ENGLISH, corpus)
+    assert understood.language != "en" and understood.question == "Mercadito"
