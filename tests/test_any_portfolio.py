@@ -267,6 +267,12 @@ def test_a_slip_in_the_opening_auxiliary_is_repaired(priya: Assistant) -> None:
     assert not answer.abstained and "Java" in answer.answer
 
 
+def test_how_many_in_a_verb_she_never_uses_is_the_amount_stated(priya: Assistant) -> None:
+    # "process" is not her word; "... settles 2 million toll transactions a day" states it.
+    answer = _answer(priya, "How many toll transactions does she process?")
+    assert not answer.abstained and "2 million toll transactions" in answer.answer
+
+
 def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")

@@ -17,6 +17,7 @@ Each stage is called from here and calls nothing back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from assistant import comparison, refusals
@@ -322,6 +323,12 @@ class Pipeline:
             if terms.predicate_is_verb or unshown
             else []
         )
+        if unshown and not changes and comparison.asks_how_many(question):
+            # "How much fraud did he stop?" asks an amount: "... blocked USD 4 million of
+            # chargebacks" states one of the thing, in another verb.
+            changes = self._stated_changes(
+                terms, things_asked(verbs, terms), candidates, comparison.states_a_number
+            )
         if unshown and changes:
             # "How much did he reduce the word error rate?": "cut the word error rate ... from
             # 18% to 11%" says what he did, in another verb.
@@ -602,7 +609,11 @@ class Pipeline:
         ]
 
     def _stated_changes(
-        self, terms: QuestionTerms, things: list[str], candidates: list[Hit]
+        self,
+        terms: QuestionTerms,
+        things: list[str],
+        candidates: list[Hit],
+        states: Callable[[str], bool] = comparison.states_a_change,
     ) -> list[Hit]:
         """The best entries with a sentence giving the size of a change in what was done.
 
@@ -611,7 +622,8 @@ class Pipeline:
         to 1.3 seconds", "How much did he reduce the word error rate?" by "... cut the word
         error rate ... from 18% to 11%"; the recruiter reads the size of the change. The
         sentence must name what was done in the words the portfolio uses ("checkout"): in a
-        yes/no question the words after the verb, else the things asked (`things`).
+        yes/no question the words after the verb, else the things asked (`things`). `states`
+        tells a change from another sentence (for "how much": any amount).
         """
         if terms.predicate_is_verb:
             if terms.predicate not in terms.unknown:
@@ -625,7 +637,7 @@ class Pipeline:
             for hit in candidates[:SPELLED_OUT_ENTRIES]
             if hit.position not in self._not_evidence_rows
             and any(
-                asked <= {term(w) for w in words(sentence)} and comparison.states_a_change(sentence)
+                asked <= {term(w) for w in words(sentence)} and states(sentence)
                 for sentence in hit.chunk.passages
             )
         ]
