@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from assistant.embedding import Embedder
 from assistant.engine import Assistant
 from assistant.importers import import_portfolio
 from assistant.settings import Settings
@@ -65,14 +67,27 @@ Carnatic music, long-distance running and chess.
 """
 
 
+def _imported(
+    factory: pytest.TempPathFactory, embedder: Embedder, name: str, source: Path, pronouns: str
+) -> Assistant:
+    """The assistant of a portfolio imported from `source`, as its owner would."""
+    work = factory.mktemp(name)
+    import_portfolio([str(source)], work / "corpus", pronouns=pronouns)
+    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
+    return open_assistant(settings, embedder=embedder)
+
+
+def _written(factory: pytest.TempPathFactory, name: str, text: str) -> Path:
+    """A Markdown source holding `text`, in a folder of its own."""
+    source = factory.mktemp(f"{name}-source") / f"{name}.md"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
 @pytest.fixture(scope="module")
 def priya(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
-    work = tmp_path_factory.mktemp("priya")
-    source = work / "priya.md"
-    source.write_text(PORTFOLIO, encoding="utf-8")
-    import_portfolio([str(source)], work / "corpus", pronouns="she")
-    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
-    yield open_assistant(settings, embedder=real_embedder)
+    source = _written(tmp_path_factory, "priya", PORTFOLIO)
+    yield _imported(tmp_path_factory, real_embedder, "priya", source, "she")
 
 
 def _answer(assistant: Assistant, question: str, session: str | None = None):  # type: ignore[no-untyped-def]
@@ -324,12 +339,8 @@ Italian (native), French (conversational).
 
 @pytest.fixture(scope="module")
 def sofia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
-    work = tmp_path_factory.mktemp("sofia")
-    source = work / "sofia.md"
-    source.write_text(SOFIA, encoding="utf-8")
-    import_portfolio([str(source)], work / "corpus", pronouns="she")
-    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
-    yield open_assistant(settings, embedder=real_embedder)
+    source = _written(tmp_path_factory, "sofia", SOFIA)
+    yield _imported(tmp_path_factory, real_embedder, "sofia", source, "she")
 
 
 @pytest.mark.parametrize(
@@ -424,12 +435,8 @@ def test_a_verb_read_as_a_section_word_still_fits_its_own_kind(sofia: Assistant)
 @pytest.fixture(scope="module")
 def mireille(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
     # A one-page site that writes each job's dates on a line of their own, under its heading.
-    work = tmp_path_factory.mktemp("mireille")
-    import_portfolio(
-        [str(PORTFOLIOS / "game-programmer-html" / "index.html")], work / "corpus", pronouns="she"
-    )
-    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
-    yield open_assistant(settings, embedder=real_embedder)
+    source = PORTFOLIOS / "game-programmer-html" / "index.html"
+    yield _imported(tmp_path_factory, real_embedder, "mireille", source, "she")
 
 
 def test_dates_on_their_own_line_order_the_jobs(mireille: Assistant) -> None:
@@ -445,12 +452,8 @@ def test_the_entry_titled_by_a_name_is_about_it(mireille: Assistant) -> None:
 @pytest.fixture(scope="module")
 def niamh(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
     # A PDF résumé with a summary that sums up her jobs in general words.
-    work = tmp_path_factory.mktemp("niamh")
-    import_portfolio(
-        [str(PORTFOLIOS / "data-analyst-pdf" / "resume.pdf")], work / "corpus", pronouns="she"
-    )
-    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
-    yield open_assistant(settings, embedder=real_embedder)
+    source = PORTFOLIOS / "data-analyst-pdf" / "resume.pdf"
+    yield _imported(tmp_path_factory, real_embedder, "niamh", source, "she")
 
 
 def test_what_she_did_in_the_verb_asked_is_quoted_first(niamh: Assistant) -> None:
@@ -475,11 +478,8 @@ def test_a_skill_listed_comes_with_a_line_of_work_using_it(niamh: Assistant) -> 
 @pytest.fixture(scope="module")
 def kenji(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
     # A Markdown résumé naming a university both as a job and inside another job's line.
-    work = tmp_path_factory.mktemp("kenji")
     source = PORTFOLIOS / "robotics-engineer-markdown" / "resume.md"
-    import_portfolio([str(source)], work / "corpus", pronouns="he")
-    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
-    yield open_assistant(settings, embedder=real_embedder)
+    yield _imported(tmp_path_factory, real_embedder, "kenji", source, "he")
 
 
 def test_at_a_name_is_the_entry_titled_by_it(kenji: Assistant) -> None:
@@ -503,11 +503,8 @@ def test_two_parts_quoting_one_entry_cite_both_sentences(kenji: Assistant) -> No
 @pytest.fixture(scope="module")
 def grace(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
     # A plain-text résumé: a shouted name, her title and her city on lines of their own.
-    work = tmp_path_factory.mktemp("grace")
     source = PORTFOLIOS / "solutions-architect-text" / "resume.txt"
-    import_portfolio([str(source)], work / "corpus", pronouns="she")
-    settings = Settings(corpus_dir=work / "corpus", instance_dir=work / "instance")
-    yield open_assistant(settings, embedder=real_embedder)
+    yield _imported(tmp_path_factory, real_embedder, "grace", source, "she")
 
 
 def test_a_question_about_the_owner_alone_is_her_introduction(grace: Assistant) -> None:
