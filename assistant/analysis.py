@@ -101,6 +101,13 @@ def term(word: str) -> str:
     return stem(forms[0])
 
 
+# Cached: answers compare the same corpus sentences' terms on every question.
+@lru_cache(maxsize=8192)
+def sentence_terms(text: str) -> frozenset[str]:
+    """The terms (see `term`) of every word of a text: "Built the API" holds "build"."""
+    return frozenset(term(w) for w in words(text))
+
+
 @lru_cache(maxsize=65536)
 def verb_lemmas(word: str) -> frozenset[str]:
     """The verbs a lowercase word may be a form of ("taught": teach; "managers": none)."""

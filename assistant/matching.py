@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.analysis import STOP_WORDS, term, words
+from assistant.analysis import STOP_WORDS, sentence_terms, term
 from assistant.answer import Citation, mark_citation
 from assistant.characters import fold
 from assistant.corpus import Corpus, Document, split_sentences
@@ -263,7 +263,7 @@ class Matcher:
                 continue
             document = self._evidence[hit.chunk.uid][1]
             for passage in self.retriever.passages(hit, requirement, vector):
-                overlap = len(shown & {term(w) for w in words(passage.text)})
+                overlap = len(shown & sentence_terms(passage.text))
                 rank = (overlap, passage.score + hit.score)
                 if best is None or rank > best[0]:
                     best = (rank, passage.text, document, hit.score)

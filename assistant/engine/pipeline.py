@@ -28,6 +28,7 @@ from assistant.analysis import (
     analyse,
     keyword_terms,
     owner_verbs,
+    sentence_terms,
     singular,
     term,
     verb_lemmas,
@@ -95,9 +96,6 @@ class Pipeline:
             name for name, s in self.corpus.site.sections.items() if s.evidence == "none"
         )
         self._documents = self._pointers.documents
-        # Entries that never show the owner's own work, one by one (`evidence: none`: his
-        # goals): "Has he managed a team of engineers?" is not answered by "... roles where
-        # he can mentor teams".
         # Introductions sum up the other entries in general words ("dashboards that store
         # managers actually use"): the entry that did it says where and how much.
         self._introductions = frozenset(
@@ -107,6 +105,9 @@ class Pipeline:
         self._introduction = next(
             (row for row, c in enumerate(index.chunks) if c.section in self._introductions), None
         )
+        # Entries that never show the owner's own work, one by one (`evidence: none`: his
+        # goals): "Has he managed a team of engineers?" is not answered by "... roles where
+        # he can mentor teams".
         self._not_evidence_rows = frozenset(
             row
             for row, chunk in enumerate(index.chunks)
@@ -318,16 +319,16 @@ class Pipeline:
             and not vocabulary.knows(verb)
             and verb not in KIND_VERBS
         )
-        changes = (
-            self._stated_changes(terms, things_asked(verbs, terms), candidates)
-            if terms.predicate_is_verb or unshown
-            else []
-        )
-        if unshown and not changes and comparison.asks_how_many(question):
+        # What was done, in a verb the portfolio never uses: a yes/no question's words after
+        # the verb, else the things an open question asks about.
+        done_things = list(terms.done_to) if terms.predicate_is_verb else things_asked(verbs, terms)
+        verb_unused = terms.predicate in terms.unknown if terms.predicate_is_verb else bool(unshown)
+        changes = self._stated_changes(terms, done_things, candidates) if verb_unused else []
+        if verb_unused and unshown and not changes and comparison.asks_how_many(question):
             # "How much fraud did he stop?" asks an amount: "... blocked USD 4 million of
             # chargebacks" states one of the thing, in another verb.
             changes = self._stated_changes(
-                terms, things_asked(verbs, terms), candidates, comparison.states_a_number
+                terms, done_things, candidates, comparison.states_a_number
             )
         if unshown and changes:
             # "How much did he reduce the word error rate?": "cut the word error rate ... from
@@ -530,10 +531,15 @@ class Pipeline:
             return []
         asked = {term(t) for t in things}
         for hit in candidates:
-            if hit.chunk.section in skills or hit.position in self._not_evidence_rows:
+            if (
+                hit.chunk.section in skills
+                or hit.position in self._not_evidence_rows
+                or not any(asked <= sentence_terms(p) for p in hit.chunk.passages)
+            ):
                 continue
+            # The entry's sentences are scored only once one of them says it.
             for passage in self.retriever.passages(hit, text, vector):
-                if asked <= {term(w) for w in words(passage.text)}:
+                if asked <= sentence_terms(passage.text):
                     return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
         return []
 
@@ -556,7 +562,7 @@ class Pipeline:
             passages = self.retriever.passages(hit, text, vector)
             if done:
                 passages.sort(
-                    key=lambda p: (p.adds, bool(done & {term(w) for w in words(p.text)})),
+                    key=lambda p: (p.adds, bool(done & sentence_terms(p.text))),
                     reverse=True,
                 )
             ranked.append((hit, passages))
@@ -603,7 +609,7 @@ class Pipeline:
             if (terms.predicate is None or hit.position not in self._not_evidence_rows)
             and any(
                 (len(topics) >= SPELLED_OUT_MIN_TOPICS or comparison.states_a_number(sentence))
-                and (not done_to or asked <= {term(w) for w in words(sentence)})
+                and (not done_to or asked <= sentence_terms(sentence))
                 for sentence in self.retriever.sentences_holding(hit, topics)
             )
         ]
@@ -611,7 +617,7 @@ class Pipeline:
     def _stated_changes(
         self,
         terms: QuestionTerms,
-        things: list[str],
+        done: list[str],
         candidates: list[Hit],
         states: Callable[[str], bool] = comparison.states_a_change,
     ) -> list[Hit]:
@@ -621,15 +627,11 @@ class Pipeline:
         performance?" is answered by "Rebuilt checkout ..., cutting page load time from 4.1
         to 1.3 seconds", "How much did he reduce the word error rate?" by "... cut the word
         error rate ... from 18% to 11%"; the recruiter reads the size of the change. The
-        sentence must name what was done in the words the portfolio uses ("checkout"): in a
-        yes/no question the words after the verb, else the things asked (`things`). `states`
-        tells a change from another sentence (for "how much": any amount).
+        sentence must name what was done (`done`) in the words the portfolio uses
+        ("checkout"). `states` tells a change from another sentence (for "how much": any
+        amount).
         """
-        if terms.predicate_is_verb:
-            if terms.predicate not in terms.unknown:
-                return []
-            things = list(terms.done_to)
-        asked = {term(t) for t in things if t not in terms.unknown}
+        asked = {term(t) for t in done if t not in terms.unknown}
         if not asked:
             return []
         return [
@@ -637,7 +639,7 @@ class Pipeline:
             for hit in candidates[:SPELLED_OUT_ENTRIES]
             if hit.position not in self._not_evidence_rows
             and any(
-                asked <= {term(w) for w in words(sentence)} and states(sentence)
+                asked <= sentence_terms(sentence) and states(sentence)
                 for sentence in hit.chunk.passages
             )
         ]
