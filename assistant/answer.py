@@ -188,7 +188,10 @@ def choose_sentences(
     chosen = [Quote(best_hit, best)]
     candidates = [Quote(best_hit, p) for p in best_passages[1:]]
     for hit, passages in ranked[1:]:
-        if hit.score >= top_score - ENTRY_MARGIN:
+        # A close entry, or one whose sentence matches as well as the lead: "Designed the
+        # double-entry ledger" answers "Has he built a ledger?" as well as "Building the
+        # ledger service" does, though its entry says more of other things.
+        if hit.score >= top_score - ENTRY_MARGIN or passages[0].score >= best.score - ENTRY_MARGIN:
             candidates.append(Quote(hit, passages[0]))
     candidates.sort(key=lambda q: q.passage.score, reverse=True)
     for quote in candidates:

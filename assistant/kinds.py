@@ -161,6 +161,19 @@ def verbs_for(list_words: tuple[str, ...] | list[str]) -> frozenset[str]:
     return frozenset(v for kind in KINDS if found & set(kind.list_words) for v in kind.verbs)
 
 
+# The kinds whose entries are lines of what the owner did, in any verb ("Set up a research
+# repository used by 15 teams"). The others name a thing held, written or known (a degree, a
+# talk, a skill): one of them shows the owner doing only what its kind's verbs say.
+DEED_KINDS = (WORK, VOLUNTEER, PROJECTS)
+
+
+def records_deeds(list_words: tuple[str, ...] | list[str]) -> bool:
+    """Whether a section's entries say what the owner did (a section of no kind may)."""
+    found = {w.lower() for w in list_words}
+    kinds = [kind for kind in KINDS if found & set(kind.list_words)]
+    return not kinds or any(kind in DEED_KINDS for kind in kinds)
+
+
 # Every verb of a kind: what an owner does with some kind of résumé entry, whether or not
 # this portfolio has a section of it (a hand-written one may keep degrees in its About).
 KIND_VERBS = frozenset(verb for kind in KINDS for verb in kind.verbs)

@@ -22,6 +22,7 @@ from assistant.analysis import Vocabulary, base_forms, keyword_terms, stem, term
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
+from assistant.kinds import KIND_VERBS, verbs_for
 
 # bm25s sets its own logger to DEBUG on import; give the level back to the application.
 logging.getLogger("bm25s").setLevel(logging.NOTSET)
@@ -182,10 +183,26 @@ class Retriever:
         similarity = (vectors @ self._form_vectors(word).T).max(axis=1)
         if sections_only:
             similarity = np.where(names_section, similarity, -1.0)
+        if word in KIND_VERBS:
+            # What one does with a kind of entry ("use": skills; "study": education) names no
+            # section of another kind, however near ("What I'm working on", "Research"); an
+            # entry's title may stand for it ("Education" in an About section).
+            fits = self._naming_sections_done(word, corpus_words)
+            similarity = np.where(fits | ~names_section, similarity, -1.0)
         best = int(np.argmax(similarity))
         if similarity[best] >= RELATED_WORD_MIN_COSINE:
             return corpus_words[best]
         return None if sections_only else self._clipped_word(word)
+
+    def _naming_sections_done(self, verb: str, corpus_words: tuple[str, ...]) -> np.ndarray:
+        """Which corpus words name a section whose kind of entry one does `verb` with."""
+        naming = {
+            word
+            for s in self.index.corpus.site.sections.values()
+            if verb in verbs_for(s.list_words)
+            for word in words(s.naming_text)
+        }
+        return np.array([w in naming for w in corpus_words], dtype=bool)
 
     def _clipped_word(self, word: str) -> str | None:
         """The corpus word a short form stands for: same opening letters, close in meaning.

@@ -538,3 +538,45 @@ def test_how_much_in_a_verb_she_never_uses_is_the_size_of_the_change(sofia: Assi
     assert not answer.abstained and "by 18%" in answer.answer
     # A thing no sentence gives a change in stays refused.
     assert _answer(sofia, "How much did she reduce salaries?").abstained
+
+
+def test_what_was_done_for_something_is_not_the_entry_titled_by_it(kenji: Assistant) -> None:
+    # "for robots" says what the software was for; his skills titled Robotics are no answer.
+    answer = _answer(kenji, "Has Kenji built navigation software for robots?")
+    assert "navigation stack" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def amara(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A plain-text résumé whose talk is titled with what one of her jobs did.
+    source = PORTFOLIOS / "ux-researcher-text" / "resume.txt"
+    yield _imported(tmp_path_factory, real_embedder, "amara", source, "she")
+
+
+def test_a_line_of_work_doing_it_outweighs_a_talk_titled_with_it(amara: Assistant) -> None:
+    answer = _answer(amara, "Has she built a research repository before?").answer
+    assert "Set up a research repository" in answer and "people actually use" not in answer
+    # Speaking about it is what the talk shows.
+    answer = _answer(amara, "Has she spoken about research repositories?").answer
+    assert "people actually use" in answer
+
+
+@pytest.fixture(scope="module")
+def tomas(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A GitHub profile README with a section "What I'm working on".
+    source = PORTFOLIOS / "backend-engineer-readme" / "README.md"
+    yield _imported(tmp_path_factory, real_embedder, "tomas", source, "he")
+
+
+def test_a_sentence_as_close_as_the_best_is_quoted_from_a_weaker_entry(tomas: Assistant) -> None:
+    # "Building the ledger service" leads; his Cuota job, which says more of other things,
+    # holds "Designed the double-entry ledger".
+    answer = _answer(tomas, "Has he built a ledger before?").answer
+    assert "Building the ledger service" in answer and "double-entry ledger" in answer
+
+
+def test_a_verb_of_a_kind_of_entry_stands_for_no_section_of_another_kind(tomas: Assistant) -> None:
+    # "use" is what one does with skills, not "What I'm working on" ("working" is near it).
+    answer = _answer(tomas, "What cloud does he use?")
+    assert "ledger" not in answer.answer
+    assert "Kafka" in _answer(tomas, "What tools does he use?").answer

@@ -376,6 +376,18 @@ class Pipeline:
                         h for h in candidates if h.chunk.section not in self._introductions
                     ]
                     spelling_out = detailed
+                if terms.predicate_is_verb and terms.predicate is not None:
+                    # "Has she built a research repository?": the line of her work doing it,
+                    # not a talk titled with it, when both say it.
+                    predicate = terms.predicate
+                    doing = [h for h in spelling_out if self._pointers.shows_doing(predicate, h)]
+                    if doing:
+                        candidates = [
+                            h
+                            for h in candidates
+                            if h in doing or self._pointers.shows_doing(predicate, h)
+                        ]
+                        spelling_out = doing
                 ranked_hits = spelling_out + [h for h in candidates if h not in spelling_out]
                 top = ranked_hits[:TOP_ENTRIES]
                 strongest = max(candidates, key=lambda h: h.score)

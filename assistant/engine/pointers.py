@@ -14,7 +14,7 @@ import re
 from assistant.analysis import QuestionTerms, keyword_terms, singular, words
 from assistant.corpus import PRESENT, Document
 from assistant.index import SearchIndex
-from assistant.kinds import WORK, SectionKind, verbs_for
+from assistant.kinds import WORK, SectionKind, records_deeds, verbs_for
 from assistant.retrieval import Hit, Retriever
 from assistant.timeline import in_present_tense
 
@@ -44,6 +44,9 @@ class Pointers:
         self.section_words = frozenset().union(*self._section_stems.values())
         self._section_verbs = {
             name: verbs_for(s.list_words) for name, s in self.corpus.site.sections.items()
+        }
+        self._records_deeds = {
+            name: records_deeds(s.list_words) for name, s in self.corpus.site.sections.items()
         }
         # The section each list word belongs to ("hobbies": interests), to find the sections
         # of a kind whatever their labels.
@@ -102,6 +105,14 @@ class Pointers:
         "speak" for languages, "used" for skills: such a verb needs no entry using it.
         """
         return verb in self._section_verbs[hit.chunk.section]
+
+    def shows_doing(self, verb: str, hit: Hit) -> bool:
+        """Whether the hit's entry can show the owner doing `verb` to what it names.
+
+        A job's line may say any deed ("Set up a research repository"); a talk titled
+        "Research repositories people actually use" shows a talk given, not one built.
+        """
+        return self._records_deeds[hit.chunk.section] or self.verb_fits(verb, hit)
 
     def sections_of(self, kind: SectionKind) -> frozenset[str]:
         """The sections of a kind, found by its list words whatever their labels.
@@ -176,7 +187,9 @@ class Pointers:
         """
         if terms.unknown:
             return None
-        asked = things_asked(verbs, terms)
+        # In a yes/no question, the thing is what was done, not what it was for: "built
+        # navigation software for robots" asks about software, not Robotics.
+        asked = list(terms.done_to) or things_asked(verbs, terms)
         latest: dict[int, list[Hit]] = {}
         for hit in hits:
             title = self._titles.get(hit.position)
