@@ -90,13 +90,16 @@ _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
         r"experience|work|employment|career|positions?|appointments?|jobs?|work history",
     ),
     (EDUCATION, r"education|studies|academic background|degrees?|qualifications?"),
-    (CERTIFICATES, r"certificat\w*|licen[cs]es?|credentials?"),
+    # A professional body's register or membership ("Professional registration") is held
+    # like a licence.
+    (CERTIFICATES, r"certificat\w*|licen[cs]es?|credentials?|registrations?|memberships?"),
     (AWARDS, r"awards?|honou?rs?|prizes?|recognition|achievements?"),
     (PUBLICATIONS, r"publications?|papers?|talks?|speaking|writing|articles?|presentations?"),
     (
         SKILLS,
         r"skills?|expertise|technolog\w*|tools?|toolbox|stack|competenc\w*"
-        r"|programming languages",
+        # "Software" closing a heading lists the programs used; not "Software projects".
+        r"|programming languages|software(?=\W*$)",
     ),
     (LANGUAGES, r"languages?"),
     (INTERESTS, r"interests?|hobbies|outside work|for fun|free time|spare time"),

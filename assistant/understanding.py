@@ -190,7 +190,9 @@ def _language(question: str, english_words: frozenset[str], corpus_words: frozen
         # a short one with a foreign word: "Was ist seine E-Mail?" has "was" and "seine" (a
         # fishing net) in English.
         return "en"
-    language, confidence = _identifier().classify(question)
+    # The identifier reads the words of a language only: the portfolio's names ("Harwell
+    # Brookes") read as Afrikaans beside "Trabalhou na".
+    language, confidence = _identifier().classify(" ".join(plain))
     if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:
         return str(language)
     # Short messages leave the identifier unsure ("¿Trabaja en Tollgate?": Spanish, 0.41); an

@@ -580,3 +580,24 @@ def test_a_verb_of_a_kind_of_entry_stands_for_no_section_of_another_kind(tomas: 
     answer = _answer(tomas, "What cloud does he use?")
     assert "ledger" not in answer.answer
     assert "Kafka" in _answer(tomas, "What tools does he use?").answer
+
+
+@pytest.fixture(scope="module")
+def ines(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A PDF résumé listing her programs under "Software" and summing up her work in a profile.
+    source = PORTFOLIOS / "structural-engineer-pdf" / "resume.pdf"
+    yield _imported(tmp_path_factory, real_embedder, "ines", source, "she")
+
+
+def test_what_one_does_with_the_kind_of_a_section_named_asks_for_it(ines: Assistant) -> None:
+    # "use" is no word of hers; it is what one does with software.
+    answer = _answer(ines, "What software does she use?")
+    assert not answer.abstained and "Tekla Structures" in answer.answer
+    assert "Tekla Structures" in _answer(ines, "Has she used Tekla?").answer
+    assert _answer(ines, "Has she used Abaqus?").abstained
+
+
+def test_a_summary_comes_with_the_line_of_work_doing_it(ines: Assistant) -> None:
+    # Only her profile says "mass-timber structures"; her job says what she designed.
+    answer = _answer(ines, "Has she designed mass timber structures?").answer
+    assert "mass-timber structures" in answer and "cross-laminated timber" in answer

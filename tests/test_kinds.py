@@ -21,6 +21,12 @@ from assistant.kinds import kind_of, kind_phrased, verbs_for
         ("Open source", "projects"),
         ("Talks and writing", "publications"),
         ("Things I like", "other"),
+        # Software closing a heading is what she uses; opening one, what kind of work.
+        ("Software", "skills"),
+        ("Engineering software:", "skills"),
+        ("Software projects", "projects"),
+        ("Software engineering experience", "work"),
+        ("Professional registration", "certificates"),
     ],
 )
 def test_a_heading_names_its_kind(heading: str, kind: str) -> None:

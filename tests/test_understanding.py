@@ -159,3 +159,10 @@ def test_a_word_of_another_language_the_portfolio_uses_is_still_that_language() 
     corpus = CORPUS | {"en", "ingeniero", "mercadito"}
     understood = understand("¿Trabajó en Mercadito?", ENGLISH, corpus)
     assert understood.language != "en" and understood.question == "Mercadito"
+
+
+def test_the_identifier_reads_the_words_of_a_language_not_the_portfolios_names() -> None:
+    # With "Harwell Brookes", py3langid reads "Trabalhou na" as Afrikaans at 0.19.
+    corpus = CORPUS | {"harwell", "brookes"}
+    understood = understand("Trabalhou na Harwell Brookes?", ENGLISH, corpus)
+    assert understood.language == "pt" and understood.question == "Harwell Brookes"

@@ -417,7 +417,14 @@ class Pipeline:
             if terms.predicate is None and not resolved.follow_up:
                 things = things_asked(verbs, terms)
                 quotes += self._used_in_work(quotes, things, candidates, terms.text, query_vector)
-        if terms.unknown and not any(
+            elif terms.predicate_is_verb and terms.predicate is not None:
+                quotes += self._done_in_work(quotes, terms, candidates, terms.text, query_vector)
+        # What one does with the kind of entry quoted is no word it must use ("What
+        # software does she use?": her software).
+        unused = [
+            u for u in terms.unknown if not all(self._pointers.verb_fits(u, q.hit) for q in quotes)
+        ]
+        if unused and not any(
             q.passage.overlap > 0
             or q.hit.chunk.section in named_sections
             or q.hit.position in named_rows
@@ -553,6 +560,44 @@ class Pipeline:
             for passage in self.retriever.passages(hit, text, vector):
                 if asked <= sentence_terms(passage.text):
                     return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
+        return []
+
+    def _done_in_work(
+        self,
+        quotes: list[Quote],
+        terms: QuestionTerms,
+        candidates: list[Hit],
+        text: str,
+        vector: Vector | None,
+    ) -> list[Quote]:
+        """A line of work doing what only the owner's introduction was quoted for.
+
+        "Has she designed mass timber structures?": "I specialise in mass-timber structures"
+        sums it up; "Designed the 9-storey cross-laminated timber housing block" is the
+        deed, in a form of the verb asked and with a thing asked. None unless every quote is
+        from an introduction.
+        """
+        if not quotes or any(q.hit.chunk.section not in self._introductions for q in quotes):
+            return []
+        done = verb_lemmas(terms.predicate or "")
+        asked = {term(t) for t in terms.done_to if t not in terms.unknown}
+        if not done or not asked:
+            return []
+        for hit in candidates:
+            if (
+                hit.chunk.section in self._introductions
+                or hit.position in self._not_evidence_rows
+                or not self._pointers.shows_doing(terms.predicate or "", hit)
+            ):
+                continue
+            for sentence in hit.chunk.passages:
+                if asked & sentence_terms(sentence) and any(
+                    done & verb_lemmas(w) for w in words(sentence)
+                ):
+                    scored = self.retriever.passages(hit, text, vector)
+                    passage = next((p for p in scored if p.text == sentence), None)
+                    if passage is not None:
+                        return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
         return []
 
     def _with_passages(

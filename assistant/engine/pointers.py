@@ -339,9 +339,10 @@ class Pointers:
 
         "Where has he worked?": his jobs; "Has she published any papers?": her publications.
         Not a yes/no question whose words only read like a kind: "Has he taught anyone?"
-        asks whether, not for his education.
+        asks whether, not for his education. A word the portfolio never uses rules it out,
+        unless it is what one does with that kind ("What software does she use?").
         """
-        if not terms.known or terms.unknown:
+        if not terms.known:
             return None
         if terms.predicate is not None and not all(
             self._sections_named_by_word(topic) for topic in terms.known
@@ -352,6 +353,9 @@ class Pointers:
             return None
         common = frozenset.intersection(*named)
         if len(common) != 1:
+            return None
+        (name,) = common
+        if any(word not in self._section_verbs[name] for word in terms.unknown):
             return None
         chosen = [h for h in hits if h.chunk.section in common]
         return sorted(chosen, key=lambda h: h.position) or None
