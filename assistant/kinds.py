@@ -68,7 +68,8 @@ SKILLS = SectionKind(
     "skills",
     "work",
     ("skills", "tools", "technologies"),
-    ("use", "uses", "used", "using", "know", "knows", "code"),
+    # Not "programs", a noun as often as a verb ("training programs").
+    ("use", "uses", "used", "using", "know", "knows", "code", "coded", "program", "programmed"),
 )
 LANGUAGES = SectionKind(
     "languages", "credential", ("languages",), ("speak", "speaks", "spoke", "spoken")
@@ -97,7 +98,7 @@ _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
     (PUBLICATIONS, r"publications?|papers?|talks?|speaking|writing|articles?|presentations?"),
     (
         SKILLS,
-        r"skills?|expertise|technolog\w*|tools?|toolbox|stack|competenc\w*"
+        r"skills?|expertise|technolog\w*|tools?|toolbox|toolkit|stack|competenc\w*"
         # "Software" closing a heading lists the programs used; not "Software projects".
         r"|programming languages|software(?=\W*$)",
     ),

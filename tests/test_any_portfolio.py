@@ -350,6 +350,7 @@ def sofia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
         # spoken, tools used.
         ("Does she speak French?", "French (conversational)"),
         ("What tools does she use?", "Kubeflow"),
+        ("Does she program in Python?", "Python"),
         # ... and names that kind where a label uses the word otherwise.
         ("Where did she study?", "Politecnico di Torino"),
         ("What degree does she hold?", "MSc in Applied Mathematics"),

@@ -27,6 +27,7 @@ from assistant.kinds import kind_of, kind_phrased, verbs_for
         ("Software projects", "projects"),
         ("Software engineering experience", "work"),
         ("Professional registration", "certificates"),
+        ("Toolkit", "skills"),
     ],
 )
 def test_a_heading_names_its_kind(heading: str, kind: str) -> None:
