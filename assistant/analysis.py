@@ -239,7 +239,9 @@ class Vocabulary:
         if closest == word and self.common_words and not self.is_common(word):
             # A slip in an ordinary word the corpus does not use ("efect"): the English word.
             # Slips rarely touch the first letter, which keeps "scool" from becoming "cool".
-            closest = _closest(word, self._english(word[0]))
+            # Of equally close words, one the portfolio uses in some form ("speek": "speak",
+            # as in "Lucas speaks ...", not "sleek").
+            closest = _closest(word, self._english(word[0]), self.knows)
         if closest == word and len(word) >= CLIPPED_ENGLISH_MIN_LETTERS:
             # ... or the English word it begins ("undergrad"), when long enough to tell.
             closest = _shortest_begun(word, self._english(word[0]))
@@ -329,7 +331,9 @@ def base_forms(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8192)
-def _closest(word: str, targets: tuple[str, ...]) -> str:
+def _closest(
+    word: str, targets: tuple[str, ...], preferred: Callable[[str], bool] | None = None
+) -> str:
     # One slip (a wrong, missing, extra or swapped letter: "scool", "emial", "paymnet"), two in
     # a long word.
     allowed = 1 if len(word) < 8 else 2
@@ -342,12 +346,20 @@ def _closest(word: str, targets: tuple[str, ...]) -> str:
     # Among equally close words, the one with the same letters ("handeld" is "handled" with
     # two letters swapped, not "handed" with one dropped), then one with the same first letter
     # (slips rarely touch it: "wher" is not "her"), then one with a letter put back (a dropped
-    # letter is the commonest slip in quick typing: "wher" is "where", not "when"), then the
-    # first in order.
+    # letter is the commonest slip in quick typing: "wher" is "where", not "when"), then one
+    # with a wrong letter, over one with a letter too many ("speek" is "speak", not "seek"),
+    # then the first in order. A `preferred` word comes before the lengths are weighed.
     letters = sorted(word)
     return min(
         (str(m[0]) for m in matches if m[1] == fewest),
-        key=lambda w: (sorted(w) != letters, w[0] != word[0], len(w) != len(word) + 1, w),
+        key=lambda w: (
+            sorted(w) != letters,
+            w[0] != word[0],
+            preferred is not None and not preferred(w),
+            len(w) != len(word) + 1,
+            len(w) != len(word),
+            w,
+        ),
     )
 
 

@@ -199,3 +199,12 @@ def test_an_english_word_written_as_a_name_must_be_written_so() -> None:
     # "Nature" the journal is not "natural"; "Payments" is the corpus's word.
     assert analyse("Has he published in Nature?", vocabulary).rare_unknown == ("Nature",)
     assert analyse("Has he worked on Payments?", vocabulary).rare_unknown == ()
+
+
+def test_equally_close_english_words_prefer_one_the_portfolio_uses() -> None:
+    english = ["seek", "sleek", "speak"]
+    vocabulary = Vocabulary.from_texts(["Lucas speaks Portuguese."], common_words=english)
+    assert vocabulary.repair("speek") == "speak"
+    # Without it, a wrong letter comes before a letter too many ("seek"), then the order.
+    nowhere = Vocabulary.from_texts(["Lucas built parsers."], common_words=english)
+    assert nowhere.repair("speek") == "sleek"

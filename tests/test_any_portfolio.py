@@ -602,3 +602,16 @@ def test_a_summary_comes_with_the_line_of_work_doing_it(ines: Assistant) -> None
     # Only her profile says "mass-timber structures"; her job says what she designed.
     answer = _answer(ines, "Has she designed mass timber structures?").answer
     assert "mass-timber structures" in answer and "cross-laminated timber" in answer
+
+
+@pytest.fixture(scope="module")
+def advocate(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A one-page site whose introduction and skills sum up what her jobs did.
+    source = PORTFOLIOS / "advocate-html" / "index.html"
+    yield _imported(tmp_path_factory, real_embedder, "advocate", source, "she")
+
+
+def test_a_summary_comes_with_the_line_of_work_holding_the_thing(advocate: Assistant) -> None:
+    # "... run the workshops" and "Speaking: workshops, ..." say she does; a job says how many.
+    answer = _answer(advocate, "Has she run workshops?").answer
+    assert "run the workshops" in answer and "Organised 30 workshops" in answer

@@ -570,34 +570,44 @@ class Pipeline:
         text: str,
         vector: Vector | None,
     ) -> list[Quote]:
-        """A line of work doing what only the owner's introduction was quoted for.
+        """A line of work doing what only a summary of the owner was quoted for.
 
-        "Has she designed mass timber structures?": "I specialise in mass-timber structures"
-        sums it up; "Designed the 9-storey cross-laminated timber housing block" is the
-        deed, in a form of the verb asked and with a thing asked. None unless every quote is
-        from an introduction.
+        The introduction and the skills sum up the work in general words; the line of a job
+        or project says where and how much. "Has she run workshops?": "... run the
+        workshops" and "Speaking: workshops, ..." come with "Organised 30 workshops across 8
+        countries", which holds every thing asked; "Has she designed mass timber
+        structures?": "I specialise in mass-timber structures" with "Designed the 9-storey
+        cross-laminated timber housing block", in a form of the verb asked with a thing
+        asked. None when a quote already comes from such a line.
         """
-        if not quotes or any(q.hit.chunk.section not in self._introductions for q in quotes):
+        summaries = self._introductions | self._pointers.sections_of(SKILLS)
+        if not quotes or any(q.hit.chunk.section not in summaries for q in quotes):
             return []
-        done = verb_lemmas(terms.predicate or "")
         asked = {term(t) for t in terms.done_to if t not in terms.unknown}
-        if not done or not asked:
+        if not asked:
             return []
-        for hit in candidates:
-            if (
-                hit.chunk.section in self._introductions
-                or hit.position in self._not_evidence_rows
-                or not self._pointers.shows_doing(terms.predicate or "", hit)
-            ):
-                continue
-            for sentence in hit.chunk.passages:
-                if asked & sentence_terms(sentence) and any(
-                    done & verb_lemmas(w) for w in words(sentence)
-                ):
-                    scored = self.retriever.passages(hit, text, vector)
-                    passage = next((p for p in scored if p.text == sentence), None)
-                    if passage is not None:
-                        return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
+        predicate = terms.predicate or ""
+        # Every job's line is work: "worked" says nothing of which.
+        done = verb_lemmas(predicate) - {term(v) for v in WORK.verbs}
+        lines = [
+            (hit, sentence)
+            for hit in candidates
+            if hit.chunk.section not in summaries
+            and hit.position not in self._not_evidence_rows
+            and self._pointers.shows_doing(predicate, hit)
+            for sentence in hit.chunk.passages
+        ]
+        holding = [(h, s) for h, s in lines if asked <= sentence_terms(s)]
+        doing = [
+            (h, s)
+            for h, s in lines
+            if done and asked & sentence_terms(s) and any(done & verb_lemmas(w) for w in words(s))
+        ]
+        for hit, sentence in holding[:1] or doing[:1]:
+            scored = self.retriever.passages(hit, text, vector)
+            passage = next((p for p in scored if p.text == sentence), None)
+            if passage is not None:
+                return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
         return []
 
     def _with_passages(
