@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from assistant.abbreviations import degree_words
 from assistant.corpus import Corpus, Document, split_sentences
+from assistant.places import place_words
 
 # Bump when the chunk or passage text changes shape, so old indexes count as stale.
 CHUNKER_VERSION = 3
@@ -44,7 +45,14 @@ def chunk_document(document: Document, section_label: str = "") -> Chunk:
         passages=passages,
         embed_text=f"{heading}. {document.text}",
         keyword_text=" ".join(
-            [section_label, document.title, document.text, degree_words(document.text), *extra]
+            [
+                section_label,
+                document.title,
+                document.text,
+                degree_words(document.text),
+                place_words(document.text),
+                *extra,
+            ]
         ),
     )
 

@@ -23,6 +23,7 @@ from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
 from assistant.kinds import KIND_VERBS, verbs_for
+from assistant.places import place_words
 
 # bm25s sets its own logger to DEBUG on import; give the level back to the application.
 logging.getLogger("bm25s").setLevel(logging.NOTSET)
@@ -92,7 +93,7 @@ class Retriever:
         self._bm25 = bm25s.BM25()
         self._bm25.index([keyword_terms(c.keyword_text) for c in index.chunks], show_progress=False)
         self._passage_terms = [
-            set(keyword_terms(f"{c.title} {p} {degree_words(p)}"))
+            set(keyword_terms(f"{c.title} {p} {degree_words(p)} {place_words(p)}"))
             for c in index.chunks
             for p in c.passages
         ]

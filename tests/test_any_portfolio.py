@@ -615,3 +615,10 @@ def test_a_summary_comes_with_the_line_of_work_holding_the_thing(advocate: Assis
     # "... run the workshops" and "Speaking: workshops, ..." say she does; a job says how many.
     answer = _answer(advocate, "Has she run workshops?").answer
     assert "run the workshops" in answer and "Organised 30 workshops" in answer
+
+
+def test_a_question_asking_for_countries_finds_the_ones_named(grace: Assistant) -> None:
+    # No sentence says "country"; one names three.
+    answer = _answer(grace, "What countries has she worked in?")
+    assert not answer.abstained and "Kenya, Uganda and Tanzania" in answer.answer
+    assert _answer(grace, "Has she worked in Germany?").abstained
