@@ -622,3 +622,17 @@ def test_a_question_asking_for_countries_finds_the_ones_named(grace: Assistant) 
     answer = _answer(grace, "What countries has she worked in?")
     assert not answer.abstained and "Kenya, Uganda and Tanzania" in answer.answer
     assert _answer(grace, "Has she worked in Germany?").abstained
+
+
+@pytest.fixture(scope="module")
+def lucas(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A research scientist's JSON Resume: "computer" only in his Computer Science degree.
+    source = PORTFOLIOS / "nlp-scientist-json" / "resume.json"
+    yield _imported(tmp_path_factory, real_embedder, "lucas", source, "he")
+
+
+def test_jobs_quoted_for_the_verb_alone_do_not_answer_a_thing_never_named(lucas: Assistant) -> None:
+    # "vision" is no word of his; his jobs, quoted for "worked", name no computer either.
+    assert _answer(lucas, "Has he worked on computer vision?").abstained
+    # A thing he names is still answered.
+    assert not _answer(lucas, "Has he worked on speech recognition?").abstained

@@ -433,6 +433,15 @@ class Pipeline:
             # With words the corpus never uses in the question, the quoted sentences must at
             # least name what it asks about ("undergraduate degree" is not the MS sentence).
             return self._refusal(refusals.OFF_THE_POINT, best), resolved
+        done_known = {term(t) for t in terms.done_to if t not in terms.unknown}
+        if (
+            done_known
+            and len(done_known) < len(terms.done_to)
+            and not any(done_known & sentence_terms(q.passage.text) for q in quotes)
+        ):
+            # "Has he worked on computer vision?": "vision" is no word of his, and his jobs,
+            # quoted for "worked", say nothing of computers either (his degree does).
+            return self._refusal(refusals.OFF_THE_POINT, best), resolved
         if (
             terms.predicate is not None
             and comparison.gives_an_amount(question)
