@@ -83,29 +83,39 @@ OTHER = SectionKind("other", "work", ())
 # Headings seen on English résumés and CVs for each kind, as whole words of the heading.
 _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
     (CONTACT, r"contact|get in touch|reach me"),
-    (ABOUT, r"about|summary|profile|introduction|overview|bio"),
+    (ABOUT, r"about|summary|profile|introduction|overview|bio|objective|personal statement"),
     (VOLUNTEER, r"volunteer\w*|community"),
     (PROJECTS, r"work samples|selected work|case stud\w*|portfolio"),
     (
         WORK,
         r"experience|work|employment|career|positions?|appointments?|jobs?|work history",
     ),
-    (EDUCATION, r"education|studies|academic background|degrees?|qualifications?"),
+    (
+        EDUCATION,
+        r"education|studies|academic background|degrees?|qualifications?|courses?|coursework",
+    ),
     # A professional body's register or membership ("Professional registration") is held
     # like a licence.
-    (CERTIFICATES, r"certificat\w*|licen[cs]es?|credentials?|registrations?|memberships?"),
-    (AWARDS, r"awards?|honou?rs?|prizes?|recognition|achievements?"),
-    (PUBLICATIONS, r"publications?|papers?|talks?|speaking|writing|articles?|presentations?"),
+    (
+        CERTIFICATES,
+        r"certificat\w*|licen[cs]es?|credentials?|registrations?|memberships?|affiliations?"
+        r"|training",
+    ),
+    (AWARDS, r"awards?|honou?rs?|prizes?|recognition|achievements?|grants?|fellowships?"),
+    (
+        PUBLICATIONS,
+        r"publications?|papers?|talks?|speaking|writing|articles?|presentations?|patents?",
+    ),
     (
         SKILLS,
-        r"skills?|expertise|technolog\w*|tools?|toolbox|toolkit|stack|competenc\w*"
+        r"skills?|expertise|technolog\w*|tools?|toolbox|toolkit|stack|competenc\w*|proficienc\w*"
         # "Software" closing a heading lists the programs used; not "Software projects".
         r"|programming languages|software(?=\W*$)",
     ),
     (LANGUAGES, r"languages?"),
     (INTERESTS, r"interests?|hobbies|outside work|for fun|free time|spare time"),
     (REFERENCES, r"references?|testimonials?|recommendations?"),
-    (PROJECTS, r"projects?|research|open[- ]source"),
+    (PROJECTS, r"projects?|research|open[- ]source|exhibitions?"),
 )
 _PATTERNS = tuple((kind, re.compile(rf"\b(?:{words})\b", re.I)) for kind, words in _HEADINGS)
 

@@ -28,6 +28,14 @@ from assistant.kinds import kind_of, kind_phrased, verbs_for
         ("Software engineering experience", "work"),
         ("Professional registration", "certificates"),
         ("Toolkit", "skills"),
+        ("Technical proficiencies", "skills"),
+        ("Career objective", "about"),
+        ("Relevant coursework", "education"),
+        ("Training and certifications", "certificates"),
+        ("Professional affiliations", "certificates"),
+        ("Grants and fellowships", "awards"),
+        ("Patents", "publications"),
+        ("Selected exhibitions", "projects"),
     ],
 )
 def test_a_heading_names_its_kind(heading: str, kind: str) -> None:
