@@ -636,3 +636,16 @@ def test_jobs_quoted_for_the_verb_alone_do_not_answer_a_thing_never_named(lucas:
     assert _answer(lucas, "Has he worked on computer vision?").abstained
     # A thing he names is still answered.
     assert not _answer(lucas, "Has he worked on speech recognition?").abstained
+
+
+@pytest.fixture(scope="module")
+def marta(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A Markdown portfolio with a Contact section ("send" reads like it).
+    source = PORTFOLIOS / "data-journalist-markdown" / "portfolio.md"
+    yield _imported(tmp_path_factory, real_embedder, "marta", source, "she")
+
+
+def test_how_many_in_a_verb_read_as_a_section_word_is_the_amount_stated(marta: Assistant) -> None:
+    # "send" is no word of hers and reads like Contact; the sentence states "120 hospitals".
+    answer = _answer(marta, "How many hospitals did she send requests to?")
+    assert "120 hospitals" in answer.answer

@@ -321,7 +321,13 @@ class Pipeline:
         )
         # What was done, in a verb the portfolio never uses: a yes/no question's words after
         # the verb, else the things an open question asks about.
-        done_things = list(terms.done_to) if terms.predicate_is_verb else things_asked(verbs, terms)
+        # Not the word a verb was read as ("send": Contact).
+        stand_ins = {relate(v) for v in verbs} & set(terms.related)
+        done_things = (
+            list(terms.done_to)
+            if terms.predicate_is_verb
+            else [t for t in things_asked(verbs, terms) if t not in stand_ins]
+        )
         verb_unused = terms.predicate in terms.unknown if terms.predicate_is_verb else bool(unshown)
         changes = self._stated_changes(terms, done_things, candidates) if verb_unused else []
         if verb_unused and unshown and not changes and comparison.asks_how_many(question):
