@@ -40,12 +40,15 @@ _REQUEST = re.compile(
 
 # Personal matters a portfolio does not state and a recruiter must not weigh (age, family,
 # health, beliefs): the categories of the EU's GDPR article 9 and of US equal-employment
-# law, in everyday English.
+# law, in everyday English. Words with a working sense too ("cut the part's weight by 22%",
+# "race car", "political campaigns") are personal only when they are the owner's.
 _PERSONAL = re.compile(
-    r"\b(?:age|how old|birthday|birth ?date|date of birth|born|religion|religious|church|"
+    r"\b(?:how old|birthday|birth ?date|date of birth|born|religion|religious|"
     r"married|marital|marriage|spouse|wife|husband|have (?:any )?(?:children|kids)|pregnant|"
-    r"pregnancy|disability|disabled|ethnicity|ethnic|race|sexual orientation|political|"
-    r"politics|vote|weight|height)\b",
+    r"pregnancy|disability|disabled|ethnicity|sexual orientation)\b|"
+    r"\b(?:his|her|their|\w+'s)\s+(?:age|weight|height|race|ethnic \w+|church|politics|"
+    r"political \w+|vote)\b|"
+    r"\b(?:he|she|they)\s+(?:weighs?|votes?|voted)\b",
     re.IGNORECASE,
 )
 # Instructions to the assistant rather than questions about the portfolio.
