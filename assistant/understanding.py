@@ -76,6 +76,16 @@ CONTACT_WORDS = frozenset(
     telefon telefono teléfono téléphone telephone phone handy whatsapp linkedin
     """.split()
 )
+# The same words in the most spoken languages written in other scripts (Chinese, Japanese,
+# Korean, Russian and Ukrainian, Arabic and Persian, Hindi, Hebrew, Greek, Thai): found
+# anywhere in the message, as these scripts may not put spaces between words.
+CONTACT_WORDS_OTHER_SCRIPTS = tuple(
+    """
+    邮箱 邮件 电邮 电话 聯繫 联系 郵件 電郵 電話 メール 電話 連絡 이메일 메일 전화 연락처
+    почта почты почту телефон контакт пошта імейл بريد هاتف اتصال ایمیل تلفن ईमेल फ़ोन फोन
+    संपर्क מייל טלפון τηλέφωνο επικοινωνία อีเมล โทรศัพท์
+    """.split()
+)
 # Contact words long enough to open a compound in languages that write them as one word
 # (Dutch "e-mailadres", German "Telefonnummer", Swedish "mejladress" aside).
 _COMPOUNDING_CONTACT_WORDS = tuple(sorted(w for w in CONTACT_WORDS if len(w) >= 5))
@@ -94,6 +104,7 @@ _FOREIGN_WORD_SHARE = 0.6
 # Fewer words than this leave English words of other languages a majority by chance.
 _SHORT_MESSAGE_WORDS = 5
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,11 @@ def _language(question: str, english_words: frozenset[str], corpus_words: frozen
         for w in found
         if w.lower() not in corpus_words or w.lower() in STOP_WORDS or w[:1].islower()
     ]
+    if found and not _LATIN.search(question):
+        # No letter of the Latin script: not English, however few its words (Japanese and
+        # Chinese put no spaces between them).
+        language, _ = _identifier().classify(question)
+        return str(language) if language != "en" else "unknown"
     if len(plain) < 2 or not english_words:
         return "en"
     foreign = [w for w in plain if w not in english_words and w.rstrip("s") not in english_words]
@@ -219,8 +235,10 @@ def _in_another_language(question: str, language: str, corpus_words: frozenset[s
     # "E-Mail-Adresse" asks for the e-mail too: its parts are looked up as well as the whole,
     # and a compound opening with one ("e-mailadres", "telefonnummer").
     parts = {p.lower() for w in _WORD.findall(question) for p in [w, *w.split("-")]}
-    asks_contact = bool(parts & CONTACT_WORDS) or any(
-        p.startswith(word) for p in parts for word in _COMPOUNDING_CONTACT_WORDS
+    asks_contact = (
+        bool(parts & CONTACT_WORDS)
+        or any(p.startswith(word) for p in parts for word in _COMPOUNDING_CONTACT_WORDS)
+        or any(word in question.lower() for word in CONTACT_WORDS_OTHER_SCRIPTS)
     )
     if names or years:
         return Understood(" ".join([*names, *years]), None, language)

@@ -649,3 +649,18 @@ def test_how_many_in_a_verb_read_as_a_section_word_is_the_amount_stated(marta: A
     # "send" is no word of hers and reads like Contact; the sentence states "120 hospitals".
     answer = _answer(marta, "How many hospitals did she send requests to?")
     assert "120 hospitals" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def aiko(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A plain-text résumé: "Manages" accounts and people, "support" only in her first job.
+    source = PORTFOLIOS / "customer-success-text" / "resume.txt"
+    yield _imported(tmp_path_factory, real_embedder, "aiko", source, "she")
+
+
+def test_a_thing_partly_named_needs_a_sentence_saying_the_deed_asked(aiko: Assistant) -> None:
+    # "team" is no word of hers; "Answered enterprise support tickets" never says managed.
+    assert _answer(aiko, "Has she managed a support team?").abstained
+    # A thing she names whole is answered, whatever the verb.
+    answer = _answer(aiko, "Has she managed enterprise accounts?")
+    assert "35 enterprise accounts" in answer.answer

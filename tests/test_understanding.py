@@ -174,3 +174,24 @@ def test_the_identifier_reads_the_words_of_a_language_not_the_portfolios_names()
     corpus = CORPUS | {"harwell", "brookes"}
     understood = understand("Trabalhou na Harwell Brookes?", ENGLISH, corpus)
     assert understood.language == "pt" and understood.question == "Harwell Brookes"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "彼女のメールアドレスは？",  # Japanese: no spaces, no Latin letter
+        "他的邮箱是什么？",
+        "그녀의 이메일은?",
+        "Какой у него телефон?",
+        "उसका ईमेल क्या है?",
+    ],
+)
+def test_a_request_for_the_email_in_another_script(message: str) -> None:
+    understood = _understand(message)
+    assert understood.language != "en" and understood.refusal is None
+    assert understood.names_contact
+
+
+def test_another_script_with_nothing_to_go_on_is_refused() -> None:
+    understood = _understand("彼女は何歳ですか？")  # "How old is she?"
+    assert understood.language != "en" and understood.refusal == NOT_ENGLISH

@@ -448,6 +448,17 @@ class Pipeline:
             # "Has he worked on computer vision?": "vision" is no word of his, and his jobs,
             # quoted for "worked", say nothing of computers either (his degree does).
             return self._refusal(refusals.OFF_THE_POINT, best), resolved
+        done = verb_lemmas(terms.predicate or "") - {term(v) for v in WORK.verbs}
+        if (
+            done_known
+            and len(done_known) < len(terms.done_to)
+            and terms.predicate not in terms.unknown
+            and done
+            and not any(done & verb_lemmas(w) for q in quotes for w in words(q.passage.text))
+        ):
+            # "Has she managed a support team?": "Manages" is her word and "team" is not; a
+            # support job that never says she managed is no answer.
+            return self._refusal(refusals.OFF_THE_POINT, best), resolved
         if (
             terms.predicate is not None
             and comparison.gives_an_amount(question)
