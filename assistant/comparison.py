@@ -184,6 +184,25 @@ def gives_an_amount(question: str) -> bool:
 _CHANGE = re.compile(rf"\bby {_DIGITS}|\bfrom {_DIGITS}%?(?: [a-z]+)? to {_DIGITS}", re.I)
 
 
+# A number given as itself, not as a bound ("over 500", "at least 3", "10+").
+_BOUND = re.compile(
+    r"\b(?:over|above|under|below|more than|less than|fewer than|at least|at most|up to)\s*$",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(_DIGITS)
+
+
+def numbers_given(text: str) -> set[str]:
+    """The numbers a text gives exactly, as written without separators ("2,000": "2000")."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        bound = _BOUND.search(text[max(0, match.start() - 20) : match.start()])
+        if bound or text[match.end() : match.end() + 1] == "+":
+            continue
+        found.add(match.group(0).rstrip(".,").replace(",", ""))
+    return found
+
+
 def states_a_change(sentence: str) -> bool:
     """Whether a sentence states a change with its size ("cutting ... by 35%")."""
     return _CHANGE.search(sentence) is not None

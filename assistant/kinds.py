@@ -110,7 +110,8 @@ _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
         SKILLS,
         r"skills?|expertise|technolog\w*|tools?|toolbox|toolkit|stack|competenc\w*|proficienc\w*"
         # "Software" closing a heading lists the programs used; not "Software projects".
-        r"|programming languages|software(?=\W*$)",
+        # A scientist's "Methods" and "Techniques" are her skills.
+        r"|programming languages|software(?=\W*$)|methods|techniques|research methods",
     ),
     (LANGUAGES, r"languages?"),
     (INTERESTS, r"interests?|hobbies|outside work|for fun|free time|spare time"),

@@ -40,3 +40,8 @@ def _country_names() -> re.Pattern[str]:
 def place_words(text: str) -> str:
     """The word "country" when `text` names a country, else the empty string."""
     return COUNTRY if _country_names().search(text) else ""
+
+
+def is_country(name: str) -> bool:
+    """Whether `name` is a country's name, whole ("Sweden", "South Korea")."""
+    return _country_names().fullmatch(name.strip()) is not None

@@ -73,6 +73,7 @@ _OFF_TOPIC = re.compile(
 CONTACT_WORDS = frozenset(
     """
     email e-mail mail courriel correo correo-e kontakt contact contacto contato contatto
+    e-post epost e-posta eposta sähköposti
     telefon telefono teléfono téléphone telephone phone handy whatsapp linkedin
     """.split()
 )
@@ -147,27 +148,35 @@ def understand(
 # The auxiliaries that open a yes/no question ("Does she ...", "Has he ..."), and the first two
 # words of a question as written.
 _AUXILIARIES = ("does", "did", "do", "has", "have", "had", "is", "was", "are", "were", "can")
-_OPENING = re.compile(r"^(\s*)([A-Za-z]{2,6})(\s+)([A-Za-z]+)")
+# A short word and the word after it (the owner, if the first is an auxiliary), matched
+# word by word: linear in the text.
+_PAIR = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,6})(?=\s+([A-Za-z]+))")
+# The auxiliary is looked for in the question's opening words only.
+MAX_REPAIRED_CHARS = 200
 
 
 def _auxiliary_repaired(question: str, owner_words: frozenset[str]) -> str:
-    """The question with a slip in its opening auxiliary repaired ("dose she" -> "does she").
+    """The question with a slip in its auxiliary repaired ("dose she" -> "does she").
 
-    Only before the owner's name or pronoun: there an auxiliary is what the word must be,
-    even when the slip is an English word ("dose").
+    Only right before the owner's name or pronoun, at the opening or after what is asked
+    ("wat software dose she use"): there an auxiliary is what the word must be, even when
+    the slip is an English word ("dose").
     """
-    opening = _OPENING.match(question)
-    if opening is None or opening.group(4).lower() not in owner_words:
-        return question
-    word = opening.group(2).lower()
-    if word in _AUXILIARIES:
-        return question
-    found = process.extractOne(
-        word, _AUXILIARIES, scorer=DamerauLevenshtein.distance, score_cutoff=1
-    )
-    if found is None:
-        return question
-    return f"{opening.group(1)}{found[0].capitalize()}{question[opening.end(1) + len(word) :]}"
+    for pair in _PAIR.finditer(question[:MAX_REPAIRED_CHARS]):
+        word = pair.group(1).lower()
+        if pair.group(2).lower() not in owner_words or word in _AUXILIARIES:
+            continue
+        if pair.start() > 0 and word in STOP_WORDS:
+            # "and she", "when he": a word that belongs there.
+            continue
+        found = process.extractOne(
+            word, _AUXILIARIES, scorer=DamerauLevenshtein.distance, score_cutoff=1
+        )
+        if found is None:
+            return question
+        repaired = found[0].capitalize() if pair.start() == 0 else found[0]
+        return f"{question[: pair.start(1)]}{repaired}{question[pair.end(1) :]}"
+    return question
 
 
 def find_question(message: str) -> str:

@@ -664,3 +664,23 @@ def test_a_thing_partly_named_needs_a_sentence_saying_the_deed_asked(aiko: Assis
     # A thing she names whole is answered, whatever the verb.
     answer = _answer(aiko, "Has she managed enterprise accounts?")
     assert "35 enterprise accounts" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def chemist(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A one-page site: "Medicinal chemist, Gothenburg, Sweden" under her name, tools in Methods.
+    source = PORTFOLIOS / "chemist-html" / "index.html"
+    yield _imported(tmp_path_factory, real_embedder, "chemist", source, "she")
+
+
+def test_a_number_given_exactly_must_be_the_one_stated(chemist: Assistant) -> None:
+    assert _answer(chemist, "Has she run phase 3 trials?").abstained
+    assert "phase 1 trials" in _answer(chemist, "Has she run phase 1 trials?").answer
+    assert _answer(chemist, "Does she supervise 5 chemists?").abstained
+    # A bound is not a number given exactly.
+    assert "over 600 compounds" in _answer(chemist, "Has she made over 500 compounds?").answer
+
+
+def test_a_scientists_methods_are_her_skills(chemist: Assistant) -> None:
+    assert "ChemDraw" in _answer(chemist, "Does she use ChemDraw?").answer
+    assert "Gothenburg" in _answer(chemist, "Where is she based?").answer

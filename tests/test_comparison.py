@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.comparison import (
     LARGEST,
     SMALLEST,
@@ -11,6 +13,7 @@ from assistant.comparison import (
     counted_thing,
     counts,
     gives_an_amount,
+    numbers_given,
     pick,
     states_a_change,
     states_a_number,
@@ -122,3 +125,18 @@ def test_the_thing_a_how_many_question_counts() -> None:
     assert counted_thing("How many banks does she work with?") == "banks"
     assert counted_thing("how many years of experience") == "years"
     assert counted_thing("How big is his team?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("Has she run phase 3 trials?", {"3"}),
+        ("Has he served 2,000 requests per second?", {"2000"}),
+        # Bounds and years are no numbers given exactly.
+        ("Has she made over 500 compounds?", set()),
+        ("Does he lead a team of 10+?", set()),
+        ("Did she join in 2021?", set()),
+    ],
+)
+def test_the_numbers_a_question_gives_exactly(text: str, numbers: set[str]) -> None:
+    assert numbers_given(text) == numbers

@@ -36,6 +36,9 @@ from assistant.kinds import kind_of, kind_phrased, verbs_for
         ("Grants and fellowships", "awards"),
         ("Patents", "publications"),
         ("Selected exhibitions", "projects"),
+        ("Methods", "skills"),
+        ("Research methods", "skills"),
+        ("Laboratory techniques", "skills"),
     ],
 )
 def test_a_heading_names_its_kind(heading: str, kind: str) -> None:

@@ -120,6 +120,7 @@ def test_another_language_is_answered_through_names() -> None:
         "Wie lautet seine E-Mail-Adresse?",
         "Wat is zijn e-mailadres?",
         "Wie ist ihre Telefonnummer?",
+        "Vad är hennes e-postadress?",  # Swedish e-post
         # "was" and "seine" are English words too; a short question is not English for them.
         "Was ist seine E-Mail?",
     ],
@@ -195,3 +196,19 @@ def test_a_request_for_the_email_in_another_script(message: str) -> None:
 def test_another_script_with_nothing_to_go_on_is_refused() -> None:
     understood = _understand("彼女は何歳ですか？")  # "How old is she?"
     assert understood.language != "en" and understood.refusal == NOT_ENGLISH
+
+
+@pytest.mark.parametrize(
+    ("message", "repaired"),
+    [
+        ("dose she kno Java", "Does she kno Java"),
+        ("wat software dose she use", "wat software does she use"),
+        ("what dose she do", "what does she do"),
+        ("hs she worked at Havbris", "Has she worked at Havbris"),
+        # A word that belongs before her stays.
+        ("what tools and she", "what tools and she"),
+        ("Has she used Figma?", "Has she used Figma?"),
+    ],
+)
+def test_a_slip_in_the_auxiliary_before_the_owner_is_repaired(message: str, repaired: str) -> None:
+    assert understand(message, ENGLISH, CORPUS, frozenset({"she"})).question == repaired

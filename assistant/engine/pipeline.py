@@ -468,6 +468,12 @@ class Pipeline:
             # error budgets: a yes/no question giving an amount needs a sentence stating one.
             refusal = self._refusal(refusals.NO_COUNT, best)
             return replace(refusal, detail="no quoted sentence states an amount"), resolved
+        given = comparison.numbers_given(question) if terms.predicate is not None else set()
+        if given and not any(given <= comparison.numbers_given(q.passage.text) for q in quotes):
+            # "Has she run phase 3 trials?" is not answered by "... entered phase 1 trials":
+            # a number given exactly is a fact the sentence must state.
+            refusal = self._refusal(refusals.NO_COUNT, best)
+            return replace(refusal, detail="no quoted sentence states the number given"), resolved
         answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
 

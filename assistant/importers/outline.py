@@ -21,6 +21,7 @@ from assistant.importers.draft import (
     based_in,
     sentences_of_text,
 )
+from assistant.places import is_country
 
 
 @dataclass(frozen=True)
@@ -226,9 +227,10 @@ def _read_header(draft: Draft, header: list[Block], source: str) -> None:
         draft.sections.insert(0, about)
     places = [p for p in parts if _is_place(p)]
     rest = [p for p in parts if p not in places]
-    # A place said in the tagline ("Machine learning engineer in Turin, Italy.") too; the
-    # tagline stays as written.
+    # A place said in the tagline ("Machine learning engineer in Turin, Italy.") or closing
+    # it ("Medicinal chemist, Gothenburg, Sweden") too; the tagline stays as written.
     places += [place for p in rest for place in _places_in(p) if place not in places]
+    places += [place for p in rest if (place := _closing_place(p)) and place not in places]
     name = draft.owner or ""
     sentences = as_sentences(f"{name}: {' · '.join(rest)}" if name and rest else " · ".join(rest))
     for place in places:
@@ -250,6 +252,20 @@ _IN_PLACE = re.compile(r"\bin ([A-Z][^.;:!?·|]*)")
 def _places_in(text: str) -> list[str]:
     """The places a sentence says someone is in ("... engineer in Turin, Italy")."""
     return [m.group(1).strip() for m in _IN_PLACE.finditer(text) if _is_place(m.group(1).strip())]
+
+
+def _closing_place(part: str) -> str | None:
+    """The place closing a header part after a comma, if it ends with a country's name.
+
+    "Medicinal chemist, Gothenburg, Sweden": Gothenburg, Sweden. The country tells a place
+    from other capitalised names listed so ("Python, Go, Rust").
+    """
+    names = part.split(", ")
+    for start in range(1, len(names)):
+        place = ", ".join(names[start:])
+        if _is_place(place) and is_country(names[-1]):
+            return place
+    return None
 
 
 def _is_place(part: str) -> bool:
