@@ -684,3 +684,8 @@ def test_a_number_given_exactly_must_be_the_one_stated(chemist: Assistant) -> No
 def test_a_scientists_methods_are_her_skills(chemist: Assistant) -> None:
     assert "ChemDraw" in _answer(chemist, "Does she use ChemDraw?").answer
     assert "Gothenburg" in _answer(chemist, "Where is she based?").answer
+
+
+def test_a_word_one_entry_alone_uses_outweighs_the_present_tense(chemist: Assistant) -> None:
+    # "does she work" reads like now (her current job); "diseases" is her profile's alone.
+    assert "inflammatory diseases" in _answer(chemist, "What diseases does she work on?").answer

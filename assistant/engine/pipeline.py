@@ -238,10 +238,12 @@ class Pipeline:
             # "What was her thesis about?": the one entry that mentions a thesis.
             candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         order = order_asked(terms.text)  # with slips repaired ("befor maplepay")
-        # A heading's words ("outside work") ask for its kind, not for what is current.
+        # A heading's words ("outside work") ask for its kind, not for what is current; nor
+        # does a question pointing at one entry ("What diseases does she work on?": the
+        # profile alone says "diseases").
         now_in = (
             None
-            if order is not None or phrased_sections
+            if order is not None or phrased_sections or only_entry is not None
             else self._pointers.asked_now(question, terms)
         )
         if now_in is not None:
