@@ -22,7 +22,7 @@ from assistant.analysis import Vocabulary, base_forms, keyword_terms, stem, term
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
-from assistant.kinds import KIND_VERBS, verbs_for
+from assistant.kinds import KIND_VERBS, SKILLS, verbs_for
 from assistant.places import place_words
 
 # bm25s sets its own logger to DEBUG on import; give the level back to the application.
@@ -190,6 +190,13 @@ class Retriever:
             # entry's title may stand for it ("Education" in an About section).
             fits = self._naming_sections_done(word, corpus_words)
             similarity = np.where(fits | ~names_section, similarity, -1.0)
+            if fits.any() and word not in SKILLS.verbs:
+                # ... and stands for a section of its kind however far its words are ("study"
+                # for "Qualifications"): the kind says what one does with it. Not "use",
+                # said of anything ("What programming languages does he use?" with no such
+                # list is not his skills).
+                fitting = np.where(fits, similarity, -1.0)
+                return corpus_words[int(np.argmax(fitting))]
         best = int(np.argmax(similarity))
         if similarity[best] >= RELATED_WORD_MIN_COSINE:
             return corpus_words[best]

@@ -63,7 +63,7 @@ _INSTRUCTION = re.compile(
 )
 # Small talk about the world outside the portfolio.
 _OFF_TOPIC = re.compile(
-    r"\b(?:weather|forecast|joke|riddle|poem|song|recipe|horoscope|lottery|stock price|"
+    r"\b(?:weather|joke|riddle|poem|song|recipe|horoscope|lottery|stock price|"
     r"bitcoin price|football score|meaning of life)\b",
     re.IGNORECASE,
 )

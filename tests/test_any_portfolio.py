@@ -689,3 +689,21 @@ def test_a_scientists_methods_are_her_skills(chemist: Assistant) -> None:
 def test_a_word_one_entry_alone_uses_outweighs_the_present_tense(chemist: Assistant) -> None:
     # "does she work" reads like now (her current job); "diseases" is her profile's alone.
     assert "inflammatory diseases" in _answer(chemist, "What diseases does she work on?").answer
+
+
+@pytest.fixture(scope="module")
+def daniel(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A Markdown résumé: his degree under "Qualifications", a place after an em dash.
+    source = PORTFOLIOS / "financial-analyst-markdown" / "resume.md"
+    yield _imported(tmp_path_factory, real_embedder, "daniel", source, "he")
+
+
+def test_what_one_does_with_a_kind_names_its_section_however_labelled(daniel: Assistant) -> None:
+    # "study" is near none of "Qualifications", "degrees", "schools", "universities" (0.52).
+    assert "University of Ghana" in _answer(daniel, "Where did he study?").answer
+
+
+def test_the_present_asks_nothing_of_a_thing_never_named(daniel: Assistant) -> None:
+    # "current" reads like now; his latest-dated entry (ACCA, 2020) is no salary.
+    assert _answer(daniel, "What's his current salary?").abstained
+    assert "Volta Mobile" in _answer(daniel, "What is his current job?").answer

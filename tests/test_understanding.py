@@ -92,6 +92,8 @@ def test_refused_without_searching(message: str, reason: str) -> None:
         "How much weight did he save on the tiller gearbox?",
         "Has he worked on political campaigns?",
         "Has she built race car telemetry?",
+        # A forecast of loan losses is work, not the weather.
+        "How many loans were in the portfolio he forecast?",
     ],
 )
 def test_ordinary_questions_go_through(message: str) -> None:

@@ -251,7 +251,8 @@ class Pipeline:
             candidates = [h for h in candidates if h.chunk.section == now_in] + [
                 h for h in candidates if h.chunk.section != now_in
             ]
-        if order is not None and candidates:
+        if order is not None and candidates and (terms.known or not terms.unknown):
+            # Not for a thing the portfolio never names ("What's his current salary?").
             found = self._chronology.answer(order, names, candidates, resolved, terms)
             if found is not None:
                 hit, index = found

@@ -62,7 +62,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PRESENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.I)
 _QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 _TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
-_SEPARATORS = re.compile(r"\s+[·|•]\s+")
+# What parts of a header line are set apart by ("Analyst — Accra, Ghana"; not an en dash,
+# which joins dates).
+_SEPARATORS = re.compile(r"\s+[·|•—]\s+")
 MAX_TITLE_CHARS = 80
 # Longer than "September 2019 – December 2021 · Montréal, Canada", shorter than a sentence.
 MAX_DATE_LINE_CHARS = 60

@@ -216,6 +216,15 @@ def test_a_place_closing_the_tagline_after_a_comma_is_where_she_is_based(tmp_pat
     )
 
 
+def test_a_place_set_apart_by_an_em_dash_is_where_she_is_based(tmp_path: Path) -> None:
+    source = tmp_path / "resume.txt"
+    header = "Maya Okafor\nSite reliability engineer — Lagos, Nigeria\nmaya.okafor@example.com\n\n"
+    source.write_text(header + PLAIN_RESUME.split("\n", 2)[2], encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.documents[0].text.endswith("Maya is based in Lagos, Nigeria.")
+
+
 def test_pdf_made_here(tmp_path: Path) -> None:
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
