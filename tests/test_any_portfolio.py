@@ -707,3 +707,17 @@ def test_the_present_asks_nothing_of_a_thing_never_named(daniel: Assistant) -> N
     # "current" reads like now; his latest-dated entry (ACCA, 2020) is no salary.
     assert _answer(daniel, "What's his current salary?").abstained
     assert "Volta Mobile" in _answer(daniel, "What is his current job?").answer
+
+
+@pytest.fixture(scope="module")
+def priya_nair(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A plain-text CV: a nurse, her phone in the UK's national format.
+    source = PORTFOLIOS / "nurse-text" / "cv.txt"
+    yield _imported(tmp_path_factory, real_embedder, "priya-nair", source, "she")
+
+
+def test_what_she_is_named_last_must_be_a_word_of_hers(priya_nair: Assistant) -> None:
+    # "nurse" is hers, "prescriber" is not: her tagline is no answer.
+    assert _answer(priya_nair, "Is she a nurse prescriber?").abstained
+    assert "NMC registered nurse" in _answer(priya_nair, "Is she a registered nurse?").answer
+    assert "07700 900123" in _answer(priya_nair, "What's her phone number?").answer

@@ -58,6 +58,8 @@ from assistant.understanding import understand
 TOP_ENTRIES = 3
 # An open question ("What's her title?", "Who is he?").
 _OPEN_QUESTION = re.compile(r"^\W*(?:what|who)\b", re.IGNORECASE)
+# "Is she a nurse prescriber?": asks whether the owner is some kind of person.
+_IS_A = re.compile(r"^\W*(?:is|was)\s+\w+\s+(?:a|an)\s", re.IGNORECASE)
 # Entries of a section the question asks about lead when they score this close to the best.
 ASKED_SECTION_MARGIN = 0.1
 # Two words embedded alone this close name the same thing counted ("customers" ~ "users").
@@ -344,6 +346,10 @@ class Pipeline:
             # 18% to 11%" says what he did, in another verb.
             unshown = frozenset()
         spelling_out = self._spelled_out(terms, candidates) or changes
+        if _IS_A.match(question) and terms.topics and terms.topics[-1] in terms.unknown:
+            # What she is, named last, is no word of hers ("prescriber"): the words before it
+            # ("nurse") say nothing of it.
+            return self._refusal(refusals.UNKNOWN_TOPICS, best, missing=terms.unknown), resolved
         verdict = judge(
             terms,
             candidates,

@@ -51,9 +51,12 @@ _HONORIFICS = re.compile(r"^(?:(?:dr|prof|professor|mr|mrs|ms|mx|miss|sir|dame)\
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
 # International numbers (+47 915 22 703) anywhere; others only after a phone word.
 _PHONE = re.compile(
-    r"(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5})"
+    r"(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,6}){1,5}(?!\d))"
     r"|(?:(?<=phone )|(?<=phone: )|(?<=tel: )|(?<=call )|(?<=mobile: ))"
-    r"\(?\d{2,4}\)?(?:[ .-]\d{2,5}){1,4}",
+    r"\(?\d{2,4}\)?(?:[ .-]\d{2,5}){1,4}"
+    # A national number opening with its trunk 0 ("07700 900123"); not an identifier of
+    # dashed groups ("0000-0002-1825-0097", an ORCID).
+    r"|(?<![\d-])0\d{2,4}[ .]?\d{3,4}[ .]?\d{3,4}(?![\d-])",
     re.I,
 )
 # A bare web address ("https://ferrer.example.es"), as a plain-text header writes one.

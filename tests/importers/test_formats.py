@@ -225,6 +225,22 @@ def test_a_place_set_apart_by_an_em_dash_is_where_she_is_based(tmp_path: Path) -
     assert corpus.documents[0].text.endswith("Maya is based in Lagos, Nigeria.")
 
 
+@pytest.mark.parametrize(
+    ("line", "phone"),
+    [
+        ("maya.okafor@example.com | 07700 900123", "07700 900123"),  # national, trunk 0
+        ("maya.okafor@example.com | +44 7700 900123", "+44 7700 900123"),  # a group of six
+        ("maya.okafor@example.com | ORCID 0000-0002-1825-0097", None),  # no phone at all
+    ],
+)
+def test_phone_numbers_as_written(tmp_path: Path, line: str, phone: str | None) -> None:
+    source = tmp_path / "resume.txt"
+    header = f"Maya Okafor\nSite reliability engineer\n{line}\n\n"
+    source.write_text(header + PLAIN_RESUME.split("\n", 2)[2], encoding="utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    assert load_corpus(tmp_path / "c").contact.phone == phone
+
+
 def test_pdf_made_here(tmp_path: Path) -> None:
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
