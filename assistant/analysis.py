@@ -276,7 +276,18 @@ class Vocabulary:
 
     @lru_cache(maxsize=1)  # noqa: B019 - one Vocabulary per index, kept for its lifetime
     def _targets(self) -> tuple[str, ...]:
-        return tuple(sorted(self.words | STOP_WORDS | QUESTION_WORDS | self.owner_words))
+        # With the other forms of the corpus's verbs and nouns: "forcasting" is a slip for
+        # "forecasting" when the portfolio writes "Forecast".
+        inflected = {
+            form
+            for word in self.words
+            if word.isalpha()
+            for forms in lemminflect.getAllInflections(word).values()
+            for form in forms
+        }
+        return tuple(
+            sorted(self.words | inflected | STOP_WORDS | QUESTION_WORDS | self.owner_words)
+        )
 
 
 def _shortest_begun(word: str, targets: Iterable[str]) -> str:

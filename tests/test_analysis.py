@@ -208,3 +208,10 @@ def test_equally_close_english_words_prefer_one_the_portfolio_uses() -> None:
     # Without it, a wrong letter comes before a letter too many ("seek"), then the order.
     nowhere = Vocabulary.from_texts(["Lucas built parsers."], common_words=english)
     assert nowhere.repair("speek") == "sleek"
+
+
+def test_a_slip_in_another_form_of_a_corpus_word() -> None:
+    # The portfolio writes "Forecast"; "forcasting" is a slip for its other form.
+    vocabulary = Vocabulary.from_texts(["Forecast loan losses."], common_words=["loan"])
+    assert vocabulary.repair("forcasting") == "forecasting"
+    assert vocabulary.knows("forecasting")
