@@ -38,7 +38,11 @@ _ORDER = (
     (
         CURRENT,
         re.compile(
-            r"\b(?:now|nowadays|current|currently|present|today|these days|at the moment)\b", re.I
+            # "present" as time ("at present", "his present job"), not the verb ("Does he
+            # present to executives?").
+            r"\b(?:now|nowadays|current|currently|today|these days|at the moment)\b"
+            r"|\b(?:at|the|his|her|their) present\b|\bpresent (?:day|job|role|position|employer)\b",
+            re.I,
         ),
     ),
 )

@@ -40,6 +40,10 @@ def test_orders_asked() -> None:
     assert order_asked("What's the most recent thing he built?") == Order(LATEST, "most recent")
     assert order_asked("and after that?") == Order(AFTER, "after")
     assert order_asked("Which projects has he built?") is None
+    # "present" as time, not as the verb.
+    assert order_asked("What is his present role?") == Order(CURRENT, "his present")
+    assert order_asked("Where does she work at present?") == Order(CURRENT, "at present")
+    assert order_asked("Does he present to executives?") is None
 
 
 def test_pick_by_dates_not_by_position() -> None:
