@@ -114,6 +114,13 @@ def verb_lemmas(word: str) -> frozenset[str]:
     return frozenset(lemminflect.getAllLemmas(word).get("VERB", ()))
 
 
+# Cached as `sentence_terms` is: the same corpus sentences are read on every question.
+@lru_cache(maxsize=8192)
+def sentence_verbs(text: str) -> frozenset[str]:
+    """The verbs any word of a text may be a form of ("Taught 40 volunteers": teach, ...)."""
+    return frozenset().union(*(verb_lemmas(w) for w in words(text)))
+
+
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
     out: list[str] = []

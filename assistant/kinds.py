@@ -170,10 +170,15 @@ KINDS: tuple[SectionKind, ...] = (ABOUT, WORK, VOLUNTEER, EDUCATION, AWARDS, CER
 KINDS += (PUBLICATIONS, SKILLS, LANGUAGES, INTERESTS, REFERENCES, PROJECTS, CONTACT, OTHER)
 
 
-def verbs_for(list_words: tuple[str, ...] | list[str]) -> frozenset[str]:
-    """The verbs of the kind whose list words a section has (site.yaml keeps those alone)."""
+def _kinds_listing(list_words: tuple[str, ...] | list[str]) -> list[SectionKind]:
+    """The kinds whose list words a section has (site.yaml keeps those, not the kind)."""
     found = {w.lower() for w in list_words}
-    return frozenset(v for kind in KINDS if found & set(kind.list_words) for v in kind.verbs)
+    return [kind for kind in KINDS if found & set(kind.list_words)]
+
+
+def verbs_for(list_words: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """The verbs of the kind whose list words a section has."""
+    return frozenset(v for kind in _kinds_listing(list_words) for v in kind.verbs)
 
 
 # The kinds whose entries are lines of what the owner did, in any verb ("Set up a research
@@ -184,8 +189,7 @@ DEED_KINDS = (WORK, VOLUNTEER, PROJECTS)
 
 def records_deeds(list_words: tuple[str, ...] | list[str]) -> bool:
     """Whether a section's entries say what the owner did (a section of no kind may)."""
-    found = {w.lower() for w in list_words}
-    kinds = [kind for kind in KINDS if found & set(kind.list_words)]
+    kinds = _kinds_listing(list_words)
     return not kinds or any(kind in DEED_KINDS for kind in kinds)
 
 

@@ -204,12 +204,14 @@ class Retriever:
 
     def _naming_sections_done(self, verb: str, corpus_words: tuple[str, ...]) -> np.ndarray:
         """Which corpus words name a section whose kind of entry one does `verb` with."""
-        naming = {
-            word
-            for s in self.index.corpus.site.sections.values()
-            if verb in verbs_for(s.list_words)
-            for word in words(s.naming_text)
-        }
+        sections = self.index.corpus.site.sections
+        naming = frozenset().union(
+            *(
+                named
+                for name, named in self._section_naming.items()
+                if verb in verbs_for(sections[name].list_words)
+            )
+        )
         return np.array([w in naming for w in corpus_words], dtype=bool)
 
     def _clipped_word(self, word: str) -> str | None:

@@ -244,10 +244,11 @@ def _in_another_language(question: str, language: str, corpus_words: frozenset[s
     # "E-Mail-Adresse" asks for the e-mail too: its parts are looked up as well as the whole,
     # and a compound opening with one ("e-mailadres", "telefonnummer").
     parts = {p.lower() for w in _WORD.findall(question) for p in [w, *w.split("-")]}
+    lowered = question.lower()
     asks_contact = (
         bool(parts & CONTACT_WORDS)
         or any(p.startswith(word) for p in parts for word in _COMPOUNDING_CONTACT_WORDS)
-        or any(word in question.lower() for word in CONTACT_WORDS_OTHER_SCRIPTS)
+        or any(word in lowered for word in CONTACT_WORDS_OTHER_SCRIPTS)
     )
     if names or years:
         return Understood(" ".join([*names, *years]), None, language)

@@ -29,6 +29,7 @@ from assistant.analysis import (
     keyword_terms,
     owner_verbs,
     sentence_terms,
+    sentence_verbs,
     singular,
     term,
     verb_lemmas,
@@ -457,13 +458,13 @@ class Pipeline:
             # "Has he worked on computer vision?": "vision" is no word of his, and his jobs,
             # quoted for "worked", say nothing of computers either (his degree does).
             return self._refusal(refusals.OFF_THE_POINT, best), resolved
-        done = verb_lemmas(terms.predicate or "") - {term(v) for v in WORK.verbs}
+        done = _deeds(terms.predicate)
         if (
             done_known
             and len(done_known) < len(terms.done_to)
             and terms.predicate not in terms.unknown
             and done
-            and not any(done & verb_lemmas(w) for q in quotes for w in words(q.passage.text))
+            and not any(done & sentence_verbs(q.passage.text) for q in quotes)
         ):
             # "Has she managed a support team?": "Manages" is her word and "team" is not; a
             # support job that never says she managed is no answer.
@@ -628,8 +629,7 @@ class Pipeline:
         if not asked:
             return []
         predicate = terms.predicate or ""
-        # Every job's line is work: "worked" says nothing of which.
-        done = verb_lemmas(predicate) - {term(v) for v in WORK.verbs}
+        done = _deeds(predicate)
         lines = [
             (hit, sentence)
             for hit in candidates
@@ -638,18 +638,20 @@ class Pipeline:
             and self._pointers.shows_doing(predicate, hit)
             for sentence in hit.chunk.passages
         ]
-        holding = [(h, s) for h, s in lines if asked <= sentence_terms(s)]
-        doing = [
-            (h, s)
-            for h, s in lines
-            if done and asked & sentence_terms(s) and any(done & verb_lemmas(w) for w in words(s))
-        ]
-        for hit, sentence in holding[:1] or doing[:1]:
-            scored = self.retriever.passages(hit, text, vector)
-            passage = next((p for p in scored if p.text == sentence), None)
-            if passage is not None:
-                return [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
-        return []
+        found = next(((h, s) for h, s in lines if asked <= sentence_terms(s)), None) or next(
+            (
+                (h, s)
+                for h, s in lines
+                if done and asked & sentence_terms(s) and done & sentence_verbs(s)
+            ),
+            None,
+        )
+        if found is None:
+            return []
+        hit, sentence = found
+        scored = self.retriever.passages(hit, text, vector)
+        passage = next((p for p in scored if p.text == sentence), None)
+        return [] if passage is None else [Quote(hit, passage)][: MAX_SENTENCES - len(quotes)]
 
     def _with_passages(
         self,
@@ -699,7 +701,7 @@ class Pipeline:
                 for hit in candidates[:SPELLED_OUT_ENTRIES]
                 if done
                 and hit.position not in self._not_evidence_rows
-                and any(done & verb_lemmas(w) for p in hit.chunk.passages for w in words(p))
+                and any(done & sentence_verbs(p) for p in hit.chunk.passages)
             ]
         # What was done is the thing asked, however the rest of a yes/no question words how:
         # "reduced support tickets with better docs" is "cutting support tickets". The
@@ -803,6 +805,14 @@ class Pipeline:
                 s: self.compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
             }
         return self._suggestion_targets
+
+
+def _deeds(predicate: str | None) -> frozenset[str]:
+    """The verbs a yes/no question's verb may be, less working: every job's line is work."""
+    return verb_lemmas(predicate or "") - _WORKING
+
+
+_WORKING = frozenset(term(v) for v in WORK.verbs)
 
 
 def _numbered(
