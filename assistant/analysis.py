@@ -121,6 +121,25 @@ def sentence_verbs(text: str) -> frozenset[str]:
     return frozenset().union(*(verb_lemmas(w) for w in words(text)))
 
 
+def _acronyms(texts: Iterable[str]) -> frozenset[str]:
+    """The words `texts` write only in capitals, two letters at least ("UK", "AWS").
+
+    A text in capitals throughout is a heading ("WORK EXPERIENCE"), not a row of acronyms.
+    """
+    capitals: set[str] = set()
+    other: set[str] = set()
+    for text in texts:
+        heading = not any(c.islower() for c in text)
+        for match in _WORD.finditer(text):
+            raw = match.group(0).removesuffix("'s")
+            if raw.isupper() and sum(c.isalpha() for c in raw) > 1:
+                if not heading:
+                    capitals.add(raw.lower())
+            else:
+                other.add(raw.lower())
+    return frozenset(capitals - other)
+
+
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
     out: list[str] = []
@@ -159,6 +178,9 @@ class Vocabulary:
     # The owner's name and subject pronoun ("ada", "lovelace", "she"): who is asked about,
     # never a topic.
     owner_words: frozenset[str] = frozenset()
+    # Words the corpus writes only in capitals ("UK", "AWS"): names, however a question
+    # writes them ("has she worked in the uk").
+    acronyms: frozenset[str] = frozenset()
 
     @classmethod
     def from_texts(
@@ -169,11 +191,13 @@ class Vocabulary:
         pronoun: str = "he",
     ) -> Vocabulary:
         """Build the vocabulary of texts about the owner named `owner` (`pronoun`: he, she...)."""
+        texts = list(texts)
         found = {w for text in texts for w in words(text)}
         return cls(
             frozenset(found),
             frozenset(common_words),
             frozenset([*words(owner), pronoun]),
+            _acronyms(texts),
         )
 
     def is_topic(self, word: str) -> bool:
@@ -505,7 +529,13 @@ def analyse(
             fixed = vocabulary.repair(word)
             if fixed != word:
                 repaired_text = repaired_text.replace(raw, fixed, 1)
-            looks_like_name = position > 0 and raw[:1].isupper() or raw.isupper() and len(raw) > 1
+            looks_like_name = (
+                position > 0
+                and raw[:1].isupper()
+                or raw.isupper()
+                and len(raw) > 1
+                or fixed in vocabulary.acronyms
+            )
             # A word of asking written as a name the portfolio uses is that name ("Does she
             # know Go?").
             named = looks_like_name and fixed in QUESTION_WORDS and vocabulary.knows(fixed)

@@ -215,3 +215,13 @@ def test_a_slip_in_another_form_of_a_corpus_word() -> None:
     vocabulary = Vocabulary.from_texts(["Forecast loan losses."], common_words=["loan"])
     assert vocabulary.repair("forcasting") == "forecasting"
     assert vocabulary.knows("forecasting")
+
+
+def test_a_word_the_portfolio_writes_only_in_capitals_is_a_name_in_any_case() -> None:
+    vocabulary = Vocabulary.from_texts(
+        ["WORK EXPERIENCE", "Designed buildings in Portugal and the UK.", "Work in Porto."],
+        common_words=["uk", "work", "experience", "worked"],
+    )
+    assert analyse("has she worked in the uk", vocabulary).names == ("uk",)
+    # A heading in capitals throughout names nothing; a word also written otherwise is a word.
+    assert analyse("has she work experience", vocabulary).names == ()
