@@ -7,6 +7,7 @@ portfolio never mentions).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,33 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 _WORD = re.compile(r"[A-Za-z0-9$%+]+(?:['\-.][A-Za-z0-9]+)*")
+
+
+def _unaccented(letter: str) -> str:
+    """The letter without its accents ("é": "e"), or itself when it is no accented A to Z."""
+    decomposed = unicodedata.normalize("NFKD", letter)
+    base, marks = decomposed[:1], decomposed[1:]
+    return base if base.isascii() and marks and all(map(unicodedata.combining, marks)) else letter
+
+
+# The Latin letters with accents (Latin-1 to Latin Extended-B, and Vietnamese's), one letter
+# for one, so that a word's place in the text stays where it was.
+_UNACCENT = {
+    ord(letter): _unaccented(letter)
+    for block in (range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    for letter in map(chr, block)
+    if _unaccented(letter) != letter
+}
+
+
+def unaccented(text: str) -> str:
+    """The text with its letters' accents taken off ("Léa, Université": "Lea, Universite").
+
+    Recruiters often type a name without its accents, and a word read as letters A to Z
+    would break at one ("L", "a").
+    """
+    return text.translate(_UNACCENT)
+
 
 # Function words: they say nothing about the topic.
 STOP_WORDS = frozenset(
@@ -108,6 +136,12 @@ def sentence_terms(text: str) -> frozenset[str]:
     return frozenset(term(w) for w in words(text))
 
 
+def may_name_a_thing(word: str) -> bool:
+    """Whether a lowercase word may be a noun or a name ("university", "orbis"; not "new")."""
+    found = lemminflect.getAllLemmas(word)
+    return not found or "NOUN" in found or "PROPN" in found
+
+
 @lru_cache(maxsize=65536)
 def verb_lemmas(word: str) -> frozenset[str]:
     """The verbs a lowercase word may be a form of ("taught": teach; "managers": none)."""
@@ -130,7 +164,7 @@ def _acronyms(texts: Iterable[str]) -> frozenset[str]:
     other: set[str] = set()
     for text in texts:
         heading = not any(c.islower() for c in text)
-        for match in _WORD.finditer(text):
+        for match in _WORD.finditer(unaccented(text)):
             raw = match.group(0).removesuffix("'s")
             if raw.isupper() and sum(c.isalpha() for c in raw) > 1:
                 if not heading:
@@ -143,7 +177,7 @@ def _acronyms(texts: Iterable[str]) -> frozenset[str]:
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
     out: list[str] = []
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(unaccented(text)):
         word = match.group(0).lower().strip(".")
         word = word.replace("'s", "") if word.endswith("'s") else word.replace("'", "")
         if not word:
@@ -453,7 +487,7 @@ def owner_verbs(question: str, vocabulary: Vocabulary) -> frozenset[str]:
     """
     return frozenset(
         vocabulary.repair(match.group(2).lower())
-        for match in _AFTER_AUXILIARY.finditer(question)
+        for match in _AFTER_AUXILIARY.finditer(unaccented(question))
         if match.group(1).lower() in vocabulary.owner_words
     )
 
@@ -507,8 +541,10 @@ def analyse(
     `same_sense` tells whether the corpus's other forms of a word it does not use as written
     mean the same ("booking" is no "book"): a word used only in another sense is not known.
     """
-    question = _joined(question, vocabulary)
-    repaired_text = question
+    # Words are matched without their accents; what is shown keeps them ("Université").
+    written = _joined(question, vocabulary)
+    question = unaccented(written)
+    repaired_text = written
     topics: list[str] = []
     unknown: list[str] = []
     rare: list[str] = []
@@ -524,7 +560,7 @@ def analyse(
     # whether it uses a word close in meaning).
     asked: list[tuple[int, str, bool, bool]] = []
     for position, match in enumerate(matches):
-        raw = match.group(0)
+        raw = written[match.start() : match.end()]
         for word in words(raw)[:1]:
             fixed = vocabulary.repair(word)
             if fixed != word:

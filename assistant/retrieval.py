@@ -18,7 +18,15 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.abbreviations import degree_words
-from assistant.analysis import Vocabulary, base_forms, keyword_terms, stem, term, words
+from assistant.analysis import (
+    Vocabulary,
+    base_forms,
+    keyword_terms,
+    sentence_terms,
+    stem,
+    term,
+    words,
+)
 from assistant.chunking import Chunk
 from assistant.embedding import Embedder
 from assistant.index import SearchIndex
@@ -327,14 +335,17 @@ class Retriever:
     def sentences_holding(self, hit: Hit, topics: Iterable[str]) -> list[str]:
         """The sentences of the entry that (with its title) use every one of the topics.
 
-        In any form: "led" is used by "Leads a docs team".
+        In any form: "led" is used by "Leads a docs team", "teach" by "Taught physics".
         """
         wanted = [{stem(t), term(t)} for t in topics]
         start = int(self._first_passage[hit.position])
         return [
             passage
             for offset, passage in enumerate(hit.chunk.passages)
-            if all(forms & self._passage_terms[start + offset] for forms in wanted)
+            if all(
+                forms & (self._passage_terms[start + offset] | sentence_terms(passage))
+                for forms in wanted
+            )
         ]
 
     def passages(self, hit: Hit, text: str, vector: Vector | None) -> list[PassageHit]:

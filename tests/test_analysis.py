@@ -7,6 +7,7 @@ from assistant.analysis import (
     analyse,
     keyword_terms,
     owner_verbs,
+    unaccented,
     verb_lemmas,
     words,
 )
@@ -225,3 +226,23 @@ def test_a_word_the_portfolio_writes_only_in_capitals_is_a_name_in_any_case() ->
     assert analyse("has she worked in the uk", vocabulary).names == ("uk",)
     # A heading in capitals throughout names nothing; a word also written otherwise is a word.
     assert analyse("has she work experience", vocabulary).names == ()
+
+
+def test_words_are_matched_without_their_accents() -> None:
+    assert words("Léa studied at the Université Lumière") == [
+        "lea",
+        "studied",
+        "at",
+        "the",
+        "universite",
+        "lumiere",
+    ]
+    # One letter for one, and other scripts and letters with no accent as written.
+    assert unaccented("Łódź, 東京, Ærø") == "Łodz, 東京, Ærø"
+    vocabulary = Vocabulary.from_texts(["Léa works at Orbis."], owner="Léa Fontaine")
+    assert analyse("Where does Lea work?", vocabulary).unknown == ()
+    # What is named in a refusal is written as asked.
+    assert analyse("Has she worked at Crédit Agricole?", vocabulary).rare_unknown == (
+        "Crédit",
+        "Agricole",
+    )

@@ -721,3 +721,29 @@ def test_what_she_is_named_last_must_be_a_word_of_hers(priya_nair: Assistant) ->
     assert _answer(priya_nair, "Is she a nurse prescriber?").abstained
     assert "NMC registered nurse" in _answer(priya_nair, "Is she a registered nurse?").answer
     assert "07700 900123" in _answer(priya_nair, "What's her phone number?").answer
+
+
+@pytest.fixture(scope="module")
+def lea(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A Markdown résumé with accented names: a former physics teacher ("Lycée", "Université").
+    source = PORTFOLIOS / "instructional-designer-markdown" / "portfolio.md"
+    yield _imported(tmp_path_factory, real_embedder, "lea", source, "she")
+
+
+def test_a_name_is_the_same_with_or_without_its_accents(lea: Assistant) -> None:
+    assert "Orbis Software" in _answer(lea, "Where does Léa work now?").answer
+    assert "Orbis Software" in _answer(lea, "Where does Lea work now?").answer
+    assert "Physics Teacher" in _answer(lea, "What did she do at Lycee Ampere?").answer
+
+
+def test_a_deed_done_to_something_else_is_no_answer(lea: Assistant) -> None:
+    # She taught at a lycée; the université is where she studied.
+    assert _answer(lea, "Has she taught at a university?").abstained
+    assert "Taught physics" in _answer(lea, "Has she taught physics?").answer
+    # The deed in any form of its verb, said by her job, not her degree's "teaching track".
+    assert "Taught physics" in _answer(lea, "Did she teach physics?").answer
+
+
+def test_what_she_was_is_the_title_that_names_it(lea: Assistant) -> None:
+    # "teacher" reads like Education (her "teaching track" degree); her job says it.
+    assert "Physics Teacher" in _answer(lea, "Was she a teacher?").answer

@@ -17,7 +17,7 @@ Each stage is called from here and calls nothing back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from assistant import comparison, refusals
@@ -27,6 +27,7 @@ from assistant.analysis import (
     QuestionTerms,
     analyse,
     keyword_terms,
+    may_name_a_thing,
     owner_verbs,
     sentence_terms,
     sentence_verbs,
@@ -201,7 +202,16 @@ class Pipeline:
             self._spelled_out(terms, [h for h in hits if h.chunk.section in asked], True)
         )
         hits = _asked_first(hits, asked, keep_first)
-        if saying and terms.predicate_is_verb and set(terms.topics) == {terms.predicate}:
+        if _IS_A.match(question):
+            # "Was she a teacher?": the job titled "Physics Teacher" says she was, whatever
+            # section the word reads like (her "teaching track" degree, under Education).
+            in_title = [h for h in hits if self._pointers.title_holds(terms, h)]
+            hits = in_title + [h for h in hits if h not in in_title]
+        if (
+            saying
+            and terms.predicate_is_verb
+            and (set(terms.topics) == {terms.predicate} or hits[0] not in saying)
+        ):
             hits = saying + [h for h in hits if h not in saying]
         verbs = owner_verbs(question, vocabulary)  # what the question says the owner did
         own_work = asks_about_his_own_work([w for w in words(question) if w not in heading])
@@ -459,6 +469,23 @@ class Pipeline:
             # quoted for "worked", say nothing of computers either (his degree does).
             return self._refusal(refusals.OFF_THE_POINT, best), resolved
         done = _deeds(terms.predicate)
+        # The things the deed was done to, in the portfolio's words as asked: not a word
+        # standing in for one ("opportunities": jobs), nor how it was done ("new").
+        things = [
+            t
+            for t in terms.done_to
+            if t not in terms.unknown and t not in terms.related and may_name_a_thing(t)
+        ]
+        if (
+            things
+            and terms.predicate not in terms.unknown
+            and any(done & sentence_verbs(q.passage.text) for q in quotes)
+            and not any(self._names_thing(q.hit, things) for q in quotes)
+        ):
+            # "Has she taught at a university?": "Taught physics to students aged 15 to 18"
+            # says the deed, done at a lycée; no entry quoted names what it was done to (the
+            # université is where she studied).
+            return self._refusal(refusals.OFF_THE_POINT, best), resolved
         if (
             done_known
             and len(done_known) < len(terms.done_to)
@@ -486,6 +513,17 @@ class Pipeline:
             return replace(refusal, detail="no quoted sentence states the number given"), resolved
         answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.degraded)
         return self._with_follow_ups(answer, question), resolved
+
+    def _names_thing(self, hit: Hit, things: Iterable[str]) -> bool:
+        """Whether the hit's entry names one of the things, in its words or by its kind.
+
+        "papers" is a publication's kind, though "Lucas published ... with Interspeech"
+        never says "paper".
+        """
+        known = {term(t) for t in things}
+        return bool(known & sentence_terms(hit.chunk.keyword_text)) or any(
+            hit.chunk.section in self._pointers.sections_named(t) for t in things
+        )
 
     def _as_pronoun(self, text: str) -> str:
         """The text searched with the owner named by pronoun, as the entries mostly are.
@@ -713,10 +751,14 @@ class Pipeline:
         if not topics or len(topics) < SPELLED_OUT_MIN_TOPICS and not counting:
             return []
         asked = {term(t) for t in topics}
+        # Said by an entry that can show the deed: "Did she teach physics?" is not answered
+        # by her degree's "Physics (teaching track)".
+        deed = terms.predicate if with_verb and terms.predicate_is_verb else None
         return [
             hit
             for hit in candidates[:SPELLED_OUT_ENTRIES]
             if (terms.predicate is None or hit.position not in self._not_evidence_rows)
+            and (deed is None or self._pointers.shows_doing(deed, hit))
             and any(
                 (len(topics) >= SPELLED_OUT_MIN_TOPICS or comparison.states_a_number(sentence))
                 and (not done_to or asked <= sentence_terms(sentence))

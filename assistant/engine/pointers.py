@@ -144,10 +144,14 @@ class Pointers:
         Never a yes/no question about the owner: "Does he manage anyone?" asks for the line
         that says so, not for the job whose title says "Manager".
         """
-        if not hits or not terms.known or terms.predicate is not None:
+        if not hits or terms.predicate is not None:
             return False
+        return self.title_holds(terms, hits[0])
+
+    def title_holds(self, terms: QuestionTerms, hit: Hit) -> bool:
+        """Whether the hit's title holds every topic the corpus uses ("Physics Teacher")."""
         asked = {stem for topic in terms.known for stem in keyword_terms(topic)[:1]}
-        return asked <= set(keyword_terms(hits[0].chunk.title))
+        return bool(asked) and asked <= set(keyword_terms(hit.chunk.title))
 
     def names(self, terms: QuestionTerms) -> set[str]:
         """Stems of the names the question asks about that the corpus uses ("figma")."""
