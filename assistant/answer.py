@@ -8,6 +8,7 @@ that the cited snippet does not say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.analysis import keyword_terms
@@ -202,17 +203,24 @@ def choose_sentences(
     return _in_reading_order(chosen)
 
 
-def list_quotes(ranked: list[tuple[Hit, list[PassageHit]]]) -> list[Quote]:
+def list_quotes(
+    ranked: list[tuple[Hit, list[PassageHit]]], picked_by: Callable[[str], bool] | None = None
+) -> list[Quote]:
     """For "which projects ...": the opening sentence of every matching entry.
 
     An opening that is only the entry's name ("CellDrift.", an imported heading) says nothing
-    of it: the sentence after it comes too.
+    of it: the sentence after it comes too. So does the first sentence that says what picked
+    the entry (`picked_by`), when the opening does not: "What happened in 2017?" is "Led the
+    response to the 2017 border closure", in a job of 2014 – 2019.
     """
     quotes: list[Quote] = []
     for hit, passages in ranked[:MAX_LIST_ENTRIES]:
         ordered = sorted(passages, key=lambda p: p.passage_index)
         quotes.append(Quote(hit, ordered[0]))
-        if len(ordered) > 1 and len(ordered[0].text.split()) <= BARE_NAME_WORDS:
+        saying = [p for p in ordered if picked_by is not None and picked_by(p.text)]
+        if saying and saying[0] is not ordered[0]:
+            quotes.append(Quote(hit, saying[0]))
+        elif len(ordered) > 1 and len(ordered[0].text.split()) <= BARE_NAME_WORDS:
             quotes.append(Quote(hit, ordered[1]))
     return quotes
 

@@ -24,15 +24,16 @@ LONGEST = "longest"
 SHORTEST = "shortest"
 
 # English words of time and order, in the order they are tried ("before his first job" is
-# about "before").
+# about "before"; "Where did he work and for how long before X?" too: the entry before X
+# gives its span).
 _ORDER = (
+    (BEFORE, re.compile(r"\b(?:before|prior to|previous|previously|earlier than)\b", re.I)),
+    (AFTER, re.compile(r"\b(?:after|later than|following|next)\b", re.I)),
     # "How long was she at X?": the span of the entry named, from its start and end.
     (DURATION, re.compile(r"\bhow long\b", re.I)),
     # "Which company did he stay at the longest?": of the spans, from their starts and ends.
     (LONGEST, re.compile(r"\blongest\b", re.I)),
     (SHORTEST, re.compile(r"\bshortest\b", re.I)),
-    (BEFORE, re.compile(r"\b(?:before|prior to|previous|previously|earlier than)\b", re.I)),
-    (AFTER, re.compile(r"\b(?:after|later than|following|next)\b", re.I)),
     (FIRST, re.compile(r"\b(?:first|earliest|initial|oldest)\b", re.I)),
     (LATEST, re.compile(r"\b(?:most recent|latest|newest|last|recently)\b", re.I)),
     (

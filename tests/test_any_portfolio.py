@@ -747,3 +747,25 @@ def test_a_deed_done_to_something_else_is_no_answer(lea: Assistant) -> None:
 def test_what_she_was_is_the_title_that_names_it(lea: Assistant) -> None:
     # "teacher" reads like Education (her "teaching track" degree); her job says it.
     assert "Physics Teacher" in _answer(lea, "Was she a teacher?").answer
+
+
+@pytest.fixture(scope="module")
+def herrera(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A one-page site: jobs as cards (the employer on the line of dates), results in a table.
+    source = PORTFOLIOS / "supply-chain-html" / "index.html"
+    yield _imported(tmp_path_factory, real_embedder, "herrera", source, "he")
+
+
+def test_joining_an_employer_is_when_the_job_began(herrera: Assistant) -> None:
+    assert "2019" in _answer(herrera, "When did he join Norte Appliances?").answer
+
+
+def test_a_year_asked_finds_the_sentence_that_says_it(herrera: Assistant) -> None:
+    # His job spans 2014 – 2019; its line about 2017 is what happened then.
+    assert "2017 border closure" in _answer(herrera, "What happened in 2017?").answer
+
+
+def test_where_and_how_long_before_an_employer(herrera: Assistant) -> None:
+    answer = _answer(herrera, "Where did he work and for how long before Norte Appliances?")
+    assert "Ruedas Automotive" in answer.answer and "2014 – 2019" in answer.answer
+    assert "China to Mexico" in _answer(herrera, "Has he done nearshoring?").answer

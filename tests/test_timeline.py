@@ -44,6 +44,9 @@ def test_orders_asked() -> None:
     assert order_asked("What is his present role?") == Order(CURRENT, "his present")
     assert order_asked("Where does she work at present?") == Order(CURRENT, "at present")
     assert order_asked("Does he present to executives?") is None
+    # The entry before X gives its span: "before" is what is asked.
+    assert order_asked("Where did he work and for how long before X?") == Order(BEFORE, "before")
+    assert order_asked("How long was he at X?") == Order(DURATION, "How long")
 
 
 def test_pick_by_dates_not_by_position() -> None:

@@ -382,7 +382,10 @@ class Pipeline:
             self.retriever.query_vector(terms.text) if resolved.follow_up else query_vector
         )
         if listed and len(listed) > 1:
-            quotes = list_quotes(self._with_passages(listed, terms.text, sentence_vector))
+            quotes = list_quotes(
+                self._with_passages(listed, terms.text, sentence_vector),
+                self._pointers.says_year_asked(terms),
+            )
         else:
             if listed:
                 # A list of one ("the jobs ... in forecasting") is that entry: its sentences

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 
 from assistant.analysis import QuestionTerms, keyword_terms, singular, words
 from assistant.corpus import PRESENT, Document
@@ -296,6 +297,11 @@ class Pointers:
             for h in hits
         )
 
+    def says_year_asked(self, terms: QuestionTerms) -> Callable[[str], bool] | None:
+        """Whether a text names a year the question asks about ("in 2017"); None: none asked."""
+        years = set(_YEAR.findall(terms.text))
+        return (lambda text: bool(years.intersection(_YEAR.findall(text)))) if years else None
+
     def listed_entries(
         self,
         verbs: frozenset[str],
@@ -313,7 +319,13 @@ class Pointers:
         """
         years = {int(y) for y in _YEAR.findall(terms.text)}
         if years:
-            dated = [h for h in hits if self.documents[h.chunk.uid].year in years]
+            # Dated that year, or saying it ("Led the response to the 2017 border closure").
+            dated = [
+                h
+                for h in hits
+                if self.documents[h.chunk.uid].year in years
+                or any(int(y) in years for p in h.chunk.passages for y in _YEAR.findall(p))
+            ]
             if dated:
                 return sorted(dated, key=lambda h: h.position)
         if phrased:

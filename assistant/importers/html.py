@@ -22,6 +22,9 @@ _BLOCKS = (
 # are only wrapping.
 _LINE_BREAK = "\u2029"
 _TITLE_SEPARATORS = re.compile(r"\s+[·|–—-]\s+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A table cell this short with a year in it dates its row ("2022", "Mar 2019 – Jun 2021").
+_MAX_DATE_CELL_CHARS = 25
 
 
 def html_outline(page: str) -> tuple[list[Event], str | None]:
@@ -40,7 +43,20 @@ def html_outline(page: str) -> tuple[list[Event], str | None]:
         br.replace_with(_LINE_BREAK)
     body = soup.body or soup
     events: list[Event] = []
-    for element in body.find_all([*_HEADINGS, *_BLOCKS]):
+    rows: set[int] = set()  # the table rows read whole, by id()
+    for element in body.find_all([*_HEADINGS, *_BLOCKS, "tr"]):
+        if element.name == "tr":
+            row = _row(element)
+            if row is not None:
+                rows.add(id(element))
+                if row:
+                    links = tuple(
+                        (_text(a), str(a.get("href"))) for a in element.find_all("a", href=True)
+                    )
+                    events.append(Block(row, _selector(element), True, links))
+            continue
+        if element.name in ("td", "th") and id(element.find_parent("tr")) in rows:
+            continue
         if element.name in _HEADINGS:
             text = _text(element)
             if text:
@@ -55,6 +71,28 @@ def html_outline(page: str) -> tuple[list[Event], str | None]:
                     events.append(Block(text, _selector(element), element.name == "li", links))
     name = _TITLE_SEPARATORS.split(title, maxsplit=1)[0].strip() if title else None
     return events, name or None
+
+
+def _row(row: Tag) -> str | None:
+    """A table row read as one item, or None for a row laid out with blocks.
+
+    "Nearshoring of motor supply (2020): Moved motor sourcing from China to Mexico": its
+    first cell names it, a cell giving only dates dates it. A row of headings says no fact
+    ("Project, Year, Outcome"): "".
+    """
+    cells = row.find_all(["td", "th"], recursive=False)
+    if any(c.find([*_HEADINGS, *(b for b in _BLOCKS if b not in ("td", "th"))]) for c in cells):
+        return None
+    if all(c.name == "th" for c in cells):
+        return ""
+    texts = [t for t in map(_text, cells) if t]
+    if not texts:
+        return ""
+    first, rest = texts[0], texts[1:]
+    dates = [t for t in rest if len(t) <= _MAX_DATE_CELL_CHARS and _YEAR.search(t)]
+    said = [t for t in rest if t not in dates]
+    dated = f"{first} ({', '.join(dates)})" if dates else first
+    return f"{dated}: {'; '.join(said)}" if said else dated
 
 
 def _text(element: Tag) -> str:

@@ -69,6 +69,8 @@ _TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
 # which joins dates).
 _SEPARATORS = re.compile(r"\s+[·|•—]\s+")
 MAX_TITLE_CHARS = 80
+# What the parts of a line of dates are set apart by ("Acme · Lyon · 2019 – now").
+_LINE_PARTS = re.compile(r"[·•|,;]")
 # Longer than "September 2019 – December 2021 · Montréal, Canada", shorter than a sentence.
 MAX_DATE_LINE_CHARS = 60
 
@@ -159,18 +161,22 @@ def _fill_section(section: DraftSection, entries: list[_Open], source: str, draf
 
 def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEntry:
     start, end, year = _dates(heading.text)
-    opening, body = heading.text, blocks
+    opening, body, title = heading.text, blocks, heading.text
     if (start, year) == (None, None) and blocks and _is_date_line(blocks[0]):
         # "2021 – present" on its own line under the heading, as many sites and résumés
         # write it: the entry's dates, read with its heading ("Role — Company (2021 –
         # present)") as a heading holding them is.
         start, end, year = _dates(blocks[0].text)
         opening, body = f"{heading.text} ({blocks[0].text.strip()})", blocks[1:]
+        # The rest of the line names the employer or the role, and where ("Norte Appliances
+        # · Monterrey · 2019 – today" under "Regional Supply Chain Manager"): the entry is
+        # titled by both, as a "Role, Company" heading is.
+        title = ", ".join([heading.text, *_undated_parts(blocks[0].text)])
     sentences = as_sentences(opening)
     for block in body:
         sentences += as_sentences(block.text) if block.item else sentences_of_text(block.text)
     return DraftEntry(
-        title=_short(heading.text),
+        title=_short(title),
         sentences=sentences,
         source=_where(source, [heading.where, *(b.where for b in blocks)]),
         start=start,
@@ -339,6 +345,12 @@ def _dates(text: str) -> tuple[str | None, str | None, int | None]:
     if len(years) == 1:
         return None, None, int(years[0])
     return None, None, None
+
+
+def _undated_parts(line: str) -> list[str]:
+    """The parts of a line of dates that give no date ("Norte Appliances", "Monterrey")."""
+    parts = (p.strip() for p in _LINE_PARTS.split(line))
+    return [p for p in parts if p and not _YEAR.search(p) and not _PRESENT.search(p)]
 
 
 def _is_date_line(block: Block) -> bool:

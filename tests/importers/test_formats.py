@@ -341,3 +341,41 @@ def test_plain_text_lines_a_writer_ended_stay_apart(tmp_path: Path) -> None:
     assert "AWS Certified Solutions Architect, 2022. TOGAF 9 Certified, 2020." in text
     # A wrapped line goes on in the next one.
     assert "adopt cloud payments, from the first workshop" in text
+
+
+def test_the_employer_on_the_line_of_dates_titles_the_entry(tmp_path: Path) -> None:
+    source = tmp_path / "site.html"
+    source.write_text(
+        "<h1>Tomás Herrera</h1><p>tomas@example.mx</p><section id='career'><h2>Career</h2>"
+        "<article><h3>Warehouse Supervisor</h3><p>Ruedas Automotive · Saltillo · 2010 – 2014</p>"
+        "<ul><li>Supervised 3 shifts</li></ul></article></section>",
+        encoding="utf-8",
+    )
+    import_portfolio([str(source)], tmp_path / "c", pronouns="he")
+    (job,) = [d for d in load_corpus(tmp_path / "c").documents if d.section == "career"]
+    assert job.title == "Warehouse Supervisor, Ruedas Automotive, Saltillo"
+    assert (job.start, job.end) == ("2010", "2014")
+
+
+def test_a_table_row_is_an_entry_named_by_its_first_cell(tmp_path: Path) -> None:
+    source = tmp_path / "site.html"
+    source.write_text(
+        "<h1>Tomás Herrera</h1><p>tomas@example.mx</p><section id='results'><h2>Results</h2>"
+        "<table><thead><tr><th>Project</th><th>Year</th><th>Outcome</th></tr></thead><tbody>"
+        "<tr><td>Supplier dashboard</td><td>2022</td><td>Flags late suppliers</td></tr>"
+        "<tr><td>Nearshoring</td><td>2020</td><td>Moved sourcing to Mexico</td></tr>"
+        "</tbody></table></section>"
+        # A table laid out with paragraphs is read as its paragraphs.
+        "<section id='talks'><h2>Talks</h2><table><tr><td><p>Lean planning, 2021.</p></td>"
+        "<td><p>Stock that moves, 2019.</p></td></tr></table></section>",
+        encoding="utf-8",
+    )
+    import_portfolio([str(source)], tmp_path / "c", pronouns="he")
+    documents = load_corpus(tmp_path / "c").documents
+    results = [(d.title, d.year, d.text) for d in documents if d.section == "results"]
+    assert results == [
+        ("Supplier dashboard", 2022, "Supplier dashboard (2022): Flags late suppliers."),
+        ("Nearshoring", 2020, "Nearshoring (2020): Moved sourcing to Mexico."),
+    ]
+    talks = " ".join(d.text for d in documents if d.section == "talks")
+    assert "Lean planning, 2021." in talks and "Stock that moves, 2019." in talks
