@@ -464,6 +464,8 @@ class QuestionTerms:
     # In a yes/no question, the topics right after the verb: what was done ("reduced support
     # tickets with better docs": support, tickets).
     done_to: tuple[str, ...] = ()
+    # The question's words the `related` ones stand in for, in the same order ("hobbies").
+    stood_for: tuple[str, ...] = ()
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -549,6 +551,7 @@ def analyse(
     unknown: list[str] = []
     rare: list[str] = []
     related: list[str] = []
+    stood_for: list[str] = []
     names: list[str] = []
     yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
@@ -602,6 +605,7 @@ def analyse(
                     asked.append((position, fixed, known, near is not None))
             if near is not None:
                 related.append(near)
+                stood_for.append(fixed)
                 continue
             if known:
                 if is_rare:
@@ -624,6 +628,7 @@ def analyse(
         predicate_is_verb,
         _narrowed(asked, raw_words),
         _done_to(topic_at, predicate_position, len(matches)) if predicate_is_verb else (),
+        tuple(stood_for),
     )
 
 

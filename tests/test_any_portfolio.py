@@ -769,3 +769,10 @@ def test_where_and_how_long_before_an_employer(herrera: Assistant) -> None:
     answer = _answer(herrera, "Where did he work and for how long before Norte Appliances?")
     assert "Ruedas Automotive" in answer.answer and "2014 – 2019" in answer.answer
     assert "China to Mexico" in _answer(herrera, "Has he done nearshoring?").answer
+
+
+def test_a_word_standing_in_for_the_kind_worked_at_is_not_his(herrera: Assistant) -> None:
+    # "pharmaceuticals" reads like "companies" (0.53), the kind of entry one works at.
+    answer = _answer(herrera, "Has he worked in pharmaceuticals?")
+    assert answer.abstained and "pharmaceuticals" in answer.answer
+    assert "Ruedas Automotive" in _answer(herrera, "Has he worked in automotive?").answer

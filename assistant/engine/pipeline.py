@@ -51,7 +51,7 @@ from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers, things_asked
 from assistant.index import SearchIndex
-from assistant.kinds import ABOUT, KIND_VERBS, SKILLS, WORK, kind_of, kind_phrased
+from assistant.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.timeline import CURRENT, Order, order_asked
 from assistant.understanding import understand
@@ -357,6 +357,25 @@ class Pipeline:
             # 18% to 11%" says what he did, in another verb.
             unshown = frozenset()
         spelling_out = self._spelled_out(terms, candidates) or changes
+        stand_ins_of_kind = [
+            asked
+            for near, asked in zip(terms.related, terms.stood_for, strict=True)
+            if terms.predicate is not None
+            and self._pointers.names_kind_done(terms.predicate, near)
+            and not _names_a_kind(asked)
+        ]
+        if (
+            terms.predicate_is_verb
+            and terms.done_to
+            and len(stand_ins_of_kind) == len(terms.done_to)
+            and set(terms.done_to) <= set(terms.related)
+        ):
+            # "Has he worked in pharmaceuticals?": read as "in companies", the kind of entry
+            # working is done with, it asks no more than whether he worked; what was asked
+            # is no word of his, nor a kind of entry ("papers" are publications).
+            return self._refusal(
+                refusals.UNKNOWN_TOPICS, best, missing=tuple(stand_ins_of_kind)
+            ), resolved
         if _IS_A.match(question) and terms.topics and terms.topics[-1] in terms.unknown:
             # What she is, named last, is no word of hers ("prescriber"): the words before it
             # ("nurse") say nothing of it.
@@ -850,6 +869,11 @@ class Pipeline:
                 s: self.compose(s, [])[0].cited_ids for s in self.corpus.site.suggestions
             }
         return self._suggestion_targets
+
+
+def _names_a_kind(word: str) -> bool:
+    """Whether a word names a kind of entry in any of its list words ("paper", "employers")."""
+    return any(singular(word) == singular(w) for kind in KINDS for w in kind.list_words)
 
 
 def _deeds(predicate: str | None) -> frozenset[str]:

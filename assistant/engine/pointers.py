@@ -100,6 +100,20 @@ class Pointers:
         by_verb = frozenset(n for n, verbs in self._section_verbs.items() if word in verbs)
         return by_verb or direct
 
+    def names_kind_done(self, verb: str, word: str) -> bool:
+        """Whether `word` names the kind of entry `verb` is done with ("worked": companies).
+
+        "Has he worked in pharmaceuticals?" read as "... in companies" asks nothing more
+        than whether he worked: the word stood in for is no word of his.
+        """
+        return any(
+            verb in self._section_verbs[name] and word in self._list_words_of(name)
+            for name in self.corpus.site.sections
+        )
+
+    def _list_words_of(self, section: str) -> frozenset[str]:
+        return frozenset(w for w, name in self._list_words.items() if name == section)
+
     def verb_fits(self, verb: str, hit: Hit) -> bool:
         """Whether a verb says what the owner does with entries of the hit's kind.
 
