@@ -77,7 +77,7 @@ LANGUAGES = SectionKind(
 INTERESTS = SectionKind("interests", "none", ("interests", "hobbies"))
 REFERENCES = SectionKind("references", "none", ("references", "testimonials"))
 PROJECTS = SectionKind("projects", "work", ("projects",))
-CONTACT = SectionKind("contact", "none", ())
+CONTACT = SectionKind("contact", "none", ("contact", "contacts"))
 OTHER = SectionKind("other", "work", ())
 
 # Headings seen on English résumés and CVs for each kind, as whole words of the heading.

@@ -776,3 +776,13 @@ def test_a_word_standing_in_for_the_kind_worked_at_is_not_his(herrera: Assistant
     answer = _answer(herrera, "Has he worked in pharmaceuticals?")
     assert answer.abstained and "pharmaceuticals" in answer.answer
     assert "Ruedas Automotive" in _answer(herrera, "Has he worked in automotive?").answer
+
+
+def test_contact_asked_of_a_get_in_touch_section(herrera: Assistant) -> None:
+    # No word of his says "contact": his section is "Get in touch".
+    for question in (
+        "How can I contact him?",
+        "contact info pls",
+        "Wie lautet seine E-Mail-Adresse?",
+    ):
+        assert "tomas.herrera@example.mx" in _answer(herrera, question).answer, question
