@@ -14,7 +14,7 @@ from assistant.corpus import Corpus, Document, split_sentences
 from assistant.places import place_words
 
 # Bump when the chunk or passage text changes shape, so old indexes count as stale.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 
 
 @dataclass(frozen=True)

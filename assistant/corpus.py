@@ -25,6 +25,11 @@ _SECTION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$])")
+# Words written with a full stop that ends no sentence: companies' and people's titles, and
+# Latin shorthand.
+_ABBREVIATIONS = frozenset(
+    "co corp inc ltd llc plc bros dept univ st dr mr mrs ms prof jr sr no vs e.g i.e approx".split()
+)
 # Terse fragments ("MS CS, UTD, 2021") embed badly, so each sentence needs a few words.
 MIN_WORDS_PER_SENTENCE = 5
 
@@ -150,8 +155,18 @@ class Corpus:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences (the corpus is written so this split is unambiguous)."""
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+    """Split prose into sentences, not after an abbreviation ("Harbour Dairy Co. 2016")."""
+    text = " ".join(text.split())
+    sentences: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        last_word = text[start : end.start()].rsplit(" ", 1)[-1]
+        if last_word.rstrip(".").lower() in _ABBREVIATIONS:
+            continue
+        sentences.append(text[start : end.start()])
+        start = end.end()
+    sentences.append(text[start:])
+    return [s.strip() for s in sentences if s.strip()]
 
 
 def corpus_digest(corpus_dir: Path) -> str:

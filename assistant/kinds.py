@@ -40,7 +40,7 @@ WORK = SectionKind(
     "work",
     "work",
     ("companies", "employers", "jobs", "roles", "positions"),
-    ("work", "works", "worked", "working", "employed", "join", "joined"),
+    ("work", "works", "worked", "working", "employed"),
 )
 VOLUNTEER = SectionKind(
     "volunteer", "work", ("volunteering",), ("volunteer", "volunteers", "volunteered")

@@ -786,3 +786,26 @@ def test_contact_asked_of_a_get_in_touch_section(herrera: Assistant) -> None:
         "Wie lautet seine E-Mail-Adresse?",
     ):
         assert "tomas.herrera@example.mx" in _answer(herrera, question).answer, question
+
+
+@pytest.fixture(scope="module")
+def aroha(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A PDF résumé: "Role, Company" lines with the dates at their right end.
+    source = PORTFOLIOS / "marketing-manager-pdf" / "resume.pdf"
+    yield _imported(tmp_path_factory, real_embedder, "aroha", source, "she")
+
+
+def test_a_verb_of_the_kind_listing_a_name_fits_though_a_job_names_it_first(
+    aroha: Assistant,
+) -> None:
+    # HubSpot is in her skills and in a job's line; "used" is what one does with skills.
+    assert "HubSpot" in _answer(aroha, "Has she used HubSpot?").answer
+
+
+def test_when_a_dated_entry_named_began_whatever_the_verb(aroha: Assistant) -> None:
+    assert "2020 – Present" in _answer(aroha, "When did she start at Kaitiaki Tours?").answer
+    # "Co." ends no sentence: the job's opening keeps its dates.
+    assert "2016 – 2020" in _answer(aroha, "How long was she at Harbour Dairy?").answer
+    # Not an undated entry naming it (Google Ads in her skills), nor a deed never said.
+    assert _answer(aroha, "When did she join Google?").abstained
+    assert _answer(aroha, "Has she started a company?").abstained

@@ -220,3 +220,14 @@ def test_unknown_pronouns_are_named(corpus_dir: Path, value: str) -> None:
     )
     with pytest.raises(CorpusError, match="field 'pronouns' must be one of he, she, they"):
         load_corpus(corpus_dir)
+
+
+def test_a_sentence_does_not_end_at_an_abbreviation() -> None:
+    assert split_sentences("Brand Manager, Harbour Dairy Co. 2016 – 2020. Ran A/B tests.") == [
+        "Brand Manager, Harbour Dairy Co. 2016 – 2020.",
+        "Ran A/B tests.",
+    ]
+    assert split_sentences("Worked with Dr. Ames, e.g. on 3 trials. Then left.") == [
+        "Worked with Dr. Ames, e.g. on 3 trials.",
+        "Then left.",
+    ]

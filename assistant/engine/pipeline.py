@@ -53,13 +53,15 @@ from assistant.engine.pointers import Pointers, things_asked
 from assistant.index import SearchIndex
 from assistant.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
 from assistant.retrieval import Hit, PassageHit, Retriever, Vector
-from assistant.timeline import CURRENT, Order, order_asked
+from assistant.timeline import CURRENT, Order, is_dated, order_asked
 from assistant.understanding import understand
 
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3
 # An open question ("What's her title?", "Who is he?").
 _OPEN_QUESTION = re.compile(r"^\W*(?:what|who)\b", re.IGNORECASE)
+# "When did she start at X?": asks the time of something.
+_WHEN = re.compile(r"^\W*when\b", re.IGNORECASE)
 # "Is she a nurse prescriber?": asks whether the owner is some kind of person.
 _IS_A = re.compile(r"^\W*(?:is|was)\s+\w+\s+(?:a|an)\s", re.IGNORECASE)
 # Entries of a section the question asks about lead when they score this close to the best.
@@ -312,14 +314,20 @@ class Pipeline:
         # What the owner did, worded as one does with the kind of entry that answers, needs
         # no entry using the word: "Does she speak French?" (French among her languages),
         # "What tools does she use?" (her skills).
+        # Of the entries holding the names, one of the kind the verb is done with: "Has she
+        # used HubSpot?" is her skills listing it, though a job's line names it first.
+        done = verbs | {terms.predicate} if terms.predicate is not None else verbs
+        holding = [h for h in candidates if names and names <= self._entry_terms[h.position]]
+        fits = [h for h in holding if any(self._pointers.verb_fits(v, h) for v in done)]
         answering = (
             listed[0]
             if listed
+            else fits[0]
+            if fits
             else candidates[0]
-            if names and names <= self._entry_terms[candidates[0].position]
+            if holding and holding[0] is candidates[0]
             else None
         )
-        done = verbs | {terms.predicate} if terms.predicate is not None else verbs
         fitting = frozenset(
             verb
             for verb in done
@@ -327,6 +335,7 @@ class Pipeline:
         )
         # A university is no answer to where they taught, though the word reads like their
         # education: what the owner did must be said, or be what one does with a kind of entry.
+        named_first = self._documents[candidates[0].chunk.uid]
         unshown = frozenset(
             verb
             for verb in verbs
@@ -334,6 +343,9 @@ class Pipeline:
             and verb not in PLACE_WORDS
             and not vocabulary.knows(verb)
             and verb not in KIND_VERBS
+            # "When did she join Norte Appliances?" asks the time of a dated entry it names:
+            # its dates answer, whatever the verb ("start", "join", "leave").
+            and not (anchored and _WHEN.match(question) and is_dated(named_first))
         )
         # What was done, in a verb the portfolio never uses: a yes/no question's words after
         # the verb, else the things an open question asks about.
