@@ -148,7 +148,9 @@ _STATED_NUMBER = re.compile(
     rf"{_DIGITS}|\b(?:one|two|three|four|five|six|"
     r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-    r"hundreds|thousand|thousands|million|millions|billion|dozen|dozens)\b",
+    r"hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
+    # Amounts said as parts or multiples ("by a third", "halved", "doubled").
+    r"half|halved|third|thirds|quarter|quarters|double|doubled|twice|triple|tripled)\b",
     re.IGNORECASE,
 )
 
@@ -181,7 +183,12 @@ def gives_an_amount(question: str) -> bool:
 
 # A change stated with its size: "by 35%", "from 4.1 to 1.3 seconds", "from 2.1% to 0.6%"
 # (not "from 2019 to 2021": years are no amounts).
-_CHANGE = re.compile(rf"\bby {_DIGITS}|\bfrom {_DIGITS}%?(?: [a-z]+)? to {_DIGITS}", re.I)
+_CHANGE = re.compile(
+    rf"\bby {_DIGITS}|\bfrom {_DIGITS}%?(?: [a-z]+)? to {_DIGITS}"
+    r"|\bby (?:a |one |two )?(?:half|third|thirds|quarter|quarters)\b"
+    r"|\b(?:halved|doubled|tripled)\b",
+    re.I,
+)
 
 
 # A number given as itself, not as a bound ("over 500", "at least 3", "10+").

@@ -194,10 +194,12 @@ def _language(question: str, english_words: frozenset[str], corpus_words: frozen
     # Names the portfolio uses ("Havbris") belong to no language; function words do, even
     # where the portfolio uses them, and so does a word written small that the portfolio
     # uses in another language ("en" of his degree "Ingeniero en Computación").
+    # A function word written capitalised inside the question is part of a name ("The
+    # Linden" in "¿Sam trabajó en The Linden?").
     plain = [
         w.lower()
-        for w in found
-        if w.lower() not in corpus_words or w.lower() in STOP_WORDS or w[:1].islower()
+        for i, w in enumerate(found)
+        if w.lower() not in corpus_words or w[:1].islower() or i == 0 and w.lower() in STOP_WORDS
     ]
     if found and not _LATIN.search(question):
         # No letter of the Latin script: not English, however few its words (Japanese and

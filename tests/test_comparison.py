@@ -119,6 +119,10 @@ def test_sentences_that_state_a_change_with_its_size() -> None:
     assert states_a_change("Cut the card payment failure rate from 2.1% to 0.6%")
     assert not states_a_change("Worked there from 2019 to 2021.")
     assert not states_a_change("Leads a team of 5 engineers.")
+    # A size said in words.
+    assert states_a_change("Cut food waste by a third by moving to whole-animal butchery.")
+    assert states_a_change("Doubled the average basket size.")
+    assert not states_a_change("Ran the pastry section for two years.")
 
 
 def test_the_thing_a_how_many_question_counts() -> None:

@@ -114,6 +114,14 @@ def test_another_language_is_answered_through_names() -> None:
     # Short, with a one-letter word English shares with Catalan: still not English.
     catalan = _understand("Treballa a Havbris?")
     assert catalan.language != "en" and catalan.question == "Havbris"
+    # "The" written capitalised inside the question is part of a name, not English.
+    spanish = understand(
+        "¿Sam trabajó en The Linden?",
+        ENGLISH,
+        CORPUS | {"sam", "the", "linden"},
+        frozenset({"sam"}),
+    )
+    assert spanish.language == "es" and spanish.question == "The Linden"
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,11 @@ _PHONE = re.compile(
 )
 # A bare web address ("https://ferrer.example.es"), as a plain-text header writes one.
 _URL = re.compile(r"https?://[^\s<>\"]{1,2000}")
+# A web address written without its scheme, with a path ("instagram.com/samokafor.cooks",
+# "linkedin.com/in/arohangata"): a domain alone could be a name ("Node.js").
+WEB_ADDRESS = re.compile(
+    r"(?<![\w@/.-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}/[^\s<>\"]{1,2000}"
+)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PRESENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.I)
 _QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
@@ -69,6 +74,13 @@ _TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
 # which joins dates).
 _SEPARATORS = re.compile(r"\s+[·|•—]\s+")
 MAX_TITLE_CHARS = 80
+# Dates opening a heading, and what follows them ("2021 - present   Head Chef, Ember & Yam").
+_LEADING_DATES = re.compile(
+    r"^((?:[A-Za-z]{3,9}\.? )?(?:19|20)\d\d ?[-–—] ?"
+    r"(?:(?:[A-Za-z]{3,9}\.? )?(?:19|20)\d\d|present|now|current|today|ongoing))"
+    r"[ ,:|·]+(\S.*)$",
+    re.IGNORECASE,
+)
 # What the parts of a line of dates are set apart by ("Acme · Lyon · 2019 – now").
 _LINE_PARTS = re.compile(r"[·•|,;]")
 # Longer than "September 2019 – December 2021 · Montréal, Canada", shorter than a sentence.
@@ -155,6 +167,14 @@ def _fill_section(section: DraftSection, entries: list[_Open], source: str, draf
         assert opened.heading is not None
         section.entries.append(_headed_entry(opened.heading, opened.blocks, source))
     section.entries = [e for e in section.entries if e.sentences]
+    if section.kind is kinds.OTHER:
+        # "Other" holding "Languages: English, Yoruba" and "Interests: ...": each labelled
+        # line of a kind is a section of that kind, as its own heading would be.
+        for entry in list(section.entries):
+            labelled = entry.sentences[0].startswith(f"{entry.title}:")
+            if labelled and kinds.kind_of(entry.title) is not kinds.OTHER:
+                section.entries.remove(entry)
+                draft.section(entry.title, section.anchor).entries.append(entry)
     if not section.entries:
         draft.sections.remove(section)
 
@@ -162,6 +182,12 @@ def _fill_section(section: DraftSection, entries: list[_Open], source: str, draf
 def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEntry:
     start, end, year = _dates(heading.text)
     opening, body, title = heading.text, blocks, heading.text
+    leading = _LEADING_DATES.match(heading.text)
+    if leading:
+        # "2021 - present   Head Chef, Ember & Yam": the entry is what follows its dates,
+        # read as "Head Chef, Ember & Yam (2021 - present)".
+        dates, title = leading.group(1), leading.group(2)
+        opening = f"{title} ({dates})"
     if (start, year) == (None, None) and blocks and _is_date_line(blocks[0]):
         # "2021 – present" on its own line under the heading, as many sites and résumés
         # write it: the entry's dates, read with its heading ("Role — Company (2021 –
@@ -224,7 +250,7 @@ def _read_header(draft: Draft, header: list[Block], source: str) -> None:
     parts: list[str] = []
     for block in header:
         for part in _SEPARATORS.split(block.text):
-            cleaned = _URL.sub("", _EMAIL.sub("", _PHONE.sub("", part)))
+            cleaned = WEB_ADDRESS.sub("", _URL.sub("", _EMAIL.sub("", _PHONE.sub("", part))))
             for _, address in block.links:
                 cleaned = cleaned.replace(address, "")
             linked = {text for text, _ in block.links}
@@ -317,10 +343,16 @@ def _read_contact(draft: Draft, events: list[Event], title: Heading | None) -> N
         phone = _PHONE.search(text)
         if phone and draft.phone is None:
             draft.phone = phone.group(0).strip()
-        for bare in _URL.finditer(text):
-            address = bare.group(0).rstrip(".,;)")
+        bare = [("web page", m.group(0)) for m in _URL.finditer(text)]
+        # "instagram.com/samokafor.cooks" is named by its site: "Sam's instagram.com page".
+        bare += [
+            (f"{m.group(0).split('/')[0].removeprefix('www.')} page", f"https://{m.group(0)}")
+            for m in WEB_ADDRESS.finditer(_URL.sub("", text))
+        ]
+        for label, found in bare:
+            address = found.rstrip(".,;)")
             if all(address != known for _, known in draft.links):
-                draft.links.append(("web page", address))
+                draft.links.append((label, address))
 
 
 def _link_label(text: str, address: str) -> str:

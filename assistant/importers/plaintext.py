@@ -1,7 +1,8 @@
 """Import a résumé as plain text, or the text layer of a PDF résumé.
 
 Text has no markup, so its outline is read from the shape of its lines: the first short line
-is the owner's name; a short line in capitals, or one ending in a colon, opens a section; a
+is the owner's name; a short line in capitals, one ending in a colon, or one underlined
+("Experience" over "----------") opens a section; a
 short line without a full stop followed by bullets, or a name alone over a sentence ("Tripwire"
 over "An open-source library ..."), opens an entry; bullets and "Label: values" lines are list
 items and other lines are paragraphs (a line that continues a wrapped bullet joins it).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.importers.outline import Block, Event, Heading
+from assistant.importers.outline import WEB_ADDRESS, Block, Event, Heading
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪‣◦–·]|\d{1,2}[.)])\s+")
 MAX_HEADING_WORDS = 6
@@ -23,6 +24,8 @@ MAX_ENTRY_HEADING_WORDS = 14
 MIN_SENTENCE_WORDS = 4
 # "Languages: Kotlin, Swift": a short label, a colon, then its values.
 _LABELLED = re.compile(r"^[A-Z][A-Za-z&/+ -]{0,30}:\s+\S")
+# A line drawn under a heading ("-------", "=======").
+_UNDERLINE = re.compile(r"^(?:-{3,}|={3,}|~{3,}|_{3,})$")
 
 
 def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
@@ -41,13 +44,20 @@ def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
             events.append(Block(text, _span(paragraph[0][1], paragraph[-1][1])))
             paragraph.clear()
 
+    underlines: set[int] = set()  # the rows of "-------" under a heading
     for number, (line, where) in enumerate(rows):
-        if not line:
+        if not line or number in underlines:
             flush()
             continue
         following = next((r for r, _ in rows[number + 1 :] if r), "")
         bullet = _BULLET.match(line)
-        if not seen_title and _is_title(line):
+        underlined = number + 1 < len(rows) and _UNDERLINE.match(rows[number + 1][0])
+        if seen_title and underlined and len(line.split()) <= MAX_HEADING_WORDS:
+            # "Experience" over "----------": a section, as a line in capitals is.
+            flush()
+            events.append(Heading(2, line.rstrip(":").strip(), where))
+            underlines.add(number + 1)
+        elif not seen_title and _is_title(line):
             flush()
             events.append(Heading(1, line, where))
             seen_title = True
@@ -91,6 +101,9 @@ def _goes_on(previous: str, line: str, wrapped: float) -> bool:
     It does when it opens in lower case ("dashboards that store managers use.") or follows
     a line long enough to have been wrapped that ends mid-sentence.
     """
+    if WEB_ADDRESS.match(line) or "@" in line.split()[0]:
+        # An address or an email opening a line is a line of contact details of its own.
+        return False
     if line[0].islower():
         return True
     return len(previous) >= wrapped and not previous.endswith((".", "!", "?"))

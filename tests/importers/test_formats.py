@@ -379,3 +379,34 @@ def test_a_table_row_is_an_entry_named_by_its_first_cell(tmp_path: Path) -> None
     ]
     talks = " ".join(d.text for d in documents if d.section == "talks")
     assert "Lean planning, 2021." in talks and "Stock that moves, 2019." in talks
+
+
+def test_plain_text_underlined_headings_and_jobs_opening_with_their_dates(tmp_path: Path) -> None:
+    source = tmp_path / "cv.txt"
+    source.write_text(
+        "Sam Okafor\nHead Chef | Bristol, United Kingdom\n"
+        "sam@example.co.uk   07911 123456   instagram.com/samokafor.cooks\n\n"
+        "Experience\n----------\n"
+        "2021 - present   Head Chef, Ember & Yam, Bristol\n  * Runs a kitchen brigade of 11\n\n"
+        "2016 - 2021   Sous Chef, The Linden, Bath\n  * Ran the pastry section\n\n"
+        "Other\n=====\n"
+        "Cookbook: Smoke and Pepper, 2022\nLanguages: English (native), Yoruba (fluent)\n",
+        encoding="utf-8",
+    )
+    import_portfolio([str(source)], tmp_path / "c", pronouns="they")
+    corpus = load_corpus(tmp_path / "c")
+    jobs = [d for d in corpus.documents if d.section == "experience"]
+    assert [(d.title, d.start, d.end) for d in jobs] == [
+        ("Head Chef, Ember & Yam, Bristol", "2021", "present"),
+        ("Sous Chef, The Linden, Bath", "2016", "2021"),
+    ]
+    assert jobs[0].text.startswith("Head Chef, Ember & Yam, Bristol (2021 - present).")
+    # The line of contact details stands apart from the tagline: the place is read, and an
+    # address without its scheme is a link named by its site.
+    text = _text(tmp_path / "c")
+    assert "Sam is based in Bristol, United Kingdom." in text
+    assert "Sam's instagram.com page is https://instagram.com/samokafor.cooks." in text
+    # A labelled line of a kind, under "Other", is a section of that kind.
+    labels = {name: s.label for name, s in corpus.site.sections.items()}
+    assert labels.get("languages") == "Languages" and "other" in labels
+    assert [d.section for d in corpus.documents if d.title == "Cookbook"] == ["other"]
