@@ -809,3 +809,24 @@ def test_when_a_dated_entry_named_began_whatever_the_verb(aroha: Assistant) -> N
     # Not an undated entry naming it (Google Ads in her skills), nor a deed never said.
     assert _answer(aroha, "When did she join Google?").abstained
     assert _answer(aroha, "Has she started a company?").abstained
+
+
+@pytest.fixture(scope="module")
+def ingrid(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A JSON Resume document: a landscape architect, her current job with no end date.
+    source = PORTFOLIOS / "landscape-architect-json" / "resume.json"
+    yield _imported(tmp_path_factory, real_embedder, "ingrid", source, "she")
+
+
+def test_before_that_is_before_the_entry_the_last_answer_was_first_about(
+    ingrid: Assistant,
+) -> None:
+    # The first answer cites her current job first, then the one before it.
+    ingrid.ask("Where does Ingrid work?", session_id="jobs")
+    assert "Byrum Studio" in _answer(ingrid, "and before that?", session="jobs").answer
+
+
+def test_a_verb_read_as_a_kind_of_entry_is_no_deed_of_it(ingrid: Assistant) -> None:
+    # "teach" reads like Education; teaching is not what one does with a degree.
+    assert _answer(ingrid, "Does she teach at a university?").abstained
+    assert "Norwegian University of Life Sciences" in _answer(ingrid, "Where did she study?").answer

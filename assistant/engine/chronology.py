@@ -149,8 +149,11 @@ class Chronology:
             None,
         )
         if anchor is None and resolved.follow_up:
-            prior = {h.chunk.uid for h in section} & set(resolved.prior_ids)
-            anchor = documents[next(iter(sorted(prior)))] if prior else None
+            # The entry the last answer was first about ("Where does she work?": her current
+            # job, cited first, though the answer also cites the one before).
+            in_section = {h.chunk.uid for h in section}
+            prior = [uid for uid in resolved.prior_ids if uid in in_section]
+            anchor = documents[prior[0]] if prior else None
         if anchor is None and order.kind == BEFORE:
             # "his previous job": the one before the current one.
             anchor = timeline.pick(Order(CURRENT), [documents[h.chunk.uid] for h in section], None)

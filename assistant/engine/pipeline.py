@@ -388,6 +388,20 @@ class Pipeline:
             return self._refusal(
                 refusals.UNKNOWN_TOPICS, best, missing=tuple(stand_ins_of_kind)
             ), resolved
+        if (
+            terms.predicate_is_verb
+            and terms.predicate in terms.related
+            and (asked_verb := terms.stood_for[terms.related.index(terms.predicate)])
+            and verb_lemmas(asked_verb)
+            and asked_verb not in KIND_VERBS
+            and self._pointers.sections_named(terms.predicate)
+            and not spelling_out
+        ):
+            # "Does she teach at a university?": "teach" reads like Education, but teaching
+            # is not what one does with a degree, and no sentence says what she did to what
+            # is asked ("I teach developers to threat-model" does, for "trained developers
+            # in threat modelling").
+            return self._refusal(refusals.NOT_DONE, best, missing=(asked_verb,)), resolved
         if _IS_A.match(question) and terms.topics and terms.topics[-1] in terms.unknown:
             # What she is, named last, is no word of hers ("prescriber"): the words before it
             # ("nurse") say nothing of it.
