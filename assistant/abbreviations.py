@@ -28,6 +28,20 @@ DEGREES: dict[str, str] = {
     "mphil": "master philosophy",
     "phd": "doctorate doctoral doctor philosophy",
     "dphil": "doctorate doctoral doctor philosophy",
+    # Professional degrees: law, medicine, education, business, public health, nursing. Not
+    # those that are words or titles too ("MD" a managing director, "MARCH" a month).
+    "llb": "bachelor laws law",
+    "llm": "master laws law",
+    "jd": "doctor law juris doctorate",
+    "mbbs": "bachelor medicine surgery",
+    "edd": "doctorate doctor education",
+    "bba": "bachelor business administration",
+    "dba": "doctorate doctor business administration",
+    "mpa": "master public administration",
+    "mph": "master public health",
+    "bsn": "bachelor science nursing",
+    "msn": "master science nursing",
+    "barch": "bachelor architecture",
 }
 # A word of up to six letters, maybe with dots between them ("MSc", "M.Sc.", "B.A.").
 _SHORT_WORD = re.compile(r"\b[A-Za-z](?:\.?[A-Za-z]){1,5}\b")

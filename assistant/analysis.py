@@ -102,6 +102,8 @@ _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
 # A clipped word this long stands for the English word it begins ("undergrad"); a shorter
 # one may begin many ("prof": professor, professional).
 CLIPPED_ENGLISH_MIN_LETTERS = 6
+# The letters an ending adds to a word ("train" -> "trainee", "design" -> "designers").
+MAX_ENDING_LETTERS = 3
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -552,6 +554,7 @@ def analyse(
     rare: list[str] = []
     related: list[str] = []
     stood_for: list[str] = []
+    found_as: list[str] = []  # the corpus's forms of known words the search cannot match
     names: list[str] = []
     yes_no = _asks_yes_or_no_about_owner(question, vocabulary)
     predicate: str | None = None
@@ -610,12 +613,13 @@ def analyse(
             if known:
                 if is_rare:
                     names.append(fixed)
+                found_as.extend(_searched_forms(fixed, vocabulary))
                 continue
             unknown.append(fixed)
             if is_rare:
                 rare.append(raw.removesuffix("'s"))
-    if related:
-        repaired_text = f"{repaired_text} {' '.join(related)}"
+    if related or found_as:
+        repaired_text = f"{repaired_text} {' '.join([*related, *found_as])}"
     raw_words = [m.group(0).lower() for m in matches]
     return QuestionTerms(
         repaired_text,
@@ -630,6 +634,22 @@ def analyse(
         _done_to(topic_at, predicate_position, len(matches)) if predicate_is_verb else (),
         tuple(stood_for),
     )
+
+
+def _searched_forms(word: str, vocabulary: Vocabulary) -> list[str]:
+    """The corpus's forms of a word, its ending changed, that no stem of it matches.
+
+    "train": "trainee". The word is known through them; the keyword search knows only stems
+    ("traine"). Not a longer word that begins with it ("sales": "salesforce").
+    """
+    if word in vocabulary.words:
+        return []
+    own = stem(word)
+    return [
+        f
+        for f in vocabulary.forms(word)
+        if stem(f) != own and f.startswith(word) and len(f) - len(word) <= MAX_ENDING_LETTERS
+    ][:2]
 
 
 def _done_to(topic_at: dict[int, str], verb_position: int, length: int) -> tuple[str, ...]:

@@ -246,3 +246,11 @@ def test_words_are_matched_without_their_accents() -> None:
         "Crédit",
         "Agricole",
     )
+
+
+def test_a_word_known_by_another_ending_is_searched_in_it() -> None:
+    vocabulary = Vocabulary.from_texts(["Trainee solicitor at Hartley & Crewe."])
+    assert analyse("Where did he train?", vocabulary).text.endswith(" trainee")
+    # Not a longer word that begins with it.
+    salesforce = Vocabulary.from_texts(["Ran Salesforce reports."])
+    assert "salesforce" not in analyse("Has she done sales?", salesforce).text.lower()

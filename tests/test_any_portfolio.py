@@ -830,3 +830,20 @@ def test_a_verb_read_as_a_kind_of_entry_is_no_deed_of_it(ingrid: Assistant) -> N
     # "teach" reads like Education; teaching is not what one does with a degree.
     assert _answer(ingrid, "Does she teach at a university?").abstained
     assert "Norwegian University of Life Sciences" in _answer(ingrid, "Where did she study?").answer
+
+
+@pytest.fixture(scope="module")
+def achterberg(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A Markdown profile of a lawyer: jobs in paragraphs, admissions dated like the jobs.
+    source = PORTFOLIOS / "lawyer-markdown" / "profile.md"
+    yield _imported(tmp_path_factory, real_embedder, "achterberg", source, "he")
+
+
+def test_now_is_an_entry_that_goes_on_when_no_kind_is_named(achterberg: Assistant) -> None:
+    # His admission to the Dutch bar is dated 2021 too; his job since 2021 goes on.
+    assert "Senior Associate" in _answer(achterberg, "What is his current title?").answer
+
+
+def test_a_professional_degree_written_short(achterberg: Assistant) -> None:
+    assert "LLM" in _answer(achterberg, "Does he have a master's degree?").answer
+    assert "Hartley & Crewe" in _answer(achterberg, "Where did he train?").answer

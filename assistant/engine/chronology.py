@@ -12,7 +12,7 @@ from collections.abc import Callable
 from assistant import timeline
 from assistant.analysis import QuestionTerms, keyword_terms
 from assistant.conversation import Resolved
-from assistant.corpus import Document
+from assistant.corpus import PRESENT, Document
 from assistant.retrieval import Hit
 from assistant.timeline import (
     AFTER,
@@ -131,6 +131,10 @@ class Chronology:
         if resolved.follow_up:
             # "and before that?": the kind of entry the last answer was about.
             named |= {h.chunk.section for h in dated if h.chunk.uid in resolved.prior_ids}
+        if order.kind == CURRENT and not named:
+            # "What is his current title?" names no kind of entry: one that goes on now
+            # (his job since 2021), not an admission dated 2021.
+            named = {h.chunk.section for h in dated if documents[h.chunk.uid].end == PRESENT}
         dated = [h for h in dated if h.chunk.section in named] or dated
         if not dated or (
             dated[0].chunk.section not in named
