@@ -322,7 +322,9 @@ class Vocabulary:
         """
         if word in self.words or not self.common_words or self.is_common(word):
             return word
-        forms = [w for w in self._by_term().get(term(word), ()) if w in self.common_words]
+        # Its English forms first, else the portfolio's own ("tapeing": "taping").
+        same_term = self._by_term().get(term(word), ())
+        forms = [w for w in same_term if w in self.common_words] or list(same_term)
         if not forms:
             # Known by its root instead ("respons" ~ "response", or a name: "cloudbery" ~
             # "cloudberry"): the corpus words sharing it, English ones first.

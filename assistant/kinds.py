@@ -88,7 +88,8 @@ _HEADINGS: tuple[tuple[SectionKind, str], ...] = (
     (PROJECTS, r"work samples|selected work|case stud\w*|portfolio"),
     (
         WORK,
-        r"experience|work|employment|career|positions?|appointments?|jobs?|work history",
+        # "Where I have worked", "Places I've worked".
+        r"experience|work|worked|employment|career|positions?|appointments?|jobs?|work history",
     ),
     (
         EDUCATION,

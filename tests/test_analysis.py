@@ -254,3 +254,9 @@ def test_a_word_known_by_another_ending_is_searched_in_it() -> None:
     # Not a longer word that begins with it.
     salesforce = Vocabulary.from_texts(["Ran Salesforce reports."])
     assert "salesforce" not in analyse("Has she done sales?", salesforce).text.lower()
+
+
+def test_a_slip_the_stemmer_forgives_is_the_portfolios_spelling() -> None:
+    # "taping" is no whole word of the model's English; the portfolio writes it.
+    vocabulary = Vocabulary.from_texts(["Kinesio taping practitioner."], common_words=["tape"])
+    assert vocabulary.repair("tapeing") == "taping"

@@ -39,6 +39,8 @@ from assistant.kinds import kind_of, kind_phrased, verbs_for
         ("Methods", "skills"),
         ("Research methods", "skills"),
         ("Laboratory techniques", "skills"),
+        ("Where I have worked", "work"),
+        ("Get in touch", "contact"),
     ],
 )
 def test_a_heading_names_its_kind(heading: str, kind: str) -> None:
