@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lemminflect
@@ -176,6 +176,51 @@ def _acronyms(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(capitals - other)
 
 
+# Runs of capitalised words, with the small words names keep inside ("Royal Society of
+# Chemistry"); linear: each word is matched once.
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|&)\s+)?[A-Z][a-z]+){1,5}\b")
+_JOINING = frozenset("of and for the &".split())
+MAX_ACRONYM_LETTERS = 8
+
+
+def _spelled_names(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The names of several capitalised words in `texts`, by their initials."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for match in _CAPITALISED_RUN.finditer(unaccented(text)):
+            name = " ".join(match.group(0).split())
+            initials = "".join(w[0] for w in name.split() if w not in _JOINING)
+            found.setdefault(initials, set()).add(name)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+def spelled_out(acronym: str, vocabulary: Vocabulary) -> str | None:
+    """The portfolio's name an acronym it never writes stands for, if one only.
+
+    "GPhC": "General Pharmaceutical Council" (each capital opens a word, the small letters
+    after it go on with that word: "Ph"armaceutical). None for a word the portfolio uses.
+    """
+    if not (2 <= len(acronym) <= MAX_ACRONYM_LETTERS and acronym.isalpha()):
+        return None
+    if not acronym[0].isupper() or sum(c.isupper() for c in acronym) < 2:
+        return None
+    if vocabulary.knows(acronym.lower()):
+        return None
+    pieces = re.findall(r"[A-Z][a-z]*", acronym)
+    if "".join(pieces) != acronym:
+        return None
+    names = vocabulary.spelled_names.get("".join(p[0] for p in pieces), ())
+    fitting = [
+        n
+        for n in names
+        if all(
+            w.lower().startswith(p.lower())
+            for p, w in zip(pieces, [w for w in n.split() if w not in _JOINING], strict=True)
+        )
+    ]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
     out: list[str] = []
@@ -217,6 +262,11 @@ class Vocabulary:
     # Words the corpus writes only in capitals ("UK", "AWS"): names, however a question
     # writes them ("has she worked in the uk").
     acronyms: frozenset[str] = frozenset()
+    # The names of several capitalised words, by their initials ("GPC": ("General
+    # Pharmaceutical Council",)): what an acronym the portfolio never writes may stand for.
+    spelled_names: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
 
     @classmethod
     def from_texts(
@@ -234,6 +284,7 @@ class Vocabulary:
             frozenset(common_words),
             frozenset([*words(owner), pronoun]),
             _acronyms(texts),
+            _spelled_names(texts),
         )
 
     def is_topic(self, word: str) -> bool:
@@ -533,6 +584,9 @@ def _joined(text: str, vocabulary: Vocabulary) -> str:
     return "".join(pieces) + text[written:]
 
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]{1,7}\b")
+
+
 def analyse(
     question: str,
     vocabulary: Vocabulary,
@@ -548,6 +602,8 @@ def analyse(
     mean the same ("booking" is no "book"): a word used only in another sense is not known.
     """
     # Words are matched without their accents; what is shown keeps them ("Université").
+    # An acronym of a name the portfolio spells out is that name ("the GPhC").
+    question = _ACRONYM.sub(lambda m: spelled_out(m.group(0), vocabulary) or m.group(0), question)
     written = _joined(question, vocabulary)
     question = unaccented(written)
     repaired_text = written

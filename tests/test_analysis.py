@@ -7,6 +7,7 @@ from assistant.analysis import (
     analyse,
     keyword_terms,
     owner_verbs,
+    spelled_out,
     unaccented,
     verb_lemmas,
     words,
@@ -260,3 +261,16 @@ def test_a_slip_the_stemmer_forgives_is_the_portfolios_spelling() -> None:
     # "taping" is no whole word of the model's English; the portfolio writes it.
     vocabulary = Vocabulary.from_texts(["Kinesio taping practitioner."], common_words=["tape"])
     assert vocabulary.repair("tapeing") == "taping"
+
+
+def test_an_acronym_of_a_name_the_portfolio_spells_out() -> None:
+    vocabulary = Vocabulary.from_texts(
+        ["General Pharmaceutical Council, registered since 2013.", "Royal Society of Chemistry."],
+        common_words=["registered", "member"],
+    )
+    assert spelled_out("GPhC", vocabulary) == "General Pharmaceutical Council"
+    assert spelled_out("RSC", vocabulary) == "Royal Society of Chemistry"
+    assert "pharmaceutical" in analyse("Is he registered with the GPhC?", vocabulary).text.lower()
+    # An acronym of nothing it spells out stays a name it never mentions.
+    assert analyse("Is he registered with the HCPC?", vocabulary).rare_unknown == ("HCPC",)
+    assert spelled_out("Python", vocabulary) is None

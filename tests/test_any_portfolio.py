@@ -847,3 +847,18 @@ def test_now_is_an_entry_that_goes_on_when_no_kind_is_named(achterberg: Assistan
 def test_a_professional_degree_written_short(achterberg: Assistant) -> None:
     assert "LLM" in _answer(achterberg, "Does he have a master's degree?").answer
     assert "Hartley & Crewe" in _answer(achterberg, "Where did he train?").answer
+
+
+@pytest.fixture(scope="module")
+def ravi(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A plain-text CV: a pharmacist, his name in capitals with the letters after it.
+    source = PORTFOLIOS / "pharmacist-text" / "resume.txt"
+    yield _imported(tmp_path_factory, real_embedder, "ravi", source, "he")
+
+
+def test_a_title_asked_with_the_verb_of_its_kind(ravi: Assistant) -> None:
+    # "use" is no word of his; it is what one does with skills, "Systems" among them.
+    assert "ProScript" in _answer(ravi, "Which pharmacy systems does he use?").answer
+    assert (
+        "General Pharmaceutical Council" in _answer(ravi, "Is he registered with the GPhC?").answer
+    )

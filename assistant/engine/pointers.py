@@ -15,7 +15,7 @@ from collections.abc import Callable
 from assistant.analysis import QuestionTerms, keyword_terms, singular, words
 from assistant.corpus import PRESENT, Document
 from assistant.index import SearchIndex
-from assistant.kinds import WORK, SectionKind, records_deeds, verbs_for
+from assistant.kinds import KIND_VERBS, WORK, SectionKind, records_deeds, verbs_for
 from assistant.retrieval import Hit, Retriever
 from assistant.timeline import in_present_tense
 
@@ -204,7 +204,9 @@ class Pointers:
         of the owner's (`verbs`) does not ("What did she design?" is not her Design skills).
         Of two titles, the later word is the thing asked about: "security tools" are Tools.
         """
-        if terms.unknown:
+        if any(u not in KIND_VERBS for u in terms.unknown):
+            # A word the portfolio never uses, unless it is what one does with a kind of
+            # entry ("Which pharmacy systems does he use?": his "Systems").
             return None
         # In a yes/no question, the thing is what was done, not what it was for: "built
         # navigation software for robots" asks about software, not Robotics.

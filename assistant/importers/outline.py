@@ -75,7 +75,7 @@ _TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
 _SEPARATORS = re.compile(r"\s+[·|•—]\s+")
 MAX_TITLE_CHARS = 80
 # Dates opening a heading, and what follows them ("2021 - present   Head Chef, Ember & Yam").
-_LEADING_DATES = re.compile(
+LEADING_DATES = re.compile(
     r"^((?:[A-Za-z]{3,9}\.? )?(?:19|20)\d\d ?[-–—] ?"
     r"(?:(?:[A-Za-z]{3,9}\.? )?(?:19|20)\d\d|present|now|current|today|ongoing))"
     r"[ ,:|·]+(\S.*)$",
@@ -100,7 +100,7 @@ def build_draft(events: list[Event], source: str, owner: str | None) -> Draft:
     headings = [e for e in events if isinstance(e, Heading)]
     levels = sorted({h.level for h in headings})
     title = _title_heading(headings, levels)
-    found_owner = _HONORIFICS.sub("", title.text).strip() if title else None
+    found_owner = _without_post_nominals(_HONORIFICS.sub("", title.text)) if title else None
     if found_owner and found_owner.isupper():
         # "GRACE MWANGI", as a CV's first line shouts it: the name is "Grace Mwangi".
         found_owner = found_owner.title()
@@ -146,6 +146,28 @@ def build_draft(events: list[Event], source: str, owner: str | None) -> Draft:
     return draft
 
 
+def _without_post_nominals(name: str) -> str:
+    """A name without the letters after it ("Ravi Patel MPharm MRPharmS", "Ana Ruiz, PhD").
+
+    Such letters open with two capitals or end with one ("MPharm", "CEng", "PhD"), or are
+    all capitals after a name that is not ("Jane Doe MBA").
+    """
+    words = name.split(",")[0].split()
+    shouting = all(w.isupper() for w in words[:2])
+    while len(words) > 2 and _is_post_nominal(words[-1], shouting):
+        words.pop()
+    return " ".join(words)
+
+
+def _is_post_nominal(word: str, shouting: bool) -> bool:
+    """A letter of the name's qualifications ("MPharm", "PhD"), not a surname ("McDonald")."""
+    if not word.isalpha() or len(word) < 2:
+        return False
+    if word.isupper():
+        return not shouting
+    return word[:2].isupper() or word[-1].isupper()
+
+
 def _title_heading(headings: list[Heading], levels: list[int]) -> Heading | None:
     """The document's one top heading, when it comes first: the owner's name."""
     if not headings or len(levels) < 2:
@@ -182,7 +204,7 @@ def _fill_section(section: DraftSection, entries: list[_Open], source: str, draf
 def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEntry:
     start, end, year = _dates(heading.text)
     opening, body, title = heading.text, blocks, heading.text
-    leading = _LEADING_DATES.match(heading.text)
+    leading = LEADING_DATES.match(heading.text)
     if leading:
         # "2021 - present   Head Chef, Ember & Yam": the entry is what follows its dates,
         # read as "Head Chef, Ember & Yam (2021 - present)".

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.importers.outline import WEB_ADDRESS, Block, Event, Heading
+from assistant.importers.outline import LEADING_DATES, WEB_ADDRESS, Block, Event, Heading
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪‣◦–·]|\d{1,2}[.)])\s+")
 MAX_HEADING_WORDS = 6
@@ -74,7 +74,9 @@ def text_outline(lines: Iterable[tuple[str, str]]) -> list[Event]:
             # "Languages: Kotlin, Swift": one item of a list, however many follow it.
             flush()
             events.append(Block(line, where, item=True))
-        elif _is_entry_heading(line) and _BULLET.match(following):
+        elif _is_entry_heading(line) and (_BULLET.match(following) or LEADING_DATES.match(line)):
+            # A job's line with bullets under it, or opening with its dates though none
+            # follow ("Jul 2012 - Jul 2014: Pre-registration Pharmacist, Boots").
             flush()
             events.append(Heading(3, line, where))
         elif (

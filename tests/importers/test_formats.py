@@ -410,3 +410,42 @@ def test_plain_text_underlined_headings_and_jobs_opening_with_their_dates(tmp_pa
     labels = {name: s.label for name, s in corpus.site.sections.items()}
     assert labels.get("languages") == "Languages" and "other" in labels
     assert [d.section for d in corpus.documents if d.title == "Cookbook"] == ["other"]
+
+
+def test_post_nominals_and_a_job_line_opening_with_dates_without_bullets(tmp_path: Path) -> None:
+    source = tmp_path / "cv.txt"
+    source.write_text(
+        "RAVI PATEL MPharm MRPharmS\nCommunity pharmacist, Leeds\nravi@example.co.uk\n\n"
+        "EMPLOYMENT HISTORY\nAug 2014 - Dec 2018: Relief Pharmacist, Yorkshire Pharmacy Group\n"
+        "- Covered 15 branches across West Yorkshire\n"
+        "Jul 2012 - Jul 2014: Pre-registration Pharmacist, Boots, Bradford\n",
+        encoding="utf-8",
+    )
+    import_portfolio([str(source)], tmp_path / "c", pronouns="he")
+    corpus = load_corpus(tmp_path / "c")
+    assert corpus.site.owner == "Ravi Patel"
+    jobs = [
+        (d.title, d.start, d.end) for d in corpus.documents if d.section == "employment-history"
+    ]
+    assert jobs == [
+        ("Relief Pharmacist, Yorkshire Pharmacy Group", "2014", "2018"),
+        ("Pre-registration Pharmacist, Boots, Bradford", "2012", "2014"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "owner"),
+    [
+        ("Ines Carvalho CEng MIStructE", "Ines Carvalho"),
+        ("Ana Ruiz, PhD", "Ana Ruiz"),
+        ("Jane Doe MBA", "Jane Doe"),
+        # Surnames with a capital inside are names, not letters after one.
+        ("Mary Ann McDonald", "Mary Ann McDonald"),
+        ("Anna van DeVries", "Anna van DeVries"),
+    ],
+)
+def test_the_letters_after_a_name_are_not_the_name(tmp_path: Path, name: str, owner: str) -> None:
+    source = tmp_path / "resume.md"
+    source.write_text(f"# {name}\n\nme@example.com\n\n## Experience\n\n- Built things\n", "utf-8")
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    assert load_corpus(tmp_path / "c").site.owner == owner
