@@ -73,8 +73,8 @@ QUESTION_WORDS = frozenset(
     wrote learn learned learnt candidate person people guy man woman someone anyone somebody
     everyone anywhere somewhere everywhere
     profile portfolio site website page resume cv well good great lot lots way ways bit
-    little big gave given giving make makes made making take takes took taken come came put
-    let keep kept happen happened
+    little big large small gave given giving make makes made making take takes took taken
+    come came put let keep kept happen happened
     current currently recent recently latest earliest first previous previously before after
     prior today ago since lately long
     """.split()

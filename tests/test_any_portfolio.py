@@ -862,3 +862,17 @@ def test_a_title_asked_with_the_verb_of_its_kind(ravi: Assistant) -> None:
     assert (
         "General Pharmaceutical Council" in _answer(ravi, "Is he registered with the GPhC?").answer
     )
+
+
+@pytest.fixture(scope="module")
+def nadia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A Markdown CV whose jobs are bold company lines over bullets.
+    source = PORTFOLIOS / "event-producer-markdown" / "cv.md"
+    yield _imported(tmp_path_factory, real_embedder, "nadia", source, "she")
+
+
+def test_counting_a_thing_in_the_present_is_no_question_of_now(nadia: Assistant) -> None:
+    # "does she work" reads like now; the number of suppliers is in a line, not the opening.
+    assert "40 suppliers" in _answer(nadia, "How many suppliers does she work with?").answer
+    assert "AED 6 million" in _answer(nadia, "How large are her budgets?").answer
+    assert "2020" in _answer(nadia, "When did she join Lumen Live Events?").answer

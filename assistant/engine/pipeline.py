@@ -255,10 +255,14 @@ class Pipeline:
         order = order_asked(terms.text)  # with slips repaired ("befor maplepay")
         # A heading's words ("outside work") ask for its kind, not for what is current; nor
         # does a question pointing at one entry ("What diseases does she work on?": the
-        # profile alone says "diseases").
+        # profile alone says "diseases"), nor one counting a thing ("How many suppliers does
+        # she work with?": a line's number, not her current job's opening).
         now_in = (
             None
-            if order is not None or phrased_sections or only_entry is not None
+            if order is not None
+            or phrased_sections
+            or only_entry is not None
+            or comparison.asks_how_many(question)
             else self._pointers.asked_now(question, terms)
         )
         if now_in is not None:

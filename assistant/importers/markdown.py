@@ -16,6 +16,7 @@ def markdown_outline(text: str) -> list[Event]:
     events: list[Event] = []
     tokens = _PARSER.parse(text)
     depth_in_list = 0
+    heading_level = 1
     for index, token in enumerate(tokens):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth_in_list += 1
@@ -29,10 +30,31 @@ def markdown_outline(text: str) -> list[Event]:
             continue
         where = _lines(token)
         if opener.type == "heading_open":
-            events.append(Heading(int(opener.tag[1]), plain, where))
+            heading_level = int(opener.tag[1])
+            events.append(Heading(heading_level, plain, where))
+        elif depth_in_list == 0 and _is_bold_line_over_a_list(token, tokens[index + 2 :]):
+            # "**Lumen Live Events** — Senior Event Producer (2020–present)" over its bullets:
+            # a job, as a heading one level down would be.
+            events.append(Heading(heading_level + 1, plain, where))
         else:
             events.append(Block(plain, where, item=depth_in_list > 0, links=tuple(links)))
     return events
+
+
+# A bold line longer than this is a paragraph that happens to open in bold.
+MAX_BOLD_HEADING_WORDS = 16
+
+
+def _is_bold_line_over_a_list(token: Token, after: list[Token]) -> bool:
+    """A paragraph opening in bold, short, with a list right after it."""
+    children = [c for c in token.children or [] if c.type != "text" or c.content]
+    return (
+        bool(children)
+        and children[0].type == "strong_open"
+        and len(token.content.split()) <= MAX_BOLD_HEADING_WORDS
+        and bool(after)
+        and after[0].type in ("bullet_list_open", "ordered_list_open")
+    )
 
 
 def _plain_text(token: Token) -> tuple[str, list[tuple[str, str]]]:

@@ -449,3 +449,21 @@ def test_the_letters_after_a_name_are_not_the_name(tmp_path: Path, name: str, ow
     source.write_text(f"# {name}\n\nme@example.com\n\n## Experience\n\n- Built things\n", "utf-8")
     import_portfolio([str(source)], tmp_path / "c", pronouns="she")
     assert load_corpus(tmp_path / "c").site.owner == owner
+
+
+def test_a_bold_line_over_bullets_is_an_entry(tmp_path: Path) -> None:
+    source = tmp_path / "cv.md"
+    source.write_text(
+        "# Nadia Haddad\n\nnadia@example.ae\n\n## Experience\n\n"
+        "**Lumen Live Events** — Senior Event Producer (2020–present)\n"
+        "- Produced the FutureFin summit\n\n"
+        "**Harbour Hotels Group** — Events Manager (2016–2020)\n- Ran 120 weddings a year\n\n"
+        # A paragraph that only opens in bold is a paragraph.
+        "**Note:** all figures are per year and were audited by the hotels' finance teams.\n",
+        encoding="utf-8",
+    )
+    import_portfolio([str(source)], tmp_path / "c", pronouns="she")
+    jobs = [d for d in load_corpus(tmp_path / "c").documents if d.section == "experience"]
+    assert [(d.start, d.end) for d in jobs[:2]] == [("2020", "present"), ("2016", "2020")]
+    assert jobs[0].title == "Lumen Live Events — Senior Event Producer (2020–present)"
+    assert "Note: all figures are per year" in " ".join(d.text for d in jobs)
