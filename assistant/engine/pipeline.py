@@ -373,18 +373,19 @@ class Pipeline:
             # 18% to 11%" says what he did, in another verb.
             unshown = frozenset()
         spelling_out = self._spelled_out(terms, candidates) or changes
+        stood_for = dict(zip(terms.related, terms.stood_for, strict=True))
         stand_ins_of_kind = [
-            asked
-            for near, asked in zip(terms.related, terms.stood_for, strict=True)
-            if terms.predicate is not None
-            and self._pointers.names_kind_done(terms.predicate, near)
-            and not _names_a_kind(asked)
+            stood_for[thing]
+            for thing in terms.done_to
+            if thing in stood_for
+            and terms.predicate is not None
+            and self._pointers.names_kind_done(terms.predicate, thing)
+            and not _names_a_kind(stood_for[thing])
         ]
         if (
             terms.predicate_is_verb
             and terms.done_to
             and len(stand_ins_of_kind) == len(terms.done_to)
-            and set(terms.done_to) <= set(terms.related)
         ):
             # "Has he worked in pharmaceuticals?": read as "in companies", the kind of entry
             # working is done with, it asks no more than whether he worked; what was asked
@@ -395,7 +396,7 @@ class Pipeline:
         if (
             terms.predicate_is_verb
             and terms.predicate in terms.related
-            and (asked_verb := terms.stood_for[terms.related.index(terms.predicate)])
+            and (asked_verb := stood_for[terms.predicate])
             and verb_lemmas(asked_verb)
             and asked_verb not in KIND_VERBS
             and self._pointers.sections_named(terms.predicate)
