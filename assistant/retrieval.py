@@ -339,14 +339,12 @@ class Retriever:
         """
         wanted = [{stem(t), term(t)} for t in topics]
         start = int(self._first_passage[hit.position])
-        return [
-            passage
-            for offset, passage in enumerate(hit.chunk.passages)
-            if all(
-                forms & (self._passage_terms[start + offset] | sentence_terms(passage))
-                for forms in wanted
-            )
-        ]
+        holding = []
+        for offset, passage in enumerate(hit.chunk.passages):
+            held = self._passage_terms[start + offset] | sentence_terms(passage)
+            if all(forms & held for forms in wanted):
+                holding.append(passage)
+        return holding
 
     def passages(self, hit: Hit, text: str, vector: Vector | None) -> list[PassageHit]:
         """The sentences of one entry scored against the query, best first."""

@@ -902,9 +902,13 @@ class Pipeline:
         return self._suggestion_targets
 
 
+# Every kind's list words, singular ("paper", "employer").
+_KIND_WORDS = frozenset(singular(w) for kind in KINDS for w in kind.list_words)
+
+
 def _names_a_kind(word: str) -> bool:
     """Whether a word names a kind of entry in any of its list words ("paper", "employers")."""
-    return any(singular(word) == singular(w) for kind in KINDS for w in kind.list_words)
+    return singular(word) in _KIND_WORDS
 
 
 def _deeds(predicate: str | None) -> frozenset[str]:

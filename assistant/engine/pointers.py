@@ -107,12 +107,9 @@ class Pointers:
         than whether he worked: the word stood in for is no word of his.
         """
         return any(
-            verb in self._section_verbs[name] and word in self._list_words_of(name)
-            for name in self.corpus.site.sections
+            verb in self._section_verbs[name] and word in section.list_words
+            for name, section in self.corpus.site.sections.items()
         )
-
-    def _list_words_of(self, section: str) -> frozenset[str]:
-        return frozenset(w for w, name in self._list_words.items() if name == section)
 
     def verb_fits(self, verb: str, hit: Hit) -> bool:
         """Whether a verb says what the owner does with entries of the hit's kind.
