@@ -876,3 +876,21 @@ def test_counting_a_thing_in_the_present_is_no_question_of_now(nadia: Assistant)
     assert "40 suppliers" in _answer(nadia, "How many suppliers does she work with?").answer
     assert "AED 6 million" in _answer(nadia, "How large are her budgets?").answer
     assert "2020" in _answer(nadia, "When did she join Lumen Live Events?").answer
+
+
+@pytest.fixture(scope="module")
+def sipho(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Assistant]:  # type: ignore[no-untyped-def]
+    # A site whose contact paragraph links to GitHub inline, and a project "with 800 stars on
+    # GitHub".
+    source = PORTFOLIOS / "qa-engineer-html" / "index.html"
+    yield _imported(tmp_path_factory, real_embedder, "sipho", source, "he")
+
+
+@pytest.mark.parametrize("question", ["What's his GitHub?", "github link?", "Is he on GitHub?"])
+def test_a_site_asked_alone_is_the_entry_linking_to_it(sipho: Assistant, question: str) -> None:
+    assert "github.com/sndlovu" in _answer(sipho, question).answer
+
+
+def test_a_site_used_is_not_the_link_to_it(sipho: Assistant) -> None:
+    assert "github.com/sndlovu" not in _answer(sipho, "Does he use GitHub?").answer
+    assert "800 stars" in _answer(sipho, "How many stars does flakehunter have on GitHub?").answer

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from assistant import comparison, refusals
 from assistant.abstention import SPELLED_OUT_MIN_TOPICS, asks_about_his_own_work, judge
@@ -47,6 +48,7 @@ from assistant.answer import (
     refuse,
 )
 from assistant.conversation import Resolved, Turn, ordinal, resolve
+from assistant.corpus import Document
 from assistant.engine.chronology import Chronology
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers, things_asked
@@ -124,6 +126,11 @@ class Pipeline:
             self._entry_terms,
             self._pointers.sections_named,
         )
+
+    @staticmethod
+    def _asks_only(names: set[str], terms: QuestionTerms) -> bool:
+        """Whether every word of the question the portfolio uses is one of the names."""
+        return {s for t in terms.known for s in keyword_terms(t)[:1]} <= names
 
     @property
     def degraded(self) -> bool:
@@ -310,6 +317,12 @@ class Pipeline:
             # Of the entries holding the names, the one titled by a name is about it ("What's
             # her GitHub?": her GitHub link, not a project with 2,300 stars on GitHub).
             only_entry = self._pointers.entry_titled(verbs, terms, naming)
+            if only_entry is None and not terms.predicate_is_verb and self._asks_only(names, terms):
+                # Asked for nothing but a site ("What's his GitHub?", "github link?"): the
+                # entry linking to the owner's page there, not a project "with 800 stars on
+                # GitHub".
+                linking = [h for h in naming if _links_to(self._documents[h.chunk.uid], names)]
+                only_entry = linking[0] if len(linking) == 1 else None
             if only_entry is not None:
                 candidates = [only_entry] + [h for h in candidates if h is not only_entry]
         anchored = only_entry is not None or (
@@ -904,6 +917,12 @@ class Pipeline:
 
 # Every kind's list words, singular ("paper", "employer").
 _KIND_WORDS = frozenset(singular(w) for kind in KINDS for w in kind.list_words)
+
+
+def _links_to(document: Document, names: set[str]) -> bool:
+    """Whether the entry links to a site the names are: "github" to https://github.com/...."""
+    hosts = (urlsplit(link).hostname or "" for link in document.links)
+    return any(names <= set(keyword_terms(host.replace(".", " "))) for host in hosts)
 
 
 def _names_a_kind(word: str) -> bool:
