@@ -1,5 +1,5 @@
 """WSGI entry point for any server: `granian --interface wsgi wsgi:app`."""
 
-from assistant.web import create_app
+from assistant.http.app import create_app
 
 app = create_app()

@@ -16,8 +16,8 @@ from typing import Any, BinaryIO
 
 import click
 
-from assistant.characters import shown
 from assistant.errors import AssistantError, CorpusError
+from assistant.index.characters import shown
 from assistant.settings import Settings, settings_from_env
 
 # A job description file: 20,000 characters of text at most 4 bytes each.
@@ -70,7 +70,7 @@ def check(ctx: click.Context) -> None:
     Example:
       assistant check
     """
-    from assistant.corpus import load_corpus
+    from assistant.index.corpus import load_corpus
 
     settings = _settings(ctx)
     try:
@@ -184,7 +184,7 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
     except AssistantError as exc:
         _fail(str(exc))
     if as_json:
-        from assistant.web import chat_response
+        from assistant.http.app import chat_response
 
         click.echo(json.dumps(chat_response(reply, request_id="cli"), indent=2))
         return
@@ -210,8 +210,8 @@ def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
       assistant match job.txt
       pbpaste | assistant match -
     """
+    from assistant.http.validation import Invalid, parse_match_request
     from assistant.startup import open_assistant
-    from assistant.validation import Invalid, parse_match_request
 
     name = getattr(job_file, "name", "<stdin>")
     data = job_file.read(MAX_JOB_FILE_BYTES + 1)
@@ -231,7 +231,7 @@ def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
     if not report.requirements:
         _fail(f"{name}: no requirements found in it")
     if as_json:
-        from assistant.web import match_response
+        from assistant.http.app import match_response
 
         click.echo(json.dumps(match_response(report, assistant.degraded, "cli"), indent=2))
         return
@@ -265,9 +265,9 @@ def report(ctx: click.Context, days: int | None, as_json: bool) -> None:
       assistant report --days 7 --json
     """
     from assistant.errors import ModelError
+    from assistant.insights.unanswered import build_report, since_days
     from assistant.startup import load_embedder
     from assistant.storage import open_storage
-    from assistant.unanswered import build_report, since_days
 
     settings = _settings(ctx)
     period = min(days or settings.log_days, settings.log_days)
@@ -343,18 +343,18 @@ def evaluate_command(
     Example:
       assistant eval --verbose
     """
-    from assistant.evaluation import SPLITS, TARGETS, evaluate, load_items
-    from assistant.match_evaluation import (
+    from assistant.evaluation.fit import (
         MATCH_TARGETS,
         MatchRates,
         evaluate_matches,
         load_cases,
     )
-    from assistant.portfolio_evaluation import (
+    from assistant.evaluation.portfolios import (
         evaluate_portfolio,
         load_portfolios,
         meets_targets,
     )
+    from assistant.evaluation.questions import SPLITS, TARGETS, evaluate, load_items
     from assistant.startup import load_embedder, open_assistant
 
     settings = _settings(ctx)
@@ -363,7 +363,7 @@ def evaluate_command(
         import shutil
         import tempfile
 
-        from assistant.evaluation import copy_without_keywords
+        from assistant.evaluation.questions import copy_without_keywords
 
         scratch = Path(tempfile.mkdtemp(prefix="eval-without-keywords-"))
         ctx.call_on_close(lambda: shutil.rmtree(scratch, ignore_errors=True))
@@ -476,7 +476,7 @@ def evaluate_command(
 
 
 def _overall(parts: list[Any]) -> Any:
-    from assistant.evaluation import Rates
+    from assistant.evaluation.questions import Rates
 
     total = Rates()
     for rates in parts:
@@ -489,7 +489,7 @@ def _overall(parts: list[Any]) -> Any:
 
 def _print_match_rates(match_rates: dict[str, Any]) -> None:
     """One row per part of the fit report's set (or per portfolio)."""
-    from assistant.match_evaluation import MATCH_TARGETS
+    from assistant.evaluation.fit import MATCH_TARGETS
 
     click.echo("")
     _table(
@@ -542,9 +542,9 @@ def embed(ctx: click.Context, assistant_url: str) -> None:
     import base64
     import hashlib
 
-    from assistant.assets import WEB_DIR, widget_version
-    from assistant.corpus import load_corpus
     from assistant.errors import CorpusError
+    from assistant.http.assets import WEB_DIR, widget_version
+    from assistant.index.corpus import load_corpus
 
     script = (WEB_DIR / "widget.js").read_bytes()
     integrity = "sha384-" + base64.b64encode(hashlib.sha384(script).digest()).decode()
@@ -580,14 +580,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, timeout: int) 
     Example:
       assistant serve --port 8000 --workers 2
     """
-    from assistant.serving import prepare_metrics_dir
-    from assistant.serving import serve as run_server
+    from assistant.http.serving import prepare_metrics_dir
+    from assistant.http.serving import serve as run_server
 
     settings = _settings(ctx)
     # Before the web layer (and so prometheus_client) is imported.
     prepare_metrics_dir(settings.instance_dir / "metrics")
-    from assistant.observability import configure_json_logging
-    from assistant.web import create_app
+    from assistant.http.app import create_app
+    from assistant.http.observability import configure_json_logging
 
     configure_json_logging()
     from assistant.startup import ensure_index_in_child

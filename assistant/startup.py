@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from assistant.corpus import load_corpus
-from assistant.embedding import (
+from assistant.engine import Assistant
+from assistant.errors import CorpusError, ModelError
+from assistant.index.build import Manifest, Progress, build_index, index_status, load_index
+from assistant.index.corpus import load_corpus
+from assistant.index.embedding import (
     Embedder,
     OnnxEmbedder,
     SentenceTransformerEmbedder,
     packaged_model_dir,
     verify_model_dir,
 )
-from assistant.engine import Assistant
-from assistant.errors import CorpusError, ModelError
-from assistant.index import Manifest, Progress, build_index, index_status, load_index
 from assistant.settings import Settings
 from assistant.storage import Storage, open_storage
 
@@ -28,7 +28,7 @@ def load_embedder(settings: Settings, progress: Progress | None = None) -> Embed
     """
     if settings.embedder == "torch":
         return SentenceTransformerEmbedder(settings.model_dir)
-    from assistant.onnx_export import export_folder, export_onnx
+    from assistant.index.onnx_export import export_folder, export_onnx
 
     model_dir = settings.model_dir or packaged_model_dir()
     # The weights are checked even when their export exists: a damaged model folder means

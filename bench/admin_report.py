@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.http.app import create_app  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.storage import LoggedQuestion  # noqa: E402
-from assistant.web import create_app  # noqa: E402
 
 TOKEN = "benchmark-admin-token-of-forty-characters"
 TOPICS = ("salary", "visa", "kubernetes", "gpa", "hobbies", "relocation", "notice period")

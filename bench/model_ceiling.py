@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.embedding import OnnxEmbedder
+from assistant.index.embedding import OnnxEmbedder
 from assistant.settings import settings_from_env
 from assistant.startup import load_embedder
 

@@ -18,13 +18,13 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assistant.corpus import load_corpus
-from assistant.embedding import DIMENSIONS, Vectors
 from assistant.engine import Assistant
-from assistant.index import build_index, load_index
+from assistant.http.app import create_app
+from assistant.index.build import build_index, load_index
+from assistant.index.corpus import load_corpus
+from assistant.index.embedding import DIMENSIONS, Vectors
 from assistant.settings import Settings
 from assistant.storage.sqlite import SqliteConversations
-from assistant.web import create_app
 from deploy.local import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,7 +137,7 @@ def real_embedder(model_settings: Settings):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def reference_embedder():  # type: ignore[no-untyped-def]
     """sentence-transformers on torch: the reference the serving path must match."""
-    from assistant.embedding import SentenceTransformerEmbedder
+    from assistant.index.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abbreviations import degree_words
+from assistant.index.abbreviations import degree_words
 
 
 @pytest.mark.parametrize(

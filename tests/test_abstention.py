@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant import refusals
-from assistant.abstention import judge
-from assistant.analysis import Vocabulary, analyse
+from assistant.engine import refusals
+from assistant.engine.abstention import judge
+from assistant.index.analysis import Vocabulary, analyse
 
 
 def _vocabulary(texts: list[str], common_words: str) -> Vocabulary:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.analysis import (
+from assistant.index.analysis import (
     Vocabulary,
     analyse,
     keyword_terms,

@@ -150,8 +150,8 @@ def test_refusals_and_fit_reports_use_the_owner_s_pronouns(
     settings,
     fake_embedder,  # type: ignore[no-untyped-def]
 ) -> None:
-    from assistant.corpus import load_corpus
-    from assistant.index import build_index, load_index
+    from assistant.index.build import build_index, load_index
+    from assistant.index.corpus import load_corpus
 
     site = settings.corpus_dir / "site.yaml"
     site.write_text(site.read_text().replace("pronouns: he", "pronouns: she"), encoding="utf-8")

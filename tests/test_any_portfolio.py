@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embedding import Embedder
 from assistant.engine import Assistant
 from assistant.importers import import_portfolio
+from assistant.index.embedding import Embedder
 from assistant.settings import Settings
 from assistant.startup import open_assistant
 from tests.importers.support import PORTFOLIOS

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.cache import BoundedCache
 from assistant.engine import Assistant
-from assistant.index import load_index
+from assistant.index.build import load_index
 from assistant.settings import Settings
+from assistant.storage.bounded import BoundedCache
 
 
 def test_least_recently_used_entries_go_first() -> None:

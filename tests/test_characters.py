@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.characters import fold, has_visible_text, shown
+from assistant.index.characters import fold, has_visible_text, shown
 
 
 @pytest.mark.parametrize(

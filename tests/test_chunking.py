@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.chunking import chunk_corpus, passage_embed_text, text_key
-from assistant.corpus import load_corpus, split_sentences
+from assistant.index.chunking import chunk_corpus, passage_embed_text, text_key
+from assistant.index.corpus import load_corpus, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 

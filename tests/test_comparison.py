@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.comparison import (
+from assistant.engine.comparison import (
     LARGEST,
     SMALLEST,
     Comparison,

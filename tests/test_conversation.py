@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.analysis import Vocabulary, analyse
-from assistant.conversation import Turn, is_follow_up, resolve
+from assistant.engine.conversation import Turn, is_follow_up, resolve
+from assistant.index.analysis import Vocabulary, analyse
 
 VOCAB = Vocabulary.from_texts(["The Split Payment System doubled the basket size impact."])
 

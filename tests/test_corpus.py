@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus, split_sentences
 from assistant.errors import CorpusError
+from assistant.index.corpus import load_corpus, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (Path(__file__).parent / "data" / "portfolio-source.txt").read_text(encoding="utf-8")

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embedding import (
+from assistant.errors import ModelError
+from assistant.index.embedding import (
     WEIGHTS_FILE,
     WEIGHTS_SHA256,
     SentenceTransformerEmbedder,
     packaged_model_dir,
     verify_model_dir,
 )
-from assistant.errors import ModelError
 
 
 def test_packaged_weights_have_the_pinned_sha256() -> None:

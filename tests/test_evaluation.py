@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from assistant.engine import Assistant
-from assistant.evaluation import TARGETS, evaluate, load_items
+from assistant.evaluation.questions import TARGETS, evaluate, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ def test_rates_meet_the_targets_on_the_whole_set_and_held_out(real_assistant: As
 @pytest.mark.model
 def test_the_targets_hold_without_any_keywords(tmp_path: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
     """The owner's `keywords:` are optional synonyms: the engine must not need them."""
-    from assistant.evaluation import copy_without_keywords
+    from assistant.evaluation.questions import copy_without_keywords
     from assistant.settings import Settings
     from assistant.startup import open_assistant
 

@@ -13,7 +13,7 @@ from conftest import NO_RATE_LIMITS, running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.idempotency import body_digest, parse_key
+from assistant.http.idempotency import body_digest, parse_key
 from assistant.settings import Settings
 from assistant.storage import IdempotencyRecords
 from assistant.storage.memory import MemoryIdempotency

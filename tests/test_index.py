@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from conftest import BrokenEmbedder, FakeEmbedder
 
-from assistant.corpus import load_corpus
 from assistant.errors import CorpusError, IndexNotReadyError
-from assistant.index import build_index, index_status, load_index
+from assistant.index.build import build_index, index_status, load_index
+from assistant.index.corpus import load_corpus
 from assistant.settings import Settings
 from assistant.startup import ensure_index
 
@@ -121,8 +121,8 @@ def test_old_versions_are_pruned(settings: Settings, fake_embedder: FakeEmbedder
 SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from assistant.corpus import load_corpus
-from assistant.index import build_index
+from assistant.index.corpus import load_corpus
+from assistant.index.build import build_index
 sys.path.insert(0, {tests!r})
 from conftest import FakeEmbedder
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.kinds import kind_of, kind_phrased, verbs_for
+from assistant.index.kinds import kind_of, kind_phrased, verbs_for
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import Assistant
-from assistant.jobdescription import MAX_REQUIREMENTS, split_requirements
+from assistant.fit.requirements import MAX_REQUIREMENTS, split_requirements
 
 MATCH = "/api/v1/match"
 JOB = """Senior Backend Engineer

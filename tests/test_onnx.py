@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import yaml
 
-from assistant.chunking import chunk_corpus, passage_embed_text
-from assistant.corpus import load_corpus
-from assistant.embedding import OnnxEmbedder
 from assistant.errors import ModelError
+from assistant.index.chunking import chunk_corpus, passage_embed_text
+from assistant.index.corpus import load_corpus
+from assistant.index.embedding import OnnxEmbedder
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def test_a_damaged_export_is_refused(
 def test_serving_process_never_imports_torch(model_settings: Settings, real_assistant) -> None:  # type: ignore[no-untyped-def]
     code = (
         "import sys, json; from pathlib import Path; from assistant.settings import Settings; "
-        "from assistant.web import create_app; "
+        "from assistant.http.app import create_app; "
         f"app = create_app(Settings(corpus_dir=Path({str(model_settings.corpus_dir)!r}), "
         f"instance_dir=Path({str(model_settings.instance_dir)!r}))); "
         "r = app.test_client().post('/api/v1/chat', json={'question': 'Where did he study?'}); "
@@ -88,7 +88,7 @@ def test_the_session_keeps_layer_norms_apart_from_their_residual_add(  # type: i
 ) -> None:
     import onnx
 
-    from assistant.embedding import open_session
+    from assistant.index.embedding import open_session
 
     exported = next(model_settings.model_export_root.glob("minilm-*"))
     open_session(exported / "model.onnx", optimized_copy=tmp_path / "optimized.onnx")

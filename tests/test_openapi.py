@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import Assistant
+from assistant.http.app import create_app
 from assistant.settings import Settings
-from assistant.web import create_app
 
 
 def _app() -> Flask:
@@ -22,8 +22,8 @@ def _app() -> Flask:
     import tempfile
     from pathlib import Path
 
-    from assistant.corpus import load_corpus
-    from assistant.index import build_index, load_index
+    from assistant.index.build import build_index, load_index
+    from assistant.index.corpus import load_corpus
     from assistant.storage.sqlite import SqliteConversations
 
     base = Path(tempfile.mkdtemp(prefix="openapi-"))

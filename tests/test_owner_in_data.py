@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from assistant.corpus import load_corpus
+from assistant.index.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 # Comment lines may name him (where an example comes from); nothing that runs or is shown.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.answer import Answer, Citation, covering_snippet
-from assistant.corpus import Document
+from assistant.engine.answer import Answer, Citation, covering_snippet
 from assistant.engine.parts import join_answers, split_questions
+from assistant.index.corpus import Document
 
 
 def test_split_questions() -> None:

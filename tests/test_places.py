@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.places import place_words
+from assistant.index.places import place_words
 
 
 @pytest.mark.parametrize(

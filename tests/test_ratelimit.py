@@ -18,12 +18,12 @@ from conftest import running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.ratelimit import Limit, RateLimiter, policy_header, usage_header
+from assistant.http.app import create_app
+from assistant.http.ratelimit import Limit, RateLimiter, policy_header, usage_header
 from assistant.settings import Settings
 from assistant.storage import WindowCounters
 from assistant.storage.memory import MemoryWindowCounters
 from assistant.storage.sqlite import SqliteWindowCounters
-from assistant.web import create_app
 
 CHAT = "/api/v1/chat"
 
@@ -91,7 +91,7 @@ def test_concurrent_hits_are_counted_once_each(
 def test_header_fields() -> None:
     limits = (Limit("minute", 20, 60), Limit("day", 500, 86400))
     assert policy_header(limits) == '"minute";q=20;w=60, "day";q=500;w=86400'
-    from assistant.ratelimit import Usage
+    from assistant.http.ratelimit import Usage
 
     usages = [Usage(limits[0], 3, 12), Usage(limits[1], 400, 5000)]
     assert usage_header(usages) == '"minute";r=3;t=12'

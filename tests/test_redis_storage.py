@@ -7,8 +7,8 @@ import time
 import pytest
 from conftest import start_redis
 
-from assistant.answer import Answer, Citation
-from assistant.conversation import Resolved, Turn
+from assistant.engine.answer import Answer, Citation
+from assistant.engine.conversation import Resolved, Turn
 from assistant.storage.memory import LocalAnswerCache
 from assistant.storage.redis import (
     RedisAnswerCache,

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import NO_RATE_LIMITS, BrokenEmbedder, FakeEmbedder, cli_command, running_server
 
-from assistant.corpus import load_corpus
 from assistant.engine import Assistant
-from assistant.index import build_index
+from assistant.http.app import create_app
+from assistant.index.build import build_index
+from assistant.index.corpus import load_corpus
 from assistant.settings import Settings
-from assistant.web import create_app
 
 QUESTION = {"question": "What revenue increase did the QSR Integration Platform unlock?"}
 

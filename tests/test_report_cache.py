@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from assistant import report_cache
-from assistant.report_cache import ReportCache
-from assistant.unanswered import UnansweredReport
+from assistant.insights import report_cache
+from assistant.insights.report_cache import ReportCache
+from assistant.insights.unanswered import UnansweredReport
 
 
 def report(days: int, grouped: bool = True) -> UnansweredReport:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import Assistant
-from assistant.index import load_index
-from assistant.retrieval import Retriever
+from assistant.index.build import load_index
+from assistant.index.retrieval import Retriever
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.model
@@ -59,7 +59,7 @@ def test_paraphrases_are_found(real_assistant: Assistant, query: str, expected: 
     ],
 )
 def test_typos_are_survived(real_assistant: Assistant, typed: str, expected: str) -> None:
-    from assistant.analysis import analyse
+    from assistant.index.analysis import analyse
 
     repaired = analyse(typed, real_assistant.retriever.vocabulary).text
     assert top(real_assistant, repaired) == expected

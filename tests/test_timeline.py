@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.corpus import Document
-from assistant.timeline import (
+from assistant.engine.timeline import (
     AFTER,
     BEFORE,
     CURRENT,
@@ -18,6 +17,7 @@ from assistant.timeline import (
     order_asked,
     pick,
 )
+from assistant.index.corpus import Document
 
 DAY = dt.date(2026, 1, 1)
 
@@ -79,7 +79,7 @@ def test_before_needs_an_anchor() -> None:
 
 
 def test_present_tense() -> None:
-    from assistant.timeline import in_present_tense
+    from assistant.engine.timeline import in_present_tense
 
     assert in_present_tense("What is her job title?")
     assert in_present_tense("Which company does he work for?")

@@ -18,12 +18,12 @@ from flask.testing import FlaskClient
 from assistant.cli import cli
 from assistant.engine import Assistant
 from assistant.errors import StoreBusy
+from assistant.http.app import create_app
+from assistant.insights.unanswered import build_report
 from assistant.settings import Settings, settings_from_env
 from assistant.storage import LoggedQuestion, QuestionLog
 from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.sqlite import SqliteQuestionLog
-from assistant.unanswered import build_report
-from assistant.web import create_app
 
 TOKEN = "s3cret-admin-token-for-tests-0123456789"
 CHAT = "/api/v1/chat"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from assistant.understanding import (
+from assistant.engine.understanding import (
     INSTRUCTION,
     NOT_ENGLISH,
     OFF_TOPIC,

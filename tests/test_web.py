@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
 from assistant.errors import IndexNotReadyError
+from assistant.http.app import create_app
 from assistant.settings import Settings
-from assistant.web import create_app
 
 CHAT = "/api/v1/chat"
 
@@ -193,7 +193,7 @@ def test_widget_files_are_cached_with_validators(
 
 
 def test_versioned_widget_is_immutable_and_others_404(client: FlaskClient) -> None:
-    from assistant.assets import widget_version
+    from assistant.http.assets import widget_version
 
     with client.get(f"/widget.{widget_version('js')}.js") as versioned:
         assert versioned.status_code == 200
@@ -213,8 +213,8 @@ def test_embed_prints_a_pinned_script_tag(runner: CliRunner) -> None:
     import base64
     import hashlib
 
-    from assistant.assets import WEB_DIR, widget_version
     from assistant.cli import cli
+    from assistant.http.assets import WEB_DIR, widget_version
 
     result = runner.invoke(cli, ["embed", "https://assistant.example.com/"])
     digest = base64.b64encode(hashlib.sha384((WEB_DIR / "widget.js").read_bytes()).digest())
@@ -224,15 +224,16 @@ def test_embed_prints_a_pinned_script_tag(runner: CliRunner) -> None:
     assert 'crossorigin="anonymous"' in result.output
 
 
-def test_engine_modules_do_not_import_flask() -> None:
+def test_the_engine_loads_no_web_server_or_terminal_code() -> None:
+    # The engine knows nothing of HTTP or the command line; nor does the composition root.
     code = (
-        "import sys, assistant.engine, assistant.retrieval, assistant.startup; "
-        "print('flask' in sys.modules)"
+        "import sys, assistant.engine, assistant.index.retrieval, assistant.startup; "
+        "print(sorted(m for m in ('flask', 'click', 'granian') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "[]"
 
 
 ALLOWED = "https://akshay.example"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.wsgi_bridge import BODY_TIMEOUT, BufferedWSGI
+from assistant.http.wsgi_bridge import BODY_TIMEOUT, BufferedWSGI
 
 
 class Headers:

@@ -14,10 +14,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.analysis import analyse
-from assistant.answer import Answer
-from assistant.conversation import Resolved, Turn, resolve
-from assistant.embedding import Embedder
+from assistant.engine.answer import Answer
+from assistant.engine.conversation import Resolved, Turn, resolve
 from assistant.engine.pipeline import Pipeline
 from assistant.engine.question import (
     MAX_HISTORY,
@@ -27,9 +25,11 @@ from assistant.engine.question import (
     normalise_question,
 )
 from assistant.errors import DeadlineExceeded, QuestionError
-from assistant.index import SearchIndex
-from assistant.matching import FitReport, Matcher
-from assistant.retrieval import Retriever
+from assistant.fit.report import FitReport, Matcher
+from assistant.index.analysis import analyse
+from assistant.index.build import SearchIndex
+from assistant.index.embedding import Embedder
+from assistant.index.retrieval import Retriever
 from assistant.storage import AnswerCache, Conversations
 from assistant.storage.memory import LocalAnswerCache
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant import timeline
-from assistant.analysis import QuestionTerms, keyword_terms
-from assistant.conversation import Resolved
-from assistant.corpus import PRESENT, Document
-from assistant.retrieval import Hit
-from assistant.timeline import (
+from assistant.engine import timeline
+from assistant.engine.conversation import Resolved
+from assistant.engine.timeline import (
     AFTER,
     BEFORE,
     CURRENT,
@@ -24,6 +21,9 @@ from assistant.timeline import (
     Order,
     is_dated,
 )
+from assistant.index.analysis import QuestionTerms, keyword_terms
+from assistant.index.corpus import PRESENT, Document
+from assistant.index.retrieval import Hit
 
 # A question of time is answered from dates when the best dated entry scores this close to
 # the best entry of all.

@@ -21,9 +21,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from assistant import comparison, refusals
-from assistant.abstention import SPELLED_OUT_MIN_TOPICS, asks_about_his_own_work, judge
-from assistant.analysis import (
+from assistant.engine import comparison, refusals
+from assistant.engine.abstention import SPELLED_OUT_MIN_TOPICS, asks_about_his_own_work, judge
+from assistant.engine.answer import (
+    MAX_SENTENCES,
+    Answer,
+    Quote,
+    choose_sentences,
+    compose,
+    covering_snippet,
+    list_quotes,
+    refuse,
+)
+from assistant.engine.chronology import Chronology
+from assistant.engine.conversation import Resolved, Turn, ordinal, resolve
+from assistant.engine.parts import join_answers, split_questions
+from assistant.engine.pointers import Pointers, things_asked
+from assistant.engine.timeline import CURRENT, Order, is_dated, order_asked
+from assistant.engine.understanding import understand
+from assistant.index.analysis import (
     PLACE_WORDS,
     QuestionTerms,
     analyse,
@@ -37,26 +53,10 @@ from assistant.analysis import (
     verb_lemmas,
     words,
 )
-from assistant.answer import (
-    MAX_SENTENCES,
-    Answer,
-    Quote,
-    choose_sentences,
-    compose,
-    covering_snippet,
-    list_quotes,
-    refuse,
-)
-from assistant.conversation import Resolved, Turn, ordinal, resolve
-from assistant.corpus import Document
-from assistant.engine.chronology import Chronology
-from assistant.engine.parts import join_answers, split_questions
-from assistant.engine.pointers import Pointers, things_asked
-from assistant.index import SearchIndex
-from assistant.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
-from assistant.retrieval import Hit, PassageHit, Retriever, Vector
-from assistant.timeline import CURRENT, Order, is_dated, order_asked
-from assistant.understanding import understand
+from assistant.index.build import SearchIndex
+from assistant.index.corpus import Document
+from assistant.index.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
+from assistant.index.retrieval import Hit, PassageHit, Retriever, Vector
 
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.characters import fold, has_visible_text
 from assistant.errors import QuestionError
+from assistant.index.characters import fold, has_visible_text
 
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY = 10

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from assistant.corpus import PRESENT, split_sentences
-from assistant.kinds import SectionKind, kind_of
+from assistant.index.corpus import PRESENT, split_sentences
+from assistant.index.kinds import SectionKind, kind_of
 
 
 @dataclass

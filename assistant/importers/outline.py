@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant import kinds
-from assistant.corpus import PRESENT
 from assistant.importers.draft import (
     Draft,
     DraftEntry,
@@ -21,7 +19,9 @@ from assistant.importers.draft import (
     based_in,
     sentences_of_text,
 )
-from assistant.places import is_country
+from assistant.index import kinds
+from assistant.index.corpus import PRESENT
+from assistant.index.places import is_country
 
 
 @dataclass(frozen=True)

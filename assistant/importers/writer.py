@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from assistant import kinds
-from assistant.corpus import PRESENT, SITE_FILE, Pronouns, load_corpus
 from assistant.errors import CorpusError, ImportProblem
 from assistant.importers.draft import Draft, DraftEntry, DraftSection, slug
+from assistant.index import kinds
+from assistant.index.corpus import PRESENT, SITE_FILE, Pronouns, load_corpus
 
 MANIFEST_FILE = "import-manifest.json"
 MAX_SUGGESTIONS = 6

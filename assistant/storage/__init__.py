@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from assistant.answer import Answer
-    from assistant.conversation import Resolved, Turn
-    from assistant.idempotency import Claim
+    from assistant.engine.answer import Answer
+    from assistant.engine.conversation import Resolved, Turn
+    from assistant.http.idempotency import Claim
     from assistant.settings import Settings
 
 # Conversations: a turn is forgotten a day after it was asked; a session keeps its latest 50.

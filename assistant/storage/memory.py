@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 import time
 
-from assistant.cache import BoundedCache
-from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
+from assistant.http.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
 from assistant.storage import CachedAnswer
+from assistant.storage.bounded import BoundedCache
 
 # Composed answers held per process, by estimated size.
 ANSWER_CACHE_BYTES = 16 * 1024 * 1024

@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assistant import observability as obs
-from assistant.answer import Answer, Citation
-from assistant.conversation import Resolved, Turn
-from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
+from assistant.engine.answer import Answer, Citation
+from assistant.engine.conversation import Resolved, Turn
+from assistant.http import observability as obs
+from assistant.http.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
 from assistant.storage import (
     MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,

@@ -19,9 +19,9 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.conversation import Turn
+from assistant.engine.conversation import Turn
 from assistant.errors import StoreBusy
-from assistant.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
+from assistant.http.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
 from assistant.storage import (
     MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.corpus import load_corpus
 from assistant.importers import import_portfolio
+from assistant.index.corpus import load_corpus
 from tests.importers.support import PORTFOLIOS
 
 JSON_RESUME = PORTFOLIOS / "data-engineer-json" / "resume.json"

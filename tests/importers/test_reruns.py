@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.corpus import load_corpus
 from assistant.errors import ImportProblem
 from assistant.importers import import_portfolio
+from assistant.index.corpus import load_corpus
 from tests.importers.support import PORTFOLIOS
 
 SOURCE = PORTFOLIOS / "designer-markdown" / "portfolio.md"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
 from assistant.importers import download as fetch_module
+from assistant.index.corpus import load_corpus
 from tests.importers.support import PORTFOLIOS, run_import
 
 PAGE = (PORTFOLIOS / "scientist-html" / "index.html").read_bytes()

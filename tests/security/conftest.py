@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
+from assistant.http.app import create_app
 from assistant.settings import Settings
-from assistant.web import create_app
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 

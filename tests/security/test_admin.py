@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assistant.embedding import Vectors
+from assistant.index.embedding import Vectors
 from assistant.settings import Settings, settings_from_env
 from assistant.storage import LoggedQuestion
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from flask.testing import FlaskClient
 
-from assistant.jobdescription import split_requirements
-from assistant.validation import MAX_JOB_DESCRIPTION_CHARS, MAX_QUESTION_CHARS
+from assistant.fit.requirements import split_requirements
+from assistant.http.validation import MAX_JOB_DESCRIPTION_CHARS, MAX_QUESTION_CHARS
 
 from .conftest import finishes
 
@@ -33,7 +33,7 @@ QUESTIONS = [hostile(unit, MAX_QUESTION_CHARS, "is he ") for unit in UNITS]
 # A backtracking match holds the interpreter lock until it ends, so a thread cannot be timed
 # out: the splitting runs in a process of its own, killed if it has not finished in a minute.
 SPLIT = (
-    "import json, sys; from assistant.jobdescription import split_requirements; "
+    "import json, sys; from assistant.fit.requirements import split_requirements; "
     "print(json.dumps(split_requirements(sys.stdin.read())))"
 )
 

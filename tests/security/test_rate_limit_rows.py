@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from assistant.ratelimit import Limit, RateLimiter
+from assistant.http.ratelimit import Limit, RateLimiter
 from assistant.storage.sqlite import SqliteWindowCounters
 
 

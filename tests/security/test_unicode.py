@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
+from assistant.http.app import create_app
 from assistant.settings import Settings
-from assistant.web import create_app
 
 from .conftest import ADMIN_TOKEN
 
@@ -81,7 +81,7 @@ def test_log_lines_escape_bidi_controls() -> None:
     import io
     import logging
 
-    from assistant.observability import json_log_handler
+    from assistant.http.observability import json_log_handler
 
     handler = json_log_handler()
     stream = io.StringIO()
@@ -101,7 +101,7 @@ def test_the_format_characters_are_unicode_s_category_cf() -> None:
     import sys
     import unicodedata
 
-    from assistant.validation import FORMAT_CHARACTERS
+    from assistant.http.validation import FORMAT_CHARACTERS
 
     listed = re.compile("[" + FORMAT_CHARACTERS + "]")
     for code in range(sys.maxunicode + 1):
@@ -113,8 +113,8 @@ def test_the_openapi_pattern_and_the_validation_agree() -> None:
     import re
     import unicodedata
 
-    from assistant.validation import _VISIBLE
-    from assistant.web import _openapi
+    from assistant.http.app import _openapi
+    from assistant.http.validation import _VISIBLE
 
     schemas = _openapi()["components"]["schemas"]
     patterns = [

@@ -30,10 +30,16 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chunking import CHUNKER_VERSION, Chunk, chunk_corpus, passage_embed_text, text_key
-from assistant.corpus import Corpus, corpus_digest, load_corpus
-from assistant.embedding import Embedder, Vectors
 from assistant.errors import AssistantError, CorpusError, IndexNotReadyError
+from assistant.index.chunking import (
+    CHUNKER_VERSION,
+    Chunk,
+    chunk_corpus,
+    passage_embed_text,
+    text_key,
+)
+from assistant.index.corpus import Corpus, corpus_digest, load_corpus
+from assistant.index.embedding import Embedder, Vectors
 
 log = logging.getLogger(__name__)
 

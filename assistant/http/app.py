@@ -23,17 +23,25 @@ from werkzeug.exceptions import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assistant import admin
-from assistant import observability as obs
-from assistant.assets import assets
-from assistant.corpus import Site
 from assistant.engine import Assistant, Reply
 from assistant.errors import AssistantError, DeadlineExceeded, QuestionError, StoreBusy
-from assistant.idempotency import body_digest, parse_key
-from assistant.matching import VERDICTS, FitReport
-from assistant.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
-from assistant.reloader import IndexReloader
-from assistant.report_cache import ReportCache
+from assistant.fit.report import VERDICTS, FitReport
+from assistant.http import admin
+from assistant.http import observability as obs
+from assistant.http.assets import assets
+from assistant.http.idempotency import body_digest, parse_key
+from assistant.http.ratelimit import Limit, RateLimiter, policy_header, retry_after, usage_header
+from assistant.http.reloader import IndexReloader
+from assistant.http.validation import (
+    MAX_JSON_DEPTH,
+    Invalid,
+    json_depth,
+    parse_chat_request,
+    parse_match_request,
+)
+from assistant.http.wsgi_bridge import BODY_TIMEOUT
+from assistant.index.corpus import Site
+from assistant.insights.report_cache import ReportCache
 from assistant.settings import Settings, settings_from_env
 from assistant.storage import (
     IdempotencyRecords,
@@ -42,14 +50,6 @@ from assistant.storage import (
     WindowCounters,
     open_storage,
 )
-from assistant.validation import (
-    MAX_JSON_DEPTH,
-    Invalid,
-    json_depth,
-    parse_chat_request,
-    parse_match_request,
-)
-from assistant.wsgi_bridge import BODY_TIMEOUT
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("assistant.access")

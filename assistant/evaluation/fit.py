@@ -10,8 +10,8 @@ import yaml
 
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
-from assistant.evaluation import SPLITS
-from assistant.matching import VERDICTS, RequirementMatch
+from assistant.evaluation.questions import SPLITS
+from assistant.fit.report import VERDICTS, RequirementMatch
 
 # `assistant eval` exits 1 below these (on the whole set).
 # "no_false_evidence": no requirement expected partial or not_found is reported evidenced.

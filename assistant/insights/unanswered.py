@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.embedding import Embedder
+from assistant.index.embedding import Embedder
 from assistant.storage import LoggedQuestion
 
 # An answer this unsure counts as not answered: worth adding to the portfolio.

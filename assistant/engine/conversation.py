@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.analysis import QuestionTerms
+from assistant.index.analysis import QuestionTerms
 
 # Words that point back at something said before.
 _POINTING_BACK = re.compile(

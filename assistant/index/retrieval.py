@@ -17,8 +17,8 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from assistant.abbreviations import degree_words
-from assistant.analysis import (
+from assistant.index.abbreviations import degree_words
+from assistant.index.analysis import (
     Vocabulary,
     base_forms,
     keyword_terms,
@@ -27,11 +27,11 @@ from assistant.analysis import (
     term,
     words,
 )
-from assistant.chunking import Chunk
-from assistant.embedding import Embedder
-from assistant.index import SearchIndex
-from assistant.kinds import KIND_VERBS, SKILLS, verbs_for
-from assistant.places import place_words
+from assistant.index.build import SearchIndex
+from assistant.index.chunking import Chunk
+from assistant.index.embedding import Embedder
+from assistant.index.kinds import KIND_VERBS, SKILLS, verbs_for
+from assistant.index.places import place_words
 
 # bm25s sets its own logger to DEBUG on import; give the level back to the application.
 logging.getLogger("bm25s").setLevel(logging.NOTSET)

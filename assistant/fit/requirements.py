@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from assistant.corpus import split_sentences
+from assistant.index.corpus import split_sentences
 
 MAX_REQUIREMENTS = 40
 MAX_REQUIREMENT_CHARS = 300

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.corpus import PRESENT, Document
+from assistant.index.corpus import PRESENT, Document
 
 CURRENT = "current"
 FIRST = "first"

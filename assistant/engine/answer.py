@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.analysis import keyword_terms
-from assistant.corpus import Corpus, Document, split_sentences
-from assistant.refusals import REASONS
-from assistant.retrieval import Hit, PassageHit
+from assistant.engine.refusals import REASONS
+from assistant.index.analysis import keyword_terms
+from assistant.index.corpus import Corpus, Document, split_sentences
+from assistant.index.retrieval import Hit, PassageHit
 
 MAX_SENTENCES = 3
 MAX_LIST_ENTRIES = 6

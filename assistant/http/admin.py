@@ -18,12 +18,12 @@ from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, TooManyRequests, Unauthorized
 
-from assistant.characters import shown
-from assistant.ratelimit import current_window
-from assistant.report_cache import ReportCache
+from assistant.http.ratelimit import current_window
+from assistant.index.characters import shown
+from assistant.insights.report_cache import ReportCache
+from assistant.insights.unanswered import UnansweredReport, build_report, since_days
 from assistant.settings import Settings
 from assistant.storage import Storage, WindowCounters
-from assistant.unanswered import UnansweredReport, build_report, since_days
 
 ROUTE = "/admin/report"
 FAILED_LOGINS_PER_MINUTE = 10
@@ -41,7 +41,7 @@ def authorised(header: str, token: str) -> bool:
 
 def report_page() -> Response:
     """GET /admin/report: what recruiters asked that the portfolio could not answer."""
-    from assistant.web import get_assistant
+    from assistant.http.app import get_assistant
 
     settings: Settings = current_app.extensions["settings"]
     assert settings.admin_token is not None  # the route exists only with a token

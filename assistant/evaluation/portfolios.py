@@ -14,11 +14,11 @@ from typing import Any
 
 import yaml
 
-from assistant.embedding import Embedder
 from assistant.errors import AssistantError
-from assistant.evaluation import Item, Rates, count_outcome, load_question_file, run_item
+from assistant.evaluation.fit import Case, MatchRates, evaluate_matches, load_cases
+from assistant.evaluation.questions import Item, Rates, count_outcome, load_question_file, run_item
 from assistant.importers import import_portfolio
-from assistant.match_evaluation import Case, MatchRates, evaluate_matches, load_cases
+from assistant.index.embedding import Embedder
 from assistant.settings import Settings
 
 PORTFOLIOS_DIR = "portfolios"

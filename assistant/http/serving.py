@@ -25,8 +25,8 @@ from granian.constants import HTTPModes, Interfaces, RuntimeModes
 from granian.http import HTTP1Settings
 from granian.server.mp import MPServer
 
+from assistant.http.wsgi_bridge import BufferedWSGI
 from assistant.storage import Storage
-from assistant.wsgi_bridge import BufferedWSGI
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Routes answered in milliseconds (a chat answer's worst case is bounded by the request
@@ -48,7 +48,7 @@ def prepare_metrics_dir(default: Path) -> Path:
 
 def _warm_worker(assistant: Any, settings: Any) -> None:
     """In each new worker: load the model session and do the one-off work before requests."""
-    from assistant.observability import DEGRADED
+    from assistant.http.observability import DEGRADED
 
     if assistant is None:
         return
@@ -64,7 +64,7 @@ def _warm_worker(assistant: Any, settings: Any) -> None:
 
 def _watch_model(assistant: Any, settings: Any) -> None:
     """Retry the model until it loads, so the server recovers without a restart."""
-    from assistant.observability import DEGRADED
+    from assistant.http.observability import DEGRADED
     from assistant.startup import recover_model
 
     while not recover_model(assistant, settings):
@@ -79,7 +79,7 @@ def _watch_model(assistant: Any, settings: Any) -> None:
 LOG_CONFIG = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"()": "assistant.observability.json_log_handler"}},
+    "handlers": {"stderr": {"()": "assistant.http.observability.json_log_handler"}},
     "root": {"level": "INFO", "handlers": ["stderr"]},
     "loggers": {"_granian": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
 }
@@ -97,7 +97,7 @@ class AssistantServer(MPServer):
     """
 
     def _respawn_workers(self, workers: list[int], *args: Any, **kwargs: Any) -> None:
-        from assistant.observability import mark_worker_dead
+        from assistant.http.observability import mark_worker_dead
 
         dead = [self.wrks[index].inner.pid for index in workers]
         super()._respawn_workers(workers, *args, **kwargs)
@@ -117,7 +117,7 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
     gc.collect()
     gc.freeze()
 
-    from assistant.web import MAX_MATCH_BODY_BYTES
+    from assistant.http.app import MAX_MATCH_BODY_BYTES
 
     bridge = BufferedWSGI(
         app,

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 
-from assistant.unanswered import UnansweredReport
+from assistant.insights.unanswered import UnansweredReport
 
 log = logging.getLogger(__name__)
 

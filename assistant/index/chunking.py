@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from assistant.abbreviations import degree_words
-from assistant.corpus import Corpus, Document, split_sentences
-from assistant.places import place_words
+from assistant.index.abbreviations import degree_words
+from assistant.index.corpus import Corpus, Document, split_sentences
+from assistant.index.places import place_words
 
 # Bump when the chunk or passage text changes shape, so old indexes count as stale.
 CHUNKER_VERSION = 4

@@ -25,12 +25,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.analysis import STOP_WORDS, sentence_terms, term
-from assistant.answer import Citation, mark_citation
-from assistant.characters import fold
-from assistant.corpus import Corpus, Document, split_sentences
-from assistant.jobdescription import split_requirements
-from assistant.retrieval import Retriever
+from assistant.engine.answer import Citation, mark_citation
+from assistant.fit.requirements import split_requirements
+from assistant.index.analysis import STOP_WORDS, sentence_terms, term
+from assistant.index.characters import fold
+from assistant.index.corpus import Corpus, Document, split_sentences
+from assistant.index.retrieval import Retriever
 
 VERDICTS = ("evidenced", "partial", "not_found")
 EVIDENCED_SHARE = 0.6

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
-from assistant.index import SearchIndex, current_version, load_index
+from assistant.index.build import SearchIndex, current_version, load_index
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from assistant.answer import Answer
 from assistant.engine import Assistant
+from assistant.engine.answer import Answer
 from assistant.errors import AssistantError
 
 SPLITS = ("dev", "heldout")

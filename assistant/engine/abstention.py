@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant import refusals
-from assistant.analysis import QuestionTerms
-from assistant.retrieval import Hit
+from assistant.engine import refusals
+from assistant.index.analysis import QuestionTerms
+from assistant.index.retrieval import Hit
 
 # Fused-score floors, chosen on eval/dev.yaml only (never on the held-out part).
 MIN_SCORE = 0.28

@@ -1,0 +1,1 @@
+"""Scoring the assistant: question sets, fit-report sets and imported portfolios."""

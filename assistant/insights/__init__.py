@@ -1,0 +1,1 @@
+"""What the owner learns from recruiters' questions: the unanswered-questions report."""
