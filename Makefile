@@ -58,6 +58,7 @@ services:
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests wsgi.py bench deploy
 	$(BIN)/ruff format --check assistant tests wsgi.py bench deploy
+	$(BIN)/lint-imports
 
 ## Rebuild the index from corpus/ (only changed entries are re-embedded).
 build: $(STAMP)

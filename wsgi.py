@@ -1,5 +1,5 @@
 """WSGI entry point for any server: `granian --interface wsgi wsgi:app`."""
 
-from assistant.http.app import create_app
+from assistant.startup import web_app
 
-app = create_app()
+app = web_app()

@@ -184,7 +184,7 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
     except AssistantError as exc:
         _fail(str(exc))
     if as_json:
-        from assistant.http.app import chat_response
+        from assistant.http.responses import chat_response
 
         click.echo(json.dumps(chat_response(reply, request_id="cli"), indent=2))
         return
@@ -231,7 +231,7 @@ def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
     if not report.requirements:
         _fail(f"{name}: no requirements found in it")
     if as_json:
-        from assistant.http.app import match_response
+        from assistant.http.responses import match_response
 
         click.echo(json.dumps(match_response(report, assistant.degraded, "cli"), indent=2))
         return
@@ -266,8 +266,7 @@ def report(ctx: click.Context, days: int | None, as_json: bool) -> None:
     """
     from assistant.errors import ModelError
     from assistant.insights.unanswered import build_report, since_days
-    from assistant.startup import load_embedder
-    from assistant.storage import open_storage
+    from assistant.startup import load_embedder, open_storage
 
     settings = _settings(ctx)
     period = min(days or settings.log_days, settings.log_days)
@@ -586,20 +585,20 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, timeout: int) 
     settings = _settings(ctx)
     # Before the web layer (and so prometheus_client) is imported.
     prepare_metrics_dir(settings.instance_dir / "metrics")
-    from assistant.http.app import create_app
     from assistant.http.observability import configure_json_logging
+    from assistant.startup import web_app
 
     configure_json_logging()
-    from assistant.startup import ensure_index_in_child
+    from assistant.startup import ensure_index_in_child, recover_model
 
     if settings.embedder == "onnx":
         try:
             ensure_index_in_child(settings)
         except AssistantError as exc:
             logging.getLogger(__name__).error("could not prepare the index: %s", exc)
-    app = create_app(settings)
+    app = web_app(settings)
     logging.getLogger(__name__).info("serving on http://%s:%s", host, port)
-    run_server(app, host, port, workers, timeout)
+    run_server(app, host, port, workers, timeout, recover_model)
 
 
 def _fail(message: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+from typing import TYPE_CHECKING
 
 from assistant.engine import Assistant
-from assistant.errors import CorpusError, ModelError
+from assistant.errors import AssistantError, CorpusError, ModelError
 from assistant.index.build import Manifest, Progress, build_index, index_status, load_index
 from assistant.index.corpus import load_corpus
 from assistant.index.embedding import (
@@ -15,8 +17,13 @@ from assistant.index.embedding import (
     packaged_model_dir,
     verify_model_dir,
 )
-from assistant.settings import Settings
-from assistant.storage import Storage, open_storage
+from assistant.settings import Settings, settings_from_env
+from assistant.storage.background import BackgroundQuestionLog
+from assistant.storage.base import Storage
+from assistant.storage.memory import LocalAnswerCache
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -149,3 +156,49 @@ def ensure_index_in_child(settings: Settings) -> None:
 def _prepare(settings: Settings) -> None:
     embedder = load_embedder(settings, log.info)
     ensure_index(settings, embedder, log.info)
+
+
+def open_storage(settings: Settings) -> Storage:
+    """The stores for these settings: Redis when a URL is set, else SQLite in instance/."""
+    answers = LocalAnswerCache(settings.answer_cache_entries)
+    if settings.redis_url:
+        from assistant.storage.redis import open_redis_storage
+
+        return open_redis_storage(
+            settings.redis_url, answers, settings.answer_cache_entries, settings.log_days
+        )
+    from assistant.storage import sqlite
+
+    path = settings.database_path
+    return Storage(
+        "sqlite",
+        sqlite.SqliteConversations(path),
+        sqlite.SqliteWindowCounters(path),
+        sqlite.SqliteIdempotency(path),
+        answers,
+        lambda: True,
+        BackgroundQuestionLog(sqlite.SqliteQuestionLog(path, settings.log_days)),
+    )
+
+
+def web_app(settings: Settings | None = None, assistant: Assistant | None = None) -> Flask:
+    """The web app for these settings (from the environment by default), its parts opened.
+
+    Loads (and if needed builds) the index unless given an assistant. An assistant that
+    cannot be opened is logged and the app serves anyway, saying why it is not ready.
+    """
+    # Imported here: the commands that do not serve never load Flask.
+    from assistant.http.app import create_app
+
+    settings = settings or settings_from_env(os.environ)
+    storage = open_storage(settings)
+    error = None
+    if assistant is None:
+        try:
+            assistant = open_assistant(
+                settings, progress=lambda message: log.info("%s", message), storage=storage
+            )
+        except AssistantError as exc:
+            log.error("assistant not ready: %s", exc)
+            error = str(exc)
+    return create_app(settings, assistant, storage, error)

@@ -20,9 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.http.app import create_app  # noqa: E402
+from assistant.http.state import state  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.storage import LoggedQuestion  # noqa: E402
+from assistant.startup import web_app  # noqa: E402
+from assistant.storage.base import LoggedQuestion  # noqa: E402
 
 TOKEN = "benchmark-admin-token-of-forty-characters"
 TOPICS = ("salary", "visa", "kubernetes", "gpa", "hobbies", "relocation", "notice period")
@@ -40,10 +41,10 @@ def main() -> None:
         admin_token=TOKEN,
         rate_limit_per_minute=0,
     )
-    app = create_app(settings)
+    app = web_app(settings)
     rng = random.Random(3)
     now = time.time()
-    log = app.extensions["storage"].questions
+    log = state(app).storage.questions
     log.record_many(
         [
             LoggedQuestion(

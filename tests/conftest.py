@@ -19,11 +19,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.http.app import create_app
 from assistant.index.build import build_index, load_index
 from assistant.index.corpus import load_corpus
 from assistant.index.embedding import DIMENSIONS, Vectors
 from assistant.settings import Settings
+from assistant.startup import web_app
+from assistant.storage.memory import LocalAnswerCache
 from assistant.storage.sqlite import SqliteConversations
 from deploy.local import RedisServer, free_port
 
@@ -95,12 +96,14 @@ def built(settings: Settings, fake_embedder: FakeEmbedder) -> Settings:
 @pytest.fixture
 def fake_assistant(built: Settings, fake_embedder: FakeEmbedder) -> Assistant:
     store = SqliteConversations(built.database_path)
-    return Assistant(load_index(built.index_root), fake_embedder, store)
+    return Assistant(
+        load_index(built.index_root), fake_embedder, store, answers=LocalAnswerCache(4096)
+    )
 
 
 @pytest.fixture
 def app(built: Settings, fake_assistant: Assistant) -> Flask:
-    return create_app(built, assistant=fake_assistant)
+    return web_app(built, assistant=fake_assistant)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.engine import Assistant, HistoryItem
 from assistant.errors import QuestionError
+from assistant.storage.memory import LocalAnswerCache
 
 pytestmark = pytest.mark.model
 
@@ -156,7 +157,9 @@ def test_refusals_and_fit_reports_use_the_owner_s_pronouns(
     site = settings.corpus_dir / "site.yaml"
     site.write_text(site.read_text().replace("pronouns: he", "pronouns: she"), encoding="utf-8")
     build_index(load_corpus(settings.corpus_dir), fake_embedder, settings.index_root)
-    assistant = Assistant(load_index(settings.index_root), fake_embedder)
+    assistant = Assistant(
+        load_index(settings.index_root), fake_embedder, answers=LocalAnswerCache(64)
+    )
     refusal = assistant.ask("What is the salary expectation?").answer
     assert refusal.abstained and "ask her directly" in refusal.answer
     report = assistant.match("Requirements:\n- 5 years of Haskell and Erlang in production")

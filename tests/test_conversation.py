@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine.conversation import Turn, is_follow_up, resolve
+from assistant.engine.conversation import is_follow_up, resolve
 from assistant.index.analysis import Vocabulary, analyse
+from assistant.storage.base import Turn
 
 VOCAB = Vocabulary.from_texts(["The Split Payment System doubled the basket size impact."])
 

@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
 from assistant.http.idempotency import body_digest, parse_key
+from assistant.http.state import state
 from assistant.settings import Settings
-from assistant.storage import IdempotencyRecords
+from assistant.storage.base import IdempotencyRecords
 from assistant.storage.memory import MemoryIdempotency
 from assistant.storage.sqlite import SqliteIdempotency
 
@@ -109,7 +110,7 @@ def test_malformed_key_is_400(client: FlaskClient) -> None:
 
 
 def test_a_retry_while_running_is_409_with_retry_after(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
-    app.extensions["idempotency"].claim("key-3", body_digest(json.dumps(BODY).encode()))
+    state(app).storage.idempotency.claim("key-3", body_digest(json.dumps(BODY).encode()))
     response = post(client, "key-3")
     assert response.status_code == 409 and response.headers["Retry-After"] == "1"
 

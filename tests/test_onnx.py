@@ -57,8 +57,8 @@ def test_a_damaged_export_is_refused(
 def test_serving_process_never_imports_torch(model_settings: Settings, real_assistant) -> None:  # type: ignore[no-untyped-def]
     code = (
         "import sys, json; from pathlib import Path; from assistant.settings import Settings; "
-        "from assistant.http.app import create_app; "
-        f"app = create_app(Settings(corpus_dir=Path({str(model_settings.corpus_dir)!r}), "
+        "from assistant.startup import web_app; "
+        f"app = web_app(Settings(corpus_dir=Path({str(model_settings.corpus_dir)!r}), "
         f"instance_dir=Path({str(model_settings.instance_dir)!r}))); "
         "r = app.test_client().post('/api/v1/chat', json={'question': 'Where did he study?'}); "
         "print(json.dumps([r.status_code, 'torch' in sys.modules, "

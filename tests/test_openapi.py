@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import Assistant
-from assistant.http.app import create_app
+from assistant.http.state import state
 from assistant.settings import Settings
+from assistant.startup import web_app
+from assistant.storage.memory import LocalAnswerCache
 
 
 def _app() -> Flask:
@@ -37,9 +39,12 @@ def _app() -> Flask:
     embedder = FakeEmbedder()
     build_index(load_corpus(settings.corpus_dir), embedder, settings.index_root)
     assistant = Assistant(
-        load_index(settings.index_root), embedder, SqliteConversations(settings.database_path)
+        load_index(settings.index_root),
+        embedder,
+        SqliteConversations(settings.database_path),
+        answers=LocalAnswerCache(4096),
     )
-    return create_app(settings, assistant=assistant)
+    return web_app(settings, assistant=assistant)
 
 
 APP = _app()
@@ -52,7 +57,7 @@ CALLS: Counter[str] = Counter()
 def test_api_matches_its_openapi_document(case: Any) -> None:
     CALLS[f"{case.method} {case.path}"] += 1
     # Each generated case stands alone: a key reused by another case would (rightly) get 422.
-    APP.extensions["idempotency"]._db.run(lambda db: db.execute("DELETE FROM idempotency"))
+    state(APP).storage.idempotency._db.run(lambda db: db.execute("DELETE FROM idempotency"))
     case.call_and_validate()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from assistant.http.state import state
 from assistant.index.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def test_the_page_names_the_owner_escaped(client: FlaskClient) -> None:
     with client.get("/") as page:
         html = page.get_data(as_text=True)
     assert "<h1>Ask about Akshay Kale</h1>" in html and "reach\n    him" in html
-    assistant = client.application.extensions["reloader"].current()
+    assistant = state(client.application).assistant()
     site = dataclasses.replace(assistant.corpus.site, owner="<b>Ada</b> Lovelace")
     assistant.corpus = dataclasses.replace(assistant.corpus, site=site)  # this test's app only
     with client.get("/") as page:

@@ -18,10 +18,10 @@ from conftest import running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.http.app import create_app
 from assistant.http.ratelimit import Limit, RateLimiter, policy_header, usage_header
 from assistant.settings import Settings
-from assistant.storage import WindowCounters
+from assistant.startup import web_app
+from assistant.storage.base import WindowCounters
 from assistant.storage.memory import MemoryWindowCounters
 from assistant.storage.sqlite import SqliteWindowCounters
 
@@ -100,7 +100,7 @@ def test_header_fields() -> None:
 @pytest.fixture
 def limited(built: Settings, fake_assistant: Assistant) -> FlaskClient:
     settings = dataclasses.replace(built, rate_limit_per_minute=3, rate_limit_per_day=100)
-    return create_app(settings, assistant=fake_assistant).test_client()
+    return web_app(settings, assistant=fake_assistant).test_client()
 
 
 def ask(client: FlaskClient, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -136,7 +136,7 @@ def test_behind_one_trusted_proxy_the_forwarded_client_counts(
     built: Settings, fake_assistant: Assistant
 ) -> None:
     settings = dataclasses.replace(built, rate_limit_per_minute=2, trusted_proxies=1)
-    client = create_app(settings, assistant=fake_assistant).test_client()
+    client = web_app(settings, assistant=fake_assistant).test_client()
     # The proxy appends the real client; anything the client put before it is ignored.
     for _ in range(2):
         assert ask(client, headers={"X-Forwarded-For": "forged, 203.0.113.5"}).status_code == 200

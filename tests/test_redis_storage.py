@@ -7,8 +7,11 @@ import time
 import pytest
 from conftest import start_redis
 
-from assistant.engine.answer import Answer, Citation
-from assistant.engine.conversation import Resolved, Turn
+from assistant.engine.answer import Answer
+from assistant.engine.conversation import Resolved
+from assistant.index.citation import Citation
+from assistant.storage.base import Turn
+from assistant.storage.codec import decode_answer, encode_answer
 from assistant.storage.memory import LocalAnswerCache
 from assistant.storage.redis import (
     RedisAnswerCache,
@@ -16,8 +19,6 @@ from assistant.storage.redis import (
     RedisIdempotency,
     RedisLink,
     RedisWindowCounters,
-    decode_answer,
-    encode_answer,
 )
 from deploy.local import RedisServer
 

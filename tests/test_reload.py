@@ -13,10 +13,10 @@ import pytest
 from conftest import NO_RATE_LIMITS, BrokenEmbedder, FakeEmbedder, cli_command, running_server
 
 from assistant.engine import Assistant
-from assistant.http.app import create_app
 from assistant.index.build import build_index
 from assistant.index.corpus import load_corpus
 from assistant.settings import Settings
+from assistant.startup import web_app
 
 QUESTION = {"question": "What revenue increase did the QSR Integration Platform unlock?"}
 
@@ -32,7 +32,7 @@ def test_a_rebuilt_index_is_picked_up_without_a_restart(
     built: Settings, fake_assistant: Assistant, fake_embedder: FakeEmbedder
 ) -> None:
     settings = dataclasses.replace(built, reload_interval_seconds=0)
-    client = create_app(settings, assistant=fake_assistant).test_client()
+    client = web_app(settings, assistant=fake_assistant).test_client()
     assert "10% revenue increase" in client.post("/api/v1/chat", json=QUESTION).json["answer"]
     version = edit_and_build(
         settings, fake_embedder, "a 10% revenue increase", "a 12% revenue increase"
@@ -46,7 +46,7 @@ def test_a_failed_rebuild_or_a_broken_index_keeps_the_old_one(
     built: Settings, fake_assistant: Assistant, fake_embedder: FakeEmbedder
 ) -> None:
     settings = dataclasses.replace(built, reload_interval_seconds=0)
-    client = create_app(settings, assistant=fake_assistant).test_client()
+    client = web_app(settings, assistant=fake_assistant).test_client()
     before = client.get("/api/v1/ready").json["index"]["version"]
     path = settings.corpus_dir / "projects.yaml"
     path.write_text(path.read_text().replace("a 10% revenue", "an 11% revenue"))

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine.conversation import Turn
-from assistant.storage import MAX_TURNS_PER_SESSION, Conversations
+from assistant.storage.base import MAX_TURNS_PER_SESSION, Conversations, Turn
 from assistant.storage.sqlite import SqliteConversations
 
 Opener = Callable[..., Conversations]

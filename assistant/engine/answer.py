@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.engine.refusals import REASONS
 from assistant.index.analysis import keyword_terms
+from assistant.index.citation import Citation, mark_citation
 from assistant.index.corpus import Corpus, Document, split_sentences
 from assistant.index.retrieval import Hit, PassageHit
 
@@ -26,20 +27,6 @@ SENTENCE_MARGIN = 0.15
 ENTRY_MARGIN = 0.04
 # Sentences sharing more than this share of their terms with one already chosen repeat it.
 MAX_REPEAT = 0.6
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One numbered source of an answer, as the API returns it."""
-
-    n: int
-    id: str
-    title: str
-    section: str
-    url: str
-    snippet: str
-    score: float
-    updated: str
 
 
 @dataclass(frozen=True)
@@ -274,13 +261,6 @@ def covering_snippet(document: Document, snippets: list[str]) -> str:
 
 def _sentences(document: Document) -> list[str]:
     return split_sentences(document.text)
-
-
-def mark_citation(sentence: str, n: int) -> str:
-    """Put the citation marker before the sentence's final punctuation."""
-    if sentence[-1:] in ".!?":
-        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
-    return f"{sentence} [{n}]"
 
 
 def _display_url(url: str) -> str:

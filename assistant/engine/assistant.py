@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.engine.answer import Answer
-from assistant.engine.conversation import Resolved, Turn, resolve
+from assistant.engine.conversation import Resolved, resolve
 from assistant.engine.pipeline import Pipeline
 from assistant.engine.question import (
     MAX_HISTORY,
@@ -30,8 +30,7 @@ from assistant.index.analysis import analyse
 from assistant.index.build import SearchIndex
 from assistant.index.embedding import Embedder
 from assistant.index.retrieval import Retriever
-from assistant.storage import AnswerCache, Conversations
-from assistant.storage.memory import LocalAnswerCache
+from assistant.storage.base import AnswerCache, Conversations, Turn
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,8 @@ class Assistant:
         store: Conversations | None = None,
         common_words: frozenset[str] = frozenset(),
         history_turns: int = 3,
-        answers: AnswerCache | None = None,
+        *,
+        answers: AnswerCache,
     ) -> None:
         self.index = index
         self.corpus = index.corpus
@@ -64,7 +64,7 @@ class Assistant:
         self.history_turns = history_turns
         # Cache keys name the index version and the model state, so a cached answer never
         # outlives the index it was composed from, nor crosses a model outage.
-        self._answers: AnswerCache = answers if answers is not None else LocalAnswerCache(4096)
+        self._answers = answers
         self._common_words = common_words
         self._matcher: Matcher | None = None
         self.pipeline = Pipeline(index, self.retriever, common_words)
@@ -88,7 +88,7 @@ class Assistant:
             self.store,
             self._common_words,
             self.history_turns,
-            self._answers,
+            answers=self._answers,
         )
         self._answers.new_index()
         fresh.warm_up()

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.index.analysis import QuestionTerms
+from assistant.storage.base import Turn
 
 # Words that point back at something said before.
 _POINTING_BACK = re.compile(
@@ -31,15 +32,6 @@ def ordinal(question: str) -> int | None:
     """The position a follow-up points at ("the second one": 2, "the last one": -1)."""
     match = _ORDINAL.search(question)
     return _ORDINALS[match.group(1).lower()] if match else None
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier exchange, as kept for resolving follow-ups."""
-
-    question: str
-    topic: str  # the text the turn was resolved to: its own question, or its antecedent's
-    cited_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from assistant.engine.answer import Answer, Citation
+from assistant.engine.answer import Answer
+from assistant.index.citation import Citation
 
 MAX_PARTS = 3
 _WH = r"(?:when|where|what|which|who|why|how(?: many| much| long)?)"

@@ -34,7 +34,7 @@ from assistant.engine.answer import (
     refuse,
 )
 from assistant.engine.chronology import Chronology
-from assistant.engine.conversation import Resolved, Turn, ordinal, resolve
+from assistant.engine.conversation import Resolved, ordinal, resolve
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers, things_asked
 from assistant.engine.timeline import CURRENT, Order, is_dated, order_asked
@@ -57,6 +57,7 @@ from assistant.index.build import SearchIndex
 from assistant.index.corpus import Document
 from assistant.index.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
 from assistant.index.retrieval import Hit, PassageHit, Retriever, Vector
+from assistant.storage.base import Turn
 
 # Entries considered when composing an ordinary answer.
 TOP_ENTRIES = 3

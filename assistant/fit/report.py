@@ -25,10 +25,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.engine.answer import Citation, mark_citation
 from assistant.fit.requirements import split_requirements
 from assistant.index.analysis import STOP_WORDS, sentence_terms, term
 from assistant.index.characters import fold
+from assistant.index.citation import Citation, mark_citation
 from assistant.index.corpus import Corpus, Document, split_sentences
 from assistant.index.retrieval import Retriever
 

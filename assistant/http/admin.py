@@ -14,20 +14,22 @@ import hashlib
 import hmac
 import time
 
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, TooManyRequests, Unauthorized
 
 from assistant.http.ratelimit import current_window
+from assistant.http.state import state
 from assistant.index.characters import shown
-from assistant.insights.report_cache import ReportCache
 from assistant.insights.unanswered import UnansweredReport, build_report, since_days
-from assistant.settings import Settings
-from assistant.storage import Storage, WindowCounters
+from assistant.storage.base import WindowCounters
 
 ROUTE = "/admin/report"
 FAILED_LOGINS_PER_MINUTE = 10
 _FAILURES_KEY = "admin-auth-failures:"
+
+# Registered only when ASSISTANT_ADMIN_TOKEN is set.
+admin = Blueprint("admin", __name__)
 
 
 def authorised(header: str, token: str) -> bool:
@@ -39,18 +41,17 @@ def authorised(header: str, token: str) -> bool:
     return hmac.compare_digest(presented, expected) and scheme.lower() == "bearer"
 
 
+@admin.get(ROUTE)
 def report_page() -> Response:
     """GET /admin/report: what recruiters asked that the portfolio could not answer."""
-    from assistant.http.app import get_assistant
-
-    settings: Settings = current_app.extensions["settings"]
-    assert settings.admin_token is not None  # the route exists only with a token
-    storage: Storage = current_app.extensions["storage"]
+    app_state = state()
+    settings, storage, cache = app_state.settings, app_state.storage, app_state.report_cache
+    # The blueprint is registered only with a token, and the cache with it.
+    assert settings.admin_token is not None and cache is not None
     _check_login(settings.admin_token, storage.counters, request.remote_addr or "unknown")
     days = _days(request.args.get("days"), settings.log_days)
-    assistant = get_assistant()
+    assistant = app_state.assistant()
     embedder = assistant.retriever.embedder
-    cache: ReportCache = current_app.extensions["report_cache"]
 
     def grouped() -> UnansweredReport:
         entries = storage.questions.since(since_days(days))

@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template_string, send_from_directory
 from werkzeug.exceptions import NotFound
 
+from assistant.http.state import state
+
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 WIDGET_MAX_AGE = 24 * 3600
 YEAR = 365 * 24 * 3600
@@ -19,9 +21,7 @@ assets = Blueprint("assets", __name__)
 @assets.route("/")
 def chat_page() -> Response:
     """GET /: the full-page chat, naming the owner of the served portfolio."""
-    from assistant.http.app import current_site
-
-    site = current_site()
+    site = state().site()
     page = render_template_string(
         _page_template(),
         owner=site.owner if site else "this portfolio's owner",

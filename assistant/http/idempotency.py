@@ -12,28 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 
 KEY_PATTERN = re.compile(r'^"?([A-Za-z0-9_-]{1,255})"?$')
-KEEP_SECONDS = 24 * 3600
-# A claim older than this belongs to a request that died (killed worker): a retry takes over.
-ABANDONED_SECONDS = 120.0
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A finished response kept for replay."""
-
-    status: int
-    body: str
-
-
-@dataclass(frozen=True)
-class Claim:
-    """What to do with a request carrying a key."""
-
-    outcome: str  # "run", "replay", "in_progress" or "mismatch"
-    stored: Stored | None = None
 
 
 def parse_key(header: str) -> str | None:

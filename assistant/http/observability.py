@@ -51,12 +51,6 @@ DEGRADED = Gauge(
     "1 when answers come from keyword retrieval alone.",
     multiprocess_mode="max",
 )
-SHARED_STORE_UP = Gauge(
-    "assistant_shared_store_up",
-    "1 when the shared store (Redis) answered the latest call; absent without Redis.",
-    # The value of the process that checked most recently: /metrics checks before answering.
-    multiprocess_mode="livemostrecent",
-)
 
 
 def metrics_payload() -> tuple[bytes, str]:

@@ -12,7 +12,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from assistant.storage import WindowCounters
+from assistant.storage.base import WindowCounters
 
 
 @dataclass(frozen=True)

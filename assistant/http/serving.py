@@ -17,6 +17,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,9 @@ from granian.constants import HTTPModes, Interfaces, RuntimeModes
 from granian.http import HTTP1Settings
 from granian.server.mp import MPServer
 
+from assistant.http.state import state
+from assistant.http.validation import MAX_MATCH_BODY_BYTES
 from assistant.http.wsgi_bridge import BufferedWSGI
-from assistant.storage import Storage
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Routes answered in milliseconds (a chat answer's worst case is bounded by the request
@@ -46,7 +48,7 @@ def prepare_metrics_dir(default: Path) -> Path:
     return folder
 
 
-def _warm_worker(assistant: Any, settings: Any) -> None:
+def _warm_worker(assistant: Any, settings: Any, recover_model: Callable[[Any, Any], bool]) -> None:
     """In each new worker: load the model session and do the one-off work before requests."""
     from assistant.http.observability import DEGRADED
 
@@ -58,14 +60,16 @@ def _warm_worker(assistant: Any, settings: Any) -> None:
     if assistant.degraded:
         # Threads do not survive a fork: each worker watches for the model itself.
         threading.Thread(
-            target=_watch_model, args=(assistant, settings), daemon=True, name="model-recovery"
+            target=_watch_model,
+            args=(assistant, settings, recover_model),
+            daemon=True,
+            name="model-recovery",
         ).start()
 
 
-def _watch_model(assistant: Any, settings: Any) -> None:
+def _watch_model(assistant: Any, settings: Any, recover_model: Callable[[Any, Any], bool]) -> None:
     """Retry the model until it loads, so the server recovers without a restart."""
     from assistant.http.observability import DEGRADED
-    from assistant.startup import recover_model
 
     while not recover_model(assistant, settings):
         time.sleep(settings.model_retry_seconds)
@@ -106,19 +110,28 @@ class AssistantServer(MPServer):
             mark_worker_dead(pid)
 
 
-def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
-    """Serve until SIGTERM/SIGINT; in-flight requests get `timeout` seconds to finish."""
-    assistant = app.extensions.get("assistant")
-    settings = app.extensions.get("settings")
+def serve(
+    app: Flask,
+    host: str,
+    port: int,
+    workers: int,
+    timeout: int,
+    recover_model: Callable[[Any, Any], bool],
+) -> None:
+    """Serve until SIGTERM/SIGINT; in-flight requests get `timeout` seconds to finish.
+
+    `recover_model(assistant, settings)` tries once to load the model for a degraded
+    assistant (assistant.startup.recover_model): each worker retries it until it succeeds.
+    """
+    app_state = state(app)
+    assistant = app_state.reloader.current() if app_state.reloader is not None else None
+    settings = app_state.settings
     if assistant is not None:
         assistant.before_fork()
     # Everything loaded so far lives as long as the process: freezing it keeps the periodic
     # full collection (~220 ms with the model loaded, FACTS.md) off the request path.
     gc.collect()
     gc.freeze()
-
-    from assistant.http.app import MAX_MATCH_BODY_BYTES
-
     bridge = BufferedWSGI(
         app,
         # For the longer requests (fit reports, the owner's report): the event loop keeps
@@ -133,7 +146,7 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
     )
 
     def load_in_worker() -> BufferedWSGI:
-        _warm_worker(assistant, settings)
+        _warm_worker(assistant, settings, recover_model)
         return bridge
 
     def run_worker(*args: Any, **kwargs: Any) -> None:
@@ -141,9 +154,7 @@ def serve(app: Flask, host: str, port: int, workers: int, timeout: int) -> None:
             MPServer._spawn_rsgi_worker(*args, **kwargs)  # returns once the worker is stopped
         finally:
             # What the worker queued for the question log is written before it exits.
-            storage: Storage | None = app.extensions.get("storage")
-            if storage is not None:
-                storage.questions.flush()
+            app_state.storage.questions.flush()
 
     server = AssistantServer(
         "wsgi:app",  # only a name here: the app is handed over by load_in_worker

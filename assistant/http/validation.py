@@ -7,6 +7,10 @@ from typing import Any
 
 from assistant.engine.question import MAX_HISTORY, SESSION_ID, HistoryItem
 
+# A chat request is small; a fit report's 20,000-character job description (JSON escapes
+# included) needs more.
+MAX_BODY_BYTES = 16 * 1024
+MAX_MATCH_BODY_BYTES = 256 * 1024
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 4000
 # No request body of this API nests deeper than 3 levels; anything past this is refused.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.index.embedding import Embedder
-from assistant.storage import LoggedQuestion
+from assistant.storage.base import LoggedQuestion
 
 # An answer this unsure counts as not answered: worth adding to the portfolio.
 LOW_CONFIDENCE = 0.4

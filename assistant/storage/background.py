@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Sequence
 
 from assistant.errors import StoreBusy
-from assistant.storage import LoggedQuestion, QuestionLog
+from assistant.storage.base import LoggedQuestion, QuestionLog
 
 log = logging.getLogger(__name__)
 

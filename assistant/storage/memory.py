@@ -10,8 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
-from assistant.http.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
-from assistant.storage import CachedAnswer
+from assistant.storage.base import ABANDONED_SECONDS, KEEP_SECONDS, CachedAnswer, Claim, Stored
 from assistant.storage.bounded import BoundedCache
 
 # Composed answers held per process, by estimated size.

@@ -17,22 +17,27 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from assistant.engine.answer import Answer, Citation
-from assistant.engine.conversation import Resolved, Turn
-from assistant.http import observability as obs
-from assistant.http.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
-from assistant.storage import (
+from prometheus_client import Gauge
+
+from assistant.storage.background import BackgroundQuestionLog
+from assistant.storage.base import (
+    ABANDONED_SECONDS,
+    KEEP_SECONDS,
     MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     CachedAnswer,
+    Claim,
+    ClaimOutcome,
     LoggedQuestion,
     Storage,
+    Stored,
+    Turn,
     WrittenAtOnce,
 )
-from assistant.storage.background import BackgroundQuestionLog
+from assistant.storage.codec import decode_answer, encode_answer
 from assistant.storage.memory import (
     ANSWER_CACHE_BYTES,
     LocalAnswerCache,
@@ -45,6 +50,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# Defined here, not with the web layer's metrics: only a server on Redis has it.
+SHARED_STORE_UP = Gauge(
+    "assistant_shared_store_up",
+    "1 when the shared store (Redis) answered the latest call; absent without Redis.",
+    # The value of the process that checked most recently: /metrics checks before answering.
+    multiprocess_mode="livemostrecent",
+)
 
 PREFIX = "assistant:"
 # After a failed call, Redis is left alone for this long before the next try.
@@ -78,7 +91,7 @@ class RedisLink:
         self._down_until = 0.0
         self._up = True
         self._lock = threading.Lock()
-        obs.SHARED_STORE_UP.set(1)
+        SHARED_STORE_UP.set(1)
 
     @property
     def up(self) -> bool:
@@ -116,7 +129,7 @@ class RedisLink:
                         error,
                     )
             self._up = up
-            obs.SHARED_STORE_UP.set(1 if up else 0)
+            SHARED_STORE_UP.set(1 if up else 0)
 
 
 def _redacted(url: str) -> str:
@@ -249,7 +262,8 @@ class RedisIdempotency:
             outcome = self._claim(keys=[name], args=args, client=r)
             if outcome[0] == "replay":
                 return Claim("replay", Stored(int(outcome[1]), str(outcome[2])))
-            return Claim(str(outcome[0]))
+            # The claim script returns one of the outcomes a Claim names.
+            return Claim(cast(ClaimOutcome, str(outcome[0])))
 
         return self._link.run(claim, lambda: self._fallback.claim(key, digest, now))
 
@@ -405,48 +419,6 @@ class RedisQuestionLog(WrittenAtOnce):
                     )
                 )
         return entries
-
-
-def encode_answer(value: CachedAnswer) -> dict[str, Any]:
-    """A cached answer as JSON-ready data (never pickle: Redis is shared)."""
-    answer, resolved = value
-    return {
-        "answer": {
-            "answer": answer.answer,
-            "citations": [vars(c) for c in answer.citations],
-            "abstained": answer.abstained,
-            "confidence": answer.confidence,
-            "degraded": answer.degraded,
-            "follow_ups": list(answer.follow_ups),
-            "reason": answer.reason,
-            "cited_ids": list(answer.cited_ids),
-            "detail": answer.detail,
-        },
-        "resolved": {
-            "query": resolved.query,
-            "topic": resolved.topic,
-            "follow_up": resolved.follow_up,
-            "prior_ids": list(resolved.prior_ids),
-        },
-    }
-
-
-def decode_answer(data: dict[str, Any]) -> CachedAnswer:
-    """The inverse of encode_answer."""
-    a, r = data["answer"], data["resolved"]
-    answer = Answer(
-        answer=a["answer"],
-        citations=tuple(Citation(**c) for c in a["citations"]),
-        abstained=a["abstained"],
-        confidence=a["confidence"],
-        degraded=a["degraded"],
-        follow_ups=tuple(a["follow_ups"]),
-        reason=a["reason"],
-        cited_ids=tuple(a["cited_ids"]),
-        detail=a.get("detail", ""),
-    )
-    resolved = Resolved(r["query"], r["topic"], r["follow_up"], tuple(r["prior_ids"]))
-    return answer, resolved
 
 
 def open_redis_storage(

@@ -19,14 +19,17 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.engine.conversation import Turn
 from assistant.errors import StoreBusy
-from assistant.http.idempotency import ABANDONED_SECONDS, KEEP_SECONDS, Claim, Stored
-from assistant.storage import (
+from assistant.storage.base import (
+    ABANDONED_SECONDS,
+    KEEP_SECONDS,
     MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
+    Claim,
     LoggedQuestion,
+    Stored,
+    Turn,
     WrittenAtOnce,
 )
 

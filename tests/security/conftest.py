@@ -13,15 +13,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.http.app import create_app
 from assistant.settings import Settings
+from assistant.startup import web_app
 
 ADMIN_TOKEN = secrets.token_urlsafe(32)
 
 
 @pytest.fixture
 def admin_app(built: Settings, fake_assistant: Assistant) -> Flask:
-    return create_app(dataclasses.replace(built, admin_token=ADMIN_TOKEN), assistant=fake_assistant)
+    return web_app(dataclasses.replace(built, admin_token=ADMIN_TOKEN), assistant=fake_assistant)
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from assistant.http.state import state
 from assistant.index.embedding import Vectors
 from assistant.settings import Settings, settings_from_env
-from assistant.storage import LoggedQuestion
+from assistant.storage.base import LoggedQuestion
 
 from .conftest import ADMIN_TOKEN, finishes
 
@@ -84,7 +85,7 @@ class GatedEmbedder:
 
 @pytest.fixture
 def logged_app(admin_app: Flask) -> Flask:
-    storage = admin_app.extensions["storage"]
+    storage = state(admin_app).storage
     now = time.time()
     storage.questions.record_many(
         [
@@ -97,7 +98,7 @@ def logged_app(admin_app: Flask) -> Flask:
 
 
 def test_the_report_page_does_not_wait_for_a_slow_grouping(logged_app: Flask) -> None:
-    assistant = logged_app.extensions["assistant"]
+    assistant = state(logged_app).assistant()
     gated = GatedEmbedder(assistant.retriever.embedder)
     assistant.retriever.embedder = gated
     client = logged_app.test_client()

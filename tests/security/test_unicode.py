@@ -9,8 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
-from assistant.http.app import create_app
+from assistant.http.state import state
 from assistant.settings import Settings
+from assistant.startup import web_app
 
 from .conftest import ADMIN_TOKEN
 
@@ -52,22 +53,22 @@ def test_lookalike_letters_get_the_plain_spelling_s_answer(
 def test_the_verbatim_question_is_what_is_logged(
     built: Settings, fake_assistant: Assistant
 ) -> None:
-    app = create_app(dataclasses.replace(built, admin_token=ADMIN_TOKEN), assistant=fake_assistant)
+    app = web_app(dataclasses.replace(built, admin_token=ADMIN_TOKEN), assistant=fake_assistant)
     client = app.test_client()
     client.post("/api/v1/chat", json={"question": "Is he certified in Ｋｕｂｅｒｎｅｔｅｓ?"})
-    app.extensions["storage"].questions.flush()
-    logged = [e.question for e in app.extensions["storage"].questions.since(0)]
+    state(app).storage.questions.flush()
+    logged = [e.question for e in state(app).storage.questions.since(0)]
     assert logged == ["Is he certified in Ｋｕｂｅｒｎｅｔｅｓ?"]
 
 
 def test_bidi_controls_never_reach_the_admin_page_raw(
     built: Settings, fake_assistant: Assistant
 ) -> None:
-    app = create_app(dataclasses.replace(built, admin_token=ADMIN_TOKEN), assistant=fake_assistant)
+    app = web_app(dataclasses.replace(built, admin_token=ADMIN_TOKEN), assistant=fake_assistant)
     client = app.test_client()
     trick = "what is his salary \u202egnp.exe\u202c expectation?"
     assert client.post("/api/v1/chat", json={"question": trick}).status_code == 200
-    app.extensions["storage"].questions.flush()
+    state(app).storage.questions.flush()
     auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     page = client.get("/admin/report", headers=auth).get_data(as_text=True)
     assert "gnp.exe" in page
@@ -113,7 +114,7 @@ def test_the_openapi_pattern_and_the_validation_agree() -> None:
     import re
     import unicodedata
 
-    from assistant.http.app import _openapi
+    from assistant.http.api import _openapi
     from assistant.http.validation import _VISIBLE
 
     schemas = _openapi()["components"]["schemas"]

@@ -1,0 +1,174 @@
+"""What the server keeps between requests, behind one interface with two backends.
+
+- SQLite in instance/ (the default): shared by the worker processes of one server.
+- Redis (ASSISTANT_REDIS_URL): shared by every replica behind a load balancer. When Redis
+  cannot be reached, each part falls back to what one process can do on its own (see
+  storage.redis) and the server keeps answering.
+
+Five things are kept, each with the same expiry and size bounds on both backends:
+conversations (recent turns per session), rate-limit counters (per client and window),
+idempotency records (claimed keys and their responses), composed answers (a cache) and the
+question log (what was asked, for the owner's report of unanswered questions).
+The engine and the routes see only the protocols below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from assistant.engine.answer import Answer
+    from assistant.engine.conversation import Resolved
+
+# Idempotency records (see assistant.http.idempotency): a finished response is kept a day.
+KEEP_SECONDS = 24 * 3600
+# A claim older than this belongs to a request that died (killed worker): a retry takes over.
+ABANDONED_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A finished response kept for replay."""
+
+    status: int
+    body: str
+
+
+ClaimOutcome = Literal["run", "replay", "in_progress", "mismatch"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What to do with a request carrying a key."""
+
+    outcome: ClaimOutcome
+    stored: Stored | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange, as a conversation store keeps it for resolving follow-ups."""
+
+    question: str
+    topic: str  # the text the turn was resolved to: its own question, or its antecedent's
+    cited_ids: tuple[str, ...] = ()
+
+
+# Conversations: a turn is forgotten a day after it was asked; a session keeps its latest 50.
+SESSION_TTL_SECONDS = 24 * 3600
+MAX_TURNS_PER_SESSION = 50
+
+CachedAnswer = tuple["Answer", "Resolved"]
+# The question log keeps at most this many questions, whatever the retention.
+MAX_LOGGED_QUESTIONS = 100_000
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """One question asked over the API. Never who asked: no address, session or agent."""
+
+    question: str
+    abstained: bool
+    confidence: float
+    cited_ids: tuple[str, ...]
+    asked: float  # Unix time
+
+
+class Conversations(Protocol):
+    """Recent turns per session."""
+
+    def recent(self, session_id: str, limit: int) -> list[Turn]:
+        """The latest `limit` unexpired turns of a session, oldest first."""
+
+    def append(self, session_id: str, turn: Turn) -> None:
+        """Record a turn."""
+
+
+class WindowCounters(Protocol):
+    """Counts per key in fixed time windows (the rate limiter's storage)."""
+
+    def increment(self, key: str, period: int, window: int) -> int:
+        """Add one to the count of `key` in window number `window` of length `period` s."""
+
+    def count(self, key: str, period: int, window: int) -> int:
+        """The count of `key` in that window, unchanged (0 if none)."""
+
+
+class IdempotencyRecords(Protocol):
+    """Claims of Idempotency-Keys and the responses kept for replay (see idempotency)."""
+
+    def claim(self, key: str, digest: str, now: float | None = None) -> Claim:
+        """Claim the key for this request, or say why not (atomically)."""
+
+    def finish(self, key: str, status: int, body: str) -> None:
+        """Keep the response of the request that ran."""
+
+    def release(self, key: str) -> None:
+        """Forget a claim whose request failed, so that a retry runs again."""
+
+
+class AnswerCache(Protocol):
+    """Composed answers by a key that names the index, the model state and the question."""
+
+    def get(self, key: str) -> CachedAnswer | None:
+        """The cached answer, or None."""
+
+    def put(self, key: str, value: CachedAnswer) -> None:
+        """Keep an answer within the cache's bounds."""
+
+    def new_index(self) -> None:
+        """A new index is loaded: entries of older ones can go (their keys never match)."""
+
+
+class ReachabilityCheck(Protocol):
+    """Asks the shared store whether it answers."""
+
+    def __call__(self) -> bool:
+        """Whether the shared store answers now."""
+
+
+class QuestionLog(Protocol):
+    """Questions asked, kept for a number of days."""
+
+    def record(self, entry: LoggedQuestion) -> None:
+        """Keep one question (and forget those past the retention)."""
+
+    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
+        """Keep several questions at once (one transaction or round trip)."""
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until what this process recorded is stored; False if it timed out."""
+
+    def since(self, cutoff: float) -> list[LoggedQuestion]:
+        """Questions asked at or after `cutoff` (Unix time), oldest first."""
+
+
+class WrittenAtOnce:
+    """Base of the question-log backends: each write is stored before it returns."""
+
+    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
+        """Keep several questions at once."""
+        raise NotImplementedError
+
+    def record(self, entry: LoggedQuestion) -> None:
+        """Keep one question."""
+        self.record_many([entry])
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Nothing waits to be written."""
+        return True
+
+
+@dataclass
+class Storage:
+    """The four stores of one process, and where they live."""
+
+    backend: Literal["sqlite", "redis"]
+    conversations: Conversations
+    counters: WindowCounters
+    idempotency: IdempotencyRecords
+    answers: AnswerCache
+    reachable: ReachabilityCheck
+    questions: QuestionLog
