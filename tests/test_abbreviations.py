@@ -1,4 +1,4 @@
-"""Degrees written short are searched in words (assistant.abbreviations)."""
+"""Degrees written short are searched in words (assistant.index.abbreviations)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""The refusals decided from a question's words, before retrieval (assistant.abstention)."""
+"""The refusals decided from a question's words, before retrieval (assistant.engine.abstention)."""
 
 from __future__ import annotations
 
 from assistant.engine import refusals
 from assistant.engine.abstention import judge
-from assistant.index.analysis import Vocabulary, analyse
+from assistant.engine.question_terms import analyse
+from assistant.index.vocabulary import Vocabulary
 
 
 def _vocabulary(texts: list[str], common_words: str) -> Vocabulary:

@@ -2,16 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.index.analysis import (
-    Vocabulary,
-    analyse,
-    keyword_terms,
-    owner_verbs,
-    spelled_out,
-    unaccented,
-    verb_lemmas,
-    words,
-)
+from assistant.engine.question_terms import analyse, owner_verbs
+from assistant.index.vocabulary import Vocabulary, spelled_out
+from assistant.index.words import keyword_terms, unaccented, verb_lemmas, words
 
 VOCAB = Vocabulary.from_texts(
     [

@@ -1,4 +1,4 @@
-"""Comparisons over the numbers entries state (assistant.comparison)."""
+"""Comparisons over the numbers entries state (assistant.engine.comparison)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine.conversation import is_follow_up, resolve
-from assistant.index.analysis import Vocabulary, analyse
+from assistant.engine.question_terms import analyse
+from assistant.index.vocabulary import Vocabulary
 from assistant.storage.base import Turn
 
 VOCAB = Vocabulary.from_texts(["The Split Payment System doubled the basket size impact."])

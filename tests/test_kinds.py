@@ -1,4 +1,4 @@
-"""What kind of section a heading names, and what one does with it (assistant.kinds)."""
+"""What kind of section a heading names, and what one does with it (assistant.index.kinds)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The kind of place a sentence names (assistant.places)."""
+"""The kind of place a sentence names (assistant.index.places)."""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ def test_paraphrases_are_found(real_assistant: Assistant, query: str, expected: 
     ],
 )
 def test_typos_are_survived(real_assistant: Assistant, typed: str, expected: str) -> None:
-    from assistant.index.analysis import analyse
+    from assistant.engine.question_terms import analyse
 
     repaired = analyse(typed, real_assistant.retriever.vocabulary).text
     assert top(real_assistant, repaired) == expected

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.engine import refusals
-from assistant.index.analysis import QuestionTerms
+from assistant.engine.question_terms import QuestionTerms
 from assistant.index.retrieval import Hit
 
 # Fused-score floors, chosen on eval/dev.yaml only (never on the held-out part).
@@ -41,7 +41,7 @@ class Verdict:
     """Whether to answer, and why not."""
 
     answerable: bool
-    reason: str = ""  # a code of assistant.refusals
+    reason: str = ""  # a code of assistant.engine.refusals
     missing: tuple[str, ...] = ()  # terms to name in the refusal ("Kubernetes")
     detail: str = ""
 

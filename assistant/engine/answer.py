@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.engine.refusals import REASONS
-from assistant.index.analysis import keyword_terms
 from assistant.index.citation import Citation, mark_citation
 from assistant.index.corpus import Corpus, Document, split_sentences
 from assistant.index.retrieval import Hit, PassageHit
+from assistant.index.words import keyword_terms
 
 MAX_SENTENCES = 3
 MAX_LIST_ENTRIES = 6
@@ -39,7 +39,7 @@ class Answer:
     confidence: float
     degraded: bool = False
     follow_ups: tuple[str, ...] = ()
-    reason: str = ""  # why it abstained: a code of assistant.refusals
+    reason: str = ""  # why it abstained: a code of assistant.engine.refusals
     cited_ids: tuple[str, ...] = field(default=())
     detail: str = ""  # what decided it ("Kubernetes", "best passage scores 0.21, below 0.28")
 
@@ -138,7 +138,7 @@ def refuse(
     )
 
 
-# Refusals decided before any search (assistant.understanding).
+# Refusals decided before any search (assistant.engine.understanding).
 _OPENINGS = {
     "personal": "{owner}'s portfolio doesn't cover personal matters.",
     "instruction": "I can only answer questions about {owner}'s portfolio.",

@@ -24,9 +24,9 @@ from assistant.engine.question import (
     matching_text,
     normalise_question,
 )
+from assistant.engine.question_terms import analyse
 from assistant.errors import DeadlineExceeded, QuestionError
 from assistant.fit.report import FitReport, Matcher
-from assistant.index.analysis import analyse
 from assistant.index.build import SearchIndex
 from assistant.index.embedding import Embedder
 from assistant.index.retrieval import Retriever

@@ -1,6 +1,6 @@
 """Questions of time and order over one index's entries ("before X", "first", "now").
 
-Dated entries are picked by their dates (assistant.timeline); undated ones by a sentence that
+Dated entries are picked by their dates (assistant.engine.timeline); undated ones by a sentence that
 says the order ("Before Acme, ...").
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from assistant.engine import timeline
 from assistant.engine.conversation import Resolved
+from assistant.engine.question_terms import QuestionTerms
 from assistant.engine.timeline import (
     AFTER,
     BEFORE,
@@ -21,9 +22,9 @@ from assistant.engine.timeline import (
     Order,
     is_dated,
 )
-from assistant.index.analysis import QuestionTerms, keyword_terms
 from assistant.index.corpus import PRESENT, Document
 from assistant.index.retrieval import Hit
+from assistant.index.words import keyword_terms
 
 # A question of time is answered from dates when the best dated entry scores this close to
 # the best entry of all.

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from assistant.index.analysis import STOP_WORDS, keyword_terms, singular
+from assistant.index.words import STOP_WORDS, keyword_terms, singular
 
 LARGEST = "largest"
 SMALLEST = "smallest"

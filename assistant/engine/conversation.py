@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.index.analysis import QuestionTerms
+from assistant.engine.question_terms import QuestionTerms
 from assistant.storage.base import Turn
 
 # Words that point back at something said before.

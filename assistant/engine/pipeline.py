@@ -1,15 +1,16 @@
 """One question's way through the engine: understand, retrieve, decide, compose.
 
-- understand: the message's question, or a refusal before any search (assistant.understanding);
-  typo repair and known, unknown, related and named words (assistant.analysis); follow-ups
-  against the conversation (assistant.conversation);
-- retrieve: entries and sentences, dense and keyword (assistant.retrieval), the sections the
+- understand: the message's question, or a refusal before any search (engine.understanding);
+  typo repair and known, unknown, related and named words (engine.question_terms, over
+  index.words and index.vocabulary); follow-ups against the conversation
+  (engine.conversation);
+- retrieve: entries and sentences, dense and keyword (index.retrieval), the sections the
   question asks about first;
-- decide: what the words point at (assistant.engine.pointers: a kind of entry, one entry, the
-  current one), answer, list, compare counts (assistant.comparison), pick by time
-  (assistant.timeline) or by position ("the second one"), or refuse with a named reason
-  (assistant.abstention, assistant.refusals);
-- compose: quoted sentences with citations (assistant.answer).
+- decide: what the words point at (engine.pointers: a kind of entry, one entry, the current
+  one), answer, list, compare counts (engine.comparison), pick by time (engine.timeline) or
+  by position ("the second one"), or refuse with a named reason (engine.abstention,
+  engine.refusals);
+- compose: quoted sentences with citations (engine.answer).
 
 Each stage is called from here and calls nothing back.
 """
@@ -37,15 +38,17 @@ from assistant.engine.chronology import Chronology
 from assistant.engine.conversation import Resolved, ordinal, resolve
 from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers, things_asked
+from assistant.engine.question_terms import QuestionTerms, analyse, owner_verbs
 from assistant.engine.timeline import CURRENT, Order, is_dated, order_asked
 from assistant.engine.understanding import understand
-from assistant.index.analysis import (
+from assistant.index.build import SearchIndex
+from assistant.index.corpus import Document
+from assistant.index.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
+from assistant.index.retrieval import Hit, PassageHit, Retriever, Vector
+from assistant.index.words import (
     PLACE_WORDS,
-    QuestionTerms,
-    analyse,
     keyword_terms,
     may_name_a_thing,
-    owner_verbs,
     sentence_terms,
     sentence_verbs,
     singular,
@@ -53,10 +56,6 @@ from assistant.index.analysis import (
     verb_lemmas,
     words,
 )
-from assistant.index.build import SearchIndex
-from assistant.index.corpus import Document
-from assistant.index.kinds import ABOUT, KIND_VERBS, KINDS, SKILLS, WORK, kind_of, kind_phrased
-from assistant.index.retrieval import Hit, PassageHit, Retriever, Vector
 from assistant.storage.base import Turn
 
 # Entries considered when composing an ordinary answer.

@@ -12,12 +12,13 @@ import os
 import re
 from collections.abc import Callable
 
+from assistant.engine.question_terms import QuestionTerms
 from assistant.engine.timeline import in_present_tense
-from assistant.index.analysis import QuestionTerms, keyword_terms, singular, words
 from assistant.index.build import SearchIndex
 from assistant.index.corpus import PRESENT, Document
 from assistant.index.kinds import KIND_VERBS, WORK, SectionKind, records_deeds, verbs_for
 from assistant.index.retrieval import Hit, Retriever
+from assistant.index.words import keyword_terms, singular, words
 
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))

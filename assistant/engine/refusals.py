@@ -7,19 +7,19 @@ score) goes with it as `debug.detail`.
 
 from __future__ import annotations
 
-# Decided before any search (assistant.understanding).
+# Decided before any search (assistant.engine.understanding).
 PERSONAL = "personal"  # age, family, religion, health: not a portfolio's business
 INSTRUCTION = "instruction"  # "ignore your instructions", "write a poem", "rate him"
 OFF_TOPIC = "off_topic"  # the weather, a joke
 NOT_ENGLISH = "not_english"  # another language, naming nothing the portfolio has
 
-# Decided from the question's words (assistant.abstention).
+# Decided from the question's words (assistant.engine.abstention).
 UNKNOWN_NAME = "unknown_name"  # names a technology, company, place the portfolio never does
 UNKNOWN_TOPICS = "unknown_topics"  # every topic word is absent from the portfolio
 MOSTLY_UNKNOWN = "mostly_unknown"  # most topic words are absent
 NOT_DONE = "not_done"  # "has he managed ...": the portfolio never says he did that
 
-# Decided from what retrieval found (assistant.engine, assistant.abstention).
+# Decided from what retrieval found (assistant.engine, assistant.engine.abstention).
 NO_PASSAGE = "no_passage"  # nothing in the portfolio is close
 LOW_SCORE = "low_score"  # the closest passage is not close enough
 OFF_THE_POINT = "off_the_point"  # the closest sentences do not mention what is asked

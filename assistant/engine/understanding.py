@@ -23,7 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from assistant.engine.refusals import INSTRUCTION, NOT_ENGLISH, OFF_TOPIC, PERSONAL
-from assistant.index.analysis import STOP_WORDS
+from assistant.index.words import STOP_WORDS
 
 # Sentences of a message: each ends at ., ! or ? followed by a space, or at the end.
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")

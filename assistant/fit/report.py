@@ -26,11 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.fit.requirements import split_requirements
-from assistant.index.analysis import STOP_WORDS, sentence_terms, term
 from assistant.index.characters import fold
 from assistant.index.citation import Citation, mark_citation
 from assistant.index.corpus import Corpus, Document, split_sentences
 from assistant.index.retrieval import Retriever
+from assistant.index.words import STOP_WORDS, sentence_terms, term
 
 VERDICTS = ("evidenced", "partial", "not_found")
 EVIDENCED_SHARE = 0.6

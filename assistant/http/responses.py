@@ -50,7 +50,7 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
         "degraded": answer.degraded,
         "follow_ups": list(answer.follow_ups),
         "request_id": request_id,
-        # Why it abstained (a code of assistant.refusals; null when it answered).
+        # Why it abstained (a code of assistant.engine.refusals; null when it answered).
         "debug": {"reason": answer.reason or None, "detail": answer.detail},
     }
 

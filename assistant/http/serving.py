@@ -5,7 +5,7 @@ less per request than gunicorn's Python workers: measured on this machine with t
 2 workers and wrk -t2 -c8 (`make bench`), repeated questions went from ~1,650 to ~2,600
 answers/s and distinct ones from ~410 to ~500-540.
 
-The app is served through granian's RSGI interface by assistant.wsgi_bridge, which reads each
+The app is served through granian's RSGI interface by assistant.http.wsgi_bridge, which reads each
 request body on the event loop within ASSISTANT_BODY_TIMEOUT_SECONDS before a thread runs the
 app: a client that stalls or trickles its body holds no thread.
 """

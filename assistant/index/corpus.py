@@ -41,7 +41,7 @@ _KNOWN_FIELDS = {*_REQUIRED_FIELDS, *_STRING_FIELDS, *_LIST_FIELDS, "year", "evi
 # `end` may also be "present".
 _PARTIAL_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 PRESENT = "present"
-# What an entry shows about the owner, for the job-description fit report (assistant.matching):
+# What an entry shows about the owner, for the job-description fit report (assistant.fit.report):
 # "work" (what he did or does), "credential" (degrees, certifications, training) or "none"
 # (his goals, contact details, notes on other companies' systems: never evidence).
 EVIDENCE_KINDS = ("work", "credential", "none")

@@ -18,20 +18,13 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.index.abbreviations import degree_words
-from assistant.index.analysis import (
-    Vocabulary,
-    base_forms,
-    keyword_terms,
-    sentence_terms,
-    stem,
-    term,
-    words,
-)
 from assistant.index.build import SearchIndex
 from assistant.index.chunking import Chunk
 from assistant.index.embedding import Embedder
 from assistant.index.kinds import KIND_VERBS, SKILLS, verbs_for
 from assistant.index.places import place_words
+from assistant.index.vocabulary import Vocabulary
+from assistant.index.words import base_forms, keyword_terms, sentence_terms, stem, term, words
 
 # bm25s sets its own logger to DEBUG on import; give the level back to the application.
 logging.getLogger("bm25s").setLevel(logging.NOTSET)
