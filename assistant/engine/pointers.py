@@ -8,17 +8,16 @@ nothing. The pipeline asks; nothing here searches or composes.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 
-from assistant.engine.question_terms import QuestionTerms
+from assistant.engine.question_terms import QuestionTerms, things_asked
 from assistant.engine.timeline import in_present_tense
 from assistant.index.build import SearchIndex
 from assistant.index.corpus import PRESENT, Document
 from assistant.index.kinds import KIND_VERBS, WORK, SectionKind, records_deeds, verbs_for
 from assistant.index.retrieval import Hit, Retriever
-from assistant.index.words import keyword_terms, singular, words
+from assistant.index.words import keyword_terms, same_word, singular, words
 
 # Verbs that say nothing about which entries of a listed section are meant.
 _LIST_FILLER = frozenset(keyword_terms("work worked works build built builds did done made have"))
@@ -389,20 +388,3 @@ class Pointers:
             return None
         chosen = [h for h in hits if h.chunk.section in common]
         return sorted(chosen, key=lambda h: h.position) or None
-
-
-def same_word(first: str, second: str) -> bool:
-    """Whether two words are forms of one.
-
-    "warehouses" and "warehousing" (which the stemmer leaves apart), not "ledger" and
-    "Ledgerlint".
-    """
-    if keyword_terms(first)[:1] == keyword_terms(second)[:1]:
-        return True
-    shared = len(os.path.commonprefix([first, second]))
-    return shared >= max(5, len(first) - 3, len(second) - 3)
-
-
-def things_asked(verbs: frozenset[str], terms: QuestionTerms) -> list[str]:
-    """The known topics, less the verbs of what the owner did."""
-    return [t for t in terms.known if t not in verbs]

@@ -58,6 +58,8 @@ class QuestionTerms:
         return tuple(t for t in self.topics if t not in self.unknown)
 
 
+# "Is she a nurse prescriber?": asks whether the owner is some kind of person.
+IS_A = re.compile(r"^\W*(?:is|was)\s+\w+\s+(?:a|an)\s", re.IGNORECASE)
 _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
 
 
@@ -274,3 +276,8 @@ def _narrowed(asked: list[tuple[int, str, bool, bool]], raw_words: list[str]) ->
         and raw_words[position - 1] not in ("or", "and")
     )
     return (f"{word} {head}",) if narrows else ()
+
+
+def things_asked(verbs: frozenset[str], terms: QuestionTerms) -> list[str]:
+    """The known topics, less the verbs of what the owner did."""
+    return [t for t in terms.known if t not in verbs]

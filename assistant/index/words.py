@@ -5,6 +5,7 @@ Shared by keyword retrieval (BM25 over stems), chunking, the fit report and the 
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -203,3 +204,15 @@ def base_forms(word: str) -> tuple[str, ...]:
     if len(word) > 3 and word.endswith("s"):
         forms.append(singular(word))
     return tuple(dict.fromkeys(forms))
+
+
+def same_word(first: str, second: str) -> bool:
+    """Whether two words are forms of one.
+
+    "warehouses" and "warehousing" (which the stemmer leaves apart), not "ledger" and
+    "Ledgerlint".
+    """
+    if keyword_terms(first)[:1] == keyword_terms(second)[:1]:
+        return True
+    shared = len(os.path.commonprefix([first, second]))
+    return shared >= max(5, len(first) - 3, len(second) - 3)
