@@ -17,9 +17,9 @@ from assistant.storage.redis import (
     RedisAnswerCache,
     RedisConversations,
     RedisIdempotency,
-    RedisLink,
     RedisWindowCounters,
 )
+from assistant.storage.redis_link import RedisLink
 from deploy.local import RedisServer
 
 
@@ -104,7 +104,7 @@ def test_while_redis_is_away_each_part_falls_back_and_then_reconnects(
 
 
 def test_a_password_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
-    from assistant.storage.redis import _redacted
+    from assistant.storage.redis_link import _redacted
 
     assert _redacted("redis://user:secret@cache:6379/0") == "redis://***@cache:6379/0"
     assert _redacted("redis://cache:6379/0") == "redis://cache:6379/0"

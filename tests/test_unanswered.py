@@ -35,7 +35,8 @@ def open_log(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[int], 
     """Both backends keep and expire questions the same way."""
     if request.param == "sqlite":
         return lambda days: SqliteQuestionLog(tmp_path / "db.sqlite3", days)
-    from assistant.storage.redis import RedisLink, RedisQuestionLog
+    from assistant.storage.redis import RedisQuestionLog
+    from assistant.storage.redis_link import RedisLink
 
     url = request.getfixturevalue("redis_url")
     return lambda days: RedisQuestionLog(RedisLink(url), days)

@@ -8,7 +8,7 @@ from flask import Response, g, jsonify
 
 from assistant.engine import Reply
 from assistant.fit.report import VERDICTS, FitReport
-from assistant.index.corpus import Site
+from assistant.index.site import Site
 
 
 def match_response(report: FitReport, degraded: bool, request_id: str) -> dict[str, Any]:

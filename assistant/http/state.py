@@ -14,7 +14,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from assistant.engine import Assistant
 from assistant.http.ratelimit import RateLimiter
 from assistant.http.reloader import IndexReloader
-from assistant.index.corpus import Site
+from assistant.index.site import Site
 from assistant.insights.report_cache import ReportCache
 from assistant.settings import Settings
 from assistant.storage.base import Storage

@@ -22,7 +22,7 @@ from assistant.importers.outline import build_draft
 from assistant.importers.pdf import pdf_lines
 from assistant.importers.plaintext import numbered_lines, text_outline
 from assistant.importers.writer import Written, write_corpus
-from assistant.index.corpus import PRONOUNS
+from assistant.index.site import PRONOUNS
 
 # A résumé or a page is a few hundred kilobytes; a PDF with images a few megabytes.
 MAX_SOURCE_BYTES = 20_000_000

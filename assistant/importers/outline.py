@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.importers.dates import LEADING_DATES, dates_in, undated_parts
 from assistant.importers.draft import (
     Draft,
     DraftEntry,
@@ -19,9 +20,8 @@ from assistant.importers.draft import (
     based_in,
     sentences_of_text,
 )
+from assistant.importers.places import closing_place, is_place, places_in
 from assistant.index import kinds
-from assistant.index.corpus import PRESENT
-from assistant.index.places import is_country
 
 
 @dataclass(frozen=True)
@@ -66,23 +66,12 @@ _URL = re.compile(r"https?://[^\s<>\"]{1,2000}")
 WEB_ADDRESS = re.compile(
     r"(?<![\w@/.-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4}/[^\s<>\"]{1,2000}"
 )
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_PRESENT = re.compile(r"\b(?:present|now|current|today|ongoing)\b", re.I)
 _QUOTED_TITLE = re.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 _TITLE_END = re.compile(r",|:|;| [–—-] |\(| \| | · |\.\s")
 # What parts of a header line are set apart by ("Analyst — Accra, Ghana"; not an en dash,
 # which joins dates).
 _SEPARATORS = re.compile(r"\s+[·|•—]\s+")
 MAX_TITLE_CHARS = 80
-# Dates opening a heading, and what follows them ("2021 - present   Head Chef, Ember & Yam").
-LEADING_DATES = re.compile(
-    r"^((?:[A-Za-z]{3,9}\.? )?(?:19|20)\d\d ?[-–—] ?"
-    r"(?:(?:[A-Za-z]{3,9}\.? )?(?:19|20)\d\d|present|now|current|today|ongoing))"
-    r"[ ,:|·]+(\S.*)$",
-    re.IGNORECASE,
-)
-# What the parts of a line of dates are set apart by ("Acme · Lyon · 2019 – now").
-_LINE_PARTS = re.compile(r"[·•|,;]")
 # Longer than "September 2019 – December 2021 · Montréal, Canada", shorter than a sentence.
 MAX_DATE_LINE_CHARS = 60
 
@@ -202,7 +191,7 @@ def _fill_section(section: DraftSection, entries: list[_Open], source: str, draf
 
 
 def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEntry:
-    start, end, year = _dates(heading.text)
+    start, end, year = dates_in(heading.text)
     opening, body, title = heading.text, blocks, heading.text
     leading = LEADING_DATES.match(heading.text)
     if leading:
@@ -214,12 +203,12 @@ def _headed_entry(heading: Heading, blocks: list[Block], source: str) -> DraftEn
         # "2021 – present" on its own line under the heading, as many sites and résumés
         # write it: the entry's dates, read with its heading ("Role — Company (2021 –
         # present)") as a heading holding them is.
-        start, end, year = _dates(blocks[0].text)
+        start, end, year = dates_in(blocks[0].text)
         opening, body = f"{heading.text} ({blocks[0].text.strip()})", blocks[1:]
         # The rest of the line names the employer or the role, and where ("Norte Appliances
         # · Monterrey · 2019 – today" under "Regional Supply Chain Manager"): the entry is
         # titled by both, as a "Role, Company" heading is.
-        title = ", ".join([heading.text, *_undated_parts(blocks[0].text)])
+        title = ", ".join([heading.text, *undated_parts(blocks[0].text)])
     sentences = as_sentences(opening)
     for block in body:
         sentences += as_sentences(block.text) if block.item else sentences_of_text(block.text)
@@ -238,7 +227,7 @@ def _item_entry(block: Block, source: str, kind: kinds.SectionKind) -> DraftEntr
     # A publication's title is the quoted part of its reference.
     quoted = _QUOTED_TITLE.search(block.text) if kind is kinds.PUBLICATIONS else None
     title = quoted.group(1) if quoted else _TITLE_END.split(block.text, maxsplit=1)[0]
-    start, end, year = _dates(block.text)
+    start, end, year = dates_in(block.text)
     return DraftEntry(
         title=_short(title),
         sentences=sentences_of_text(block.text),
@@ -284,12 +273,12 @@ def _read_header(draft: Draft, header: list[Block], source: str) -> None:
     if about is None:
         about = DraftSection("about", "About", "", kinds.ABOUT)
         draft.sections.insert(0, about)
-    places = [p for p in parts if _is_place(p)]
+    places = [p for p in parts if is_place(p)]
     rest = [p for p in parts if p not in places]
     # A place said in the tagline ("Machine learning engineer in Turin, Italy.") or closing
     # it ("Medicinal chemist, Gothenburg, Sweden") too; the tagline stays as written.
-    places += [place for p in rest for place in _places_in(p) if place not in places]
-    places += [place for p in rest if (place := _closing_place(p)) and place not in places]
+    places += [place for p in rest for place in places_in(p) if place not in places]
+    places += [place for p in rest if (place := closing_place(p)) and place not in places]
     name = draft.owner or ""
     sentences = as_sentences(f"{name}: {' · '.join(rest)}" if name and rest else " · ".join(rest))
     for place in places:
@@ -301,41 +290,6 @@ def _read_header(draft: Draft, header: list[Block], source: str) -> None:
             sentences=sentences,
             source=_where(source, [b.where for b in header]),
         ),
-    )
-
-
-# "in" and what follows, to the end of the sentence: a place when it reads as one.
-_IN_PLACE = re.compile(r"\bin ([A-Z][^.;:!?·|]*)")
-
-
-def _places_in(text: str) -> list[str]:
-    """The places a sentence says someone is in ("... engineer in Turin, Italy")."""
-    return [m.group(1).strip() for m in _IN_PLACE.finditer(text) if _is_place(m.group(1).strip())]
-
-
-def _closing_place(part: str) -> str | None:
-    """The place closing a header part after a comma, if it ends with a country's name.
-
-    "Medicinal chemist, Gothenburg, Sweden": Gothenburg, Sweden. The country tells a place
-    from other capitalised names listed so ("Python, Go, Rust").
-    """
-    names = part.split(", ")
-    for start in range(1, len(names)):
-        place = ", ".join(names[start:])
-        if _is_place(place) and is_country(names[-1]):
-            return place
-    return None
-
-
-def _is_place(part: str) -> bool:
-    """Whether a header part reads as a place: capitalised names joined by commas."""
-    names = part.split(", ")
-    return 2 <= len(names) <= 4 and all(
-        1 <= len(name.split()) <= 4
-        and all(
-            w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in name.split()
-        )
-        for name in names
     )
 
 
@@ -388,29 +342,10 @@ def _web_links(blocks: list[Block]) -> list[str]:
     return [a for b in blocks for _, a in b.links if a.startswith(("http://", "https://"))]
 
 
-def _dates(text: str) -> tuple[str | None, str | None, int | None]:
-    """Start and end from "2017 – 2021" or "2021–present"; one year alone is the year."""
-    years = _YEAR.findall(text[:300])
-    ongoing = _PRESENT.search(text[:300]) is not None
-    if len(years) >= 2:
-        return years[0], years[1], int(years[1])
-    if len(years) == 1 and ongoing:
-        return years[0], PRESENT, None
-    if len(years) == 1:
-        return None, None, int(years[0])
-    return None, None, None
-
-
-def _undated_parts(line: str) -> list[str]:
-    """The parts of a line of dates that give no date ("Norte Appliances", "Monterrey")."""
-    parts = (p.strip() for p in _LINE_PARTS.split(line))
-    return [p for p in parts if p and not _YEAR.search(p) and not _PRESENT.search(p)]
-
-
 def _is_date_line(block: Block) -> bool:
     """A short line that gives dates and little else ("2021 – present", "Mar 2019 – 2021")."""
     text = block.text.strip()
-    return not block.item and len(text) <= MAX_DATE_LINE_CHARS and _dates(text) != (None,) * 3
+    return not block.item and len(text) <= MAX_DATE_LINE_CHARS and dates_in(text) != (None,) * 3
 
 
 def _short(text: str) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.importers.outline import LEADING_DATES, WEB_ADDRESS, Block, Event, Heading
+from assistant.importers.dates import LEADING_DATES
+from assistant.importers.outline import WEB_ADDRESS, Block, Event, Heading
 
 _BULLET = re.compile(r"^\s*(?:[-*•▪‣◦–·]|\d{1,2}[.)])\s+")
 MAX_HEADING_WORDS = 6

@@ -25,7 +25,8 @@ import yaml
 from assistant.errors import CorpusError, ImportProblem
 from assistant.importers.draft import Draft, DraftEntry, DraftSection, slug
 from assistant.index import kinds
-from assistant.index.corpus import PRESENT, SITE_FILE, Pronouns, load_corpus
+from assistant.index.corpus import PRESENT, load_corpus
+from assistant.index.site import SITE_FILE, Pronouns
 
 MANIFEST_FILE = "import-manifest.json"
 MAX_SUGGESTIONS = 6

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant.errors import CorpusError
-
-SITE_FILE = "site.yaml"
-# A section's name is also its file's name (<name>.yaml) and the `section` of its citations.
-_SECTION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+from assistant.index.site import (
+    EVIDENCE_KINDS,
+    SITE_FILE,
+    Site,
+    is_string_list,
+    load_site,
+    read_yaml,
+)
 
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -41,64 +43,6 @@ _KNOWN_FIELDS = {*_REQUIRED_FIELDS, *_STRING_FIELDS, *_LIST_FIELDS, "year", "evi
 # `end` may also be "present".
 _PARTIAL_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 PRESENT = "present"
-# What an entry shows about the owner, for the job-description fit report (assistant.fit.report):
-# "work" (what he did or does), "credential" (degrees, certifications, training) or "none"
-# (his goals, contact details, notes on other companies' systems: never evidence).
-EVIDENCE_KINDS = ("work", "credential", "none")
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section of the owner's site."""
-
-    name: str
-    anchor: str
-    label: str
-    list_words: tuple[str, ...]
-    evidence: str = "work"  # the default kind of evidence of its entries (EVIDENCE_KINDS)
-
-    @property
-    def naming_text(self) -> str:
-        """The words that name the section: its label and list words ("Education degrees")."""
-        return " ".join([self.label, *self.list_words])
-
-
-@dataclass(frozen=True)
-class Pronouns:
-    """How answers refer to the owner."""
-
-    subject: str  # he
-    object: str  # him
-    possessive: str  # his
-
-
-# site.yaml's `pronouns` -> the forms answers use.
-PRONOUNS = {
-    "he": Pronouns("he", "him", "his"),
-    "she": Pronouns("she", "her", "her"),
-    "they": Pronouns("they", "them", "their"),
-}
-
-
-@dataclass(frozen=True)
-class Site:
-    """Site-wide settings from site.yaml."""
-
-    owner: str
-    base_url: str
-    sections: dict[str, Section]
-    suggestions: tuple[str, ...]
-    pronouns: Pronouns = PRONOUNS["they"]
-
-    @property
-    def first_name(self) -> str:
-        """How answers name the owner ("Ada" for "Ada Lovelace")."""
-        return self.owner.split()[0]
-
-    def url_for(self, section: str) -> str:
-        """Link to a section: an anchor, or an absolute URL when a base URL is set."""
-        anchor = "#" + self.sections[section].anchor
-        return self.base_url.rstrip("/") + "/" + anchor if self.base_url else anchor
 
 
 @dataclass(frozen=True)
@@ -182,7 +126,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     problems: list[str] = []
     if not corpus_dir.is_dir():
         raise CorpusError([f"{corpus_dir}: corpus folder not found"])
-    site = _load_site(corpus_dir / SITE_FILE, problems)
+    site = load_site(corpus_dir / SITE_FILE, problems)
     # The sections are the ones site.yaml declares, each in a file of its own name.
     declared = list(site.sections) if site is not None else []
     documents: list[Document] = []
@@ -205,90 +149,8 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     )
 
 
-def _read_yaml(path: Path, problems: list[str]) -> Any:
-    if not path.is_file():
-        problems.append(f"{path}: file is missing")
-        return None
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        problems.append(f"{path}: not UTF-8 text")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problems.append(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}")
-    return None
-
-
-def _load_site(path: Path, problems: list[str]) -> Site | None:
-    data = _read_yaml(path, problems)
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        problems.append(f"{path}: must be a mapping with 'owner', 'sections' and 'suggestions'")
-        return None
-    before = len(problems)
-    owner = data.get("owner")
-    if not isinstance(owner, str) or not owner.strip():
-        problems.append(f"{path}: field 'owner' must be a non-empty string")
-    pronouns = data.get("pronouns", "they")
-    if not isinstance(pronouns, str) or pronouns not in PRONOUNS:  # a YAML list is unhashable
-        problems.append(f"{path}: field 'pronouns' must be one of {', '.join(PRONOUNS)}")
-        pronouns = "they"
-    base_url = data.get("base_url") or ""
-    if not isinstance(base_url, str) or (base_url and not re.match(r"^https?://", base_url)):
-        problems.append(f"{path}: field 'base_url' must be empty or an http(s) URL")
-    raw_sections = data.get("sections")
-    sections: dict[str, Section] = {}
-    if not isinstance(raw_sections, dict):
-        problems.append(f"{path}: field 'sections' must map each section to its anchor")
-        raw_sections = {}
-    elif not raw_sections:
-        problems.append(f"{path}: field 'sections' must declare at least one section")
-    for name, raw in raw_sections.items():
-        if not isinstance(name, str) or not _SECTION_NAME.match(name):
-            problems.append(
-                f"{path}: section name {name!r} must be 1-32 of a-z, 0-9, '_' and '-', "
-                "starting with a letter"
-            )
-            continue
-        if not isinstance(raw, dict) or not isinstance(raw.get("anchor"), str):
-            problems.append(f"{path}: section '{name}' needs an 'anchor' string")
-            continue
-        words = raw.get("list_words") or []
-        if not _is_string_list(words):
-            problems.append(f"{path}: section '{name}': 'list_words' must be a list of strings")
-            words = []
-        evidence = raw.get("evidence", "work")
-        if evidence not in EVIDENCE_KINDS:
-            problems.append(
-                f"{path}: section '{name}': 'evidence' must be one of {', '.join(EVIDENCE_KINDS)}"
-            )
-            evidence = "work"
-        sections[name] = Section(
-            name=name,
-            anchor=raw["anchor"],
-            label=str(raw.get("label") or name.title()),
-            list_words=tuple(words),
-            evidence=evidence,
-        )
-    suggestions = data.get("suggestions") or []
-    if not _is_string_list(suggestions):
-        problems.append(f"{path}: field 'suggestions' must be a list of strings")
-        suggestions = []
-    if len(problems) > before:
-        return None
-    return Site(
-        owner=str(owner).strip(),
-        base_url=str(base_url),
-        sections=sections,
-        suggestions=tuple(suggestions),
-        pronouns=PRONOUNS[pronouns],
-    )
-
-
 def _load_section(path: Path, section: str, problems: list[str]) -> list[Document]:
-    data = _read_yaml(path, problems)
+    data = read_yaml(path, problems)
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
@@ -355,7 +217,7 @@ def _validate_entry(
         bad("year", f"must be between 1950 and 2100, got {year}")
     for name in _LIST_FIELDS:
         value = raw.get(name)
-        if value is not None and not _is_string_list(value):
+        if value is not None and not is_string_list(value):
             bad(name, f"must be a list of strings, got {value!r}")
     email = raw.get("email")
     if isinstance(email, str) and not _EMAIL_PATTERN.match(email):
@@ -373,7 +235,7 @@ def _validate_entry(
     links = raw.get("links")
     if (
         isinstance(links, list)
-        and _is_string_list(links)
+        and is_string_list(links)
         and not all(re.match(r"^https?://", link) for link in links)
     ):
         bad("links", f"must be http(s) URLs, got {links!r}")
@@ -411,7 +273,3 @@ def _partial_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _is_string_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
