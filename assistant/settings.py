@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 ENV_PREFIX = "ASSISTANT_"
 MIN_ADMIN_TOKEN_CHARS = 32
@@ -23,7 +24,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     # "onnx": onnxruntime, no torch in the serving process (default); "torch": the
     # sentence-transformers reference path.
-    embedder: str = "onnx"
+    embedder: Literal["onnx", "torch"] = "onnx"
     # Redis shared by replicas (conversations, rate limits, idempotency, answers), e.g.
     # redis://127.0.0.1:6379/0; None keeps them in SQLite under instance_dir.
     redis_url: str | None = None

@@ -15,10 +15,10 @@ def test_where_did_he_study(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Where did he study?").answer
     assert not answer.abstained
     for fact in ("MS", "Computer Science", "University of Texas at Dallas", "2021"):
-        assert fact in answer.answer
+        assert fact in answer.text
     assert answer.citations[0].section == "about"
     assert answer.citations[0].url == "#about"
-    assert answer.answer.endswith("[1].")
+    assert answer.text.endswith("[1].")
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_every_sentence_is_cited_and_every_snippet_is_verbatim(
     answer = real_assistant.ask(question).answer
     documents = real_assistant.corpus.by_uid()
     numbers = {c.n for c in answer.citations}
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", answer.answer)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", answer.text)
     for sentence in sentences:
         markers = {int(n) for n in re.findall(r"\[(\d+)\]", sentence)}
         assert markers and markers <= numbers, sentence
@@ -61,7 +61,7 @@ def test_list_questions_gather_every_entry(real_assistant: Assistant) -> None:
         "projects/carrier-selection-engine",
         "projects/global-seller-onboarding",
     }
-    companies = real_assistant.ask("Which companies has he worked for?").answer.answer
+    companies = real_assistant.ask("Which companies has he worked for?").answer.text
     assert "7-Eleven" in companies and "Amazon" in companies
     amazon = real_assistant.ask("List the projects he built at Amazon").answer
     assert {c.id for c in amazon.citations} == {
@@ -90,10 +90,10 @@ def test_uncovered_questions_abstain_and_offer_contact(
 ) -> None:
     answer = real_assistant.ask(question).answer
     assert answer.abstained
-    assert "akshaykbkale@gmail.com" in answer.answer
-    assert "linkedin.com/in/akshaykbkale" in answer.answer
+    assert "akshaykbkale@gmail.com" in answer.text
+    assert "linkedin.com/in/akshaykbkale" in answer.text
     assert [c.id for c in answer.citations] == ["contact/contact"]
-    assert "NASA" not in answer.answer.replace("doesn't mention NASA", "")
+    assert "NASA" not in answer.text.replace("doesn't mention NASA", "")
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_insights_are_never_presented_as_his_own_work(
 ) -> None:
     answer = real_assistant.ask(question).answer
     assert answer.abstained
-    assert "not as his own work" in answer.answer
+    assert "not as his own work" in answer.text
     assert all(c.section != "insights" for c in answer.citations)
 
 
@@ -117,21 +117,21 @@ def test_insights_answer_questions_about_his_notes(real_assistant: Assistant) ->
     answer = real_assistant.ask("What does he say about Stripe's idempotent APIs?").answer
     assert not answer.abstained
     assert answer.citations[0].section == "insights"
-    assert "Stripe" in answer.answer
+    assert "Stripe" in answer.text
 
 
 def test_follow_up_in_a_session(real_assistant: Assistant) -> None:
     session = "follow-up-test"
     real_assistant.ask("Tell me about the split payment system", session_id=session)
     answer = real_assistant.ask("What was its impact?", session_id=session).answer
-    assert "$30 to $60" in answer.answer
+    assert "$30 to $60" in answer.text
     assert answer.citations[0].id == "projects/split-payment-system"
 
 
 def test_follow_up_with_stateless_history(real_assistant: Assistant) -> None:
     history = [HistoryItem("What is the Carrier Selection Engine?", "...")]
     answer = real_assistant.ask("How many orders did it handle?", history=history).answer
-    assert "800K+ orders" in answer.answer
+    assert "800K+ orders" in answer.text
 
 
 def test_a_new_topic_is_not_dragged_into_the_old_one(real_assistant: Assistant) -> None:
@@ -161,8 +161,8 @@ def test_refusals_and_fit_reports_use_the_owner_s_pronouns(
         load_index(settings.index_root), fake_embedder, answers=LocalAnswerCache(64)
     )
     refusal = assistant.ask("What is the salary expectation?").answer
-    assert refusal.abstained and "ask her directly" in refusal.answer
+    assert refusal.abstained and "ask her directly" in refusal.text
     report = assistant.match("Requirements:\n- 5 years of Haskell and Erlang in production")
     not_found = [r for r in report.requirements if r.verdict == "not_found"]
     assert not_found and not_found[0].sentence.startswith("Her portfolio shows no evidence")
-    assert " his " not in refusal.answer + not_found[0].sentence
+    assert " his " not in refusal.text + not_found[0].sentence

@@ -95,49 +95,49 @@ def _answer(assistant: Assistant, question: str, session: str | None = None):  #
 
 
 def test_order_comes_from_dates(priya: Assistant) -> None:
-    assert "Harbourline" in _answer(priya, "Where did she work before Tollgate?").answer
-    assert "Kolam Systems" in _answer(priya, "What was her first job?").answer
+    assert "Harbourline" in _answer(priya, "Where did she work before Tollgate?").text
+    assert "Kolam Systems" in _answer(priya, "What was her first job?").text
     # "work" names her jobs, though one of them also says she "works with 3 platform teams".
-    assert "Tollgate" in _answer(priya, "Where does she work now?").answer
+    assert "Tollgate" in _answer(priya, "Where does she work now?").text
 
 
 def test_a_question_in_the_present_asks_about_now(priya: Assistant) -> None:
     # One job, in the present tense: the current one ("title" names a field, not a topic).
-    assert "Tollgate" in _answer(priya, "What is her job title?").answer
-    assert "Kolam" not in _answer(priya, "What is her job title?").answer
+    assert "Tollgate" in _answer(priya, "What is her job title?").text
+    assert "Kolam" not in _answer(priya, "What is her job title?").text
     # The past tense asks for all of them.
-    assert "Kolam Systems" in _answer(priya, "Where has she worked?").answer
+    assert "Kolam Systems" in _answer(priya, "Where has she worked?").text
 
 
 def test_a_label_using_a_word_otherwise_does_not_take_it(priya: Assistant) -> None:
     # Her interests are headed "Outside work": "work" still means her jobs.
     answer = _answer(priya, "Where does Priya work now?")
-    assert not answer.abstained and "Tollgate" in answer.answer
-    assert "chess" in _answer(priya, "What are her hobbies?").answer
+    assert not answer.abstained and "Tollgate" in answer.text
+    assert "chess" in _answer(priya, "What are her hobbies?").text
     # Nor does her project need to say "work" to be what she worked on.
     answer = _answer(priya, "Has she worked on Ledgerlint?")
-    assert not answer.abstained and "double-entry bookkeeping" in answer.answer
+    assert not answer.abstained and "double-entry bookkeeping" in answer.text
 
 
 def test_the_place_under_her_name_is_where_she_is_based(priya: Assistant) -> None:
-    assert "Chennai" in _answer(priya, "Where is she based?").answer
+    assert "Chennai" in _answer(priya, "Where is she based?").text
 
 
 def test_a_detail_of_the_current_job_is_not_the_current_job(priya: Assistant) -> None:
     # "now" asks about time, but "transactions" is said inside an entry, not in its opening.
     answer = _answer(priya, "How many toll transactions does the ledger settle now?")
-    assert "2 million" in answer.answer
+    assert "2 million" in answer.text
 
 
 def test_and_before_that_follows_the_last_answer(priya: Assistant) -> None:
     _answer(priya, "Where did she work before Tollgate?", "s-before")
-    assert "Kolam Systems" in _answer(priya, "and before that?", "s-before").answer
+    assert "Kolam Systems" in _answer(priya, "and before that?", "s-before").text
 
 
 def test_an_ordinary_word_the_portfolio_words_otherwise(priya: Assistant) -> None:
     # "hobbies": the section is called Interests.
     answer = _answer(priya, "What are her hobbies?")
-    assert not answer.abstained and "chess" in answer.answer
+    assert not answer.abstained and "chess" in answer.text
 
 
 def test_a_name_held_by_the_wrong_kind_of_entry_is_refused(priya: Assistant) -> None:
@@ -149,7 +149,7 @@ def test_a_name_held_by_the_wrong_kind_of_entry_is_refused(priya: Assistant) -> 
 def test_a_thing_narrowed_by_a_word_she_never_uses_is_refused(priya: Assistant) -> None:
     # Her queues are toll plaza queues.
     refused = _answer(priya, "Has she worked on airport queues?")
-    assert refused.abstained and "airport queues" in refused.answer
+    assert refused.abstained and "airport queues" in refused.text
     assert not _answer(priya, "Has she worked on toll plaza queues?").abstained
 
 
@@ -158,36 +158,36 @@ def test_an_amount_asked_needs_a_sentence_stating_one(priya: Assistant) -> None:
     assert refused.abstained and refused.reason == "no_count"
     # The sentence states its own number: the recruiter compares.
     answer = _answer(priya, "Has she mentored more than 10 engineers?")
-    assert not answer.abstained and "4 junior engineers" in answer.answer
+    assert not answer.abstained and "4 junior engineers" in answer.text
 
 
 def test_chat_words_are_never_the_reason_to_refuse(priya: Assistant) -> None:
     answer = _answer(priya, "contact info pls")
-    assert not answer.abstained and "priya.raman@example.com" in answer.answer
+    assert not answer.abstained and "priya.raman@example.com" in answer.text
 
 
 def test_another_language(priya: Assistant) -> None:
-    assert "Tollgate" in _answer(priya, "¿Trabaja en Tollgate?").answer
+    assert "Tollgate" in _answer(priya, "¿Trabaja en Tollgate?").text
     refused = _answer(priya, "Wo hat sie studiert?")
-    assert refused.abstained and "in English" in refused.answer
+    assert refused.abstained and "in English" in refused.text
 
 
 def test_the_second_one_is_the_second_item_listed(priya: Assistant) -> None:
     listed = _answer(priya, "Which projects has she built?", "s-list")
     assert listed.cited_ids[:2] == ("projects/tollpath", "projects/ledgerlint")
     # A name alone says nothing of a project: the sentence after it comes too.
-    assert "simulator of toll plaza queues" in listed.answer
-    assert "double-entry" in _answer(priya, "tell me more about the second one", "s-list").answer
+    assert "simulator of toll plaza queues" in listed.text
+    assert "double-entry" in _answer(priya, "tell me more about the second one", "s-list").text
 
 
 def test_the_section_a_question_reads_like_comes_first(priya: Assistant) -> None:
     # "study" is also a word of her skills ("load studies"); the question reads like Education.
-    assert "Anna University" in _answer(priya, "Where did she study?").answer
+    assert "Anna University" in _answer(priya, "Where did she study?").text
 
 
 def test_comparisons_come_from_the_numbers_stated(priya: Assistant) -> None:
     answer = _answer(priya, "Which of her jobs had the biggest scale?")
-    assert "Tollgate" in answer.answer and "2 million toll transactions" in answer.answer
+    assert "Tollgate" in answer.text and "2 million toll transactions" in answer.text
     # What decided is quoted from the cited entry.
     assert "2 million toll transactions" in answer.citations[0].snippet
     refused = _answer(priya, "Which of her projects had the most users?")
@@ -200,13 +200,13 @@ def test_comparisons_come_from_the_numbers_stated(priya: Assistant) -> None:
 def test_a_word_one_entry_alone_uses_points_at_it(priya: Assistant) -> None:
     # Only her degree mentions a thesis, though the rest of its entry is far from the question.
     answer = _answer(priya, "What was her thesis about?")
-    assert "queueing models" in answer.answer
+    assert "queueing models" in answer.text
 
 
 def test_an_entry_titled_by_a_word_of_the_question(priya: Assistant) -> None:
     # "languages" is the title of one of her skills, far from the rest of the question.
     answer = _answer(priya, "Which languages does she write code in?")
-    assert "Go, Java, SQL" in answer.answer
+    assert "Go, Java, SQL" in answer.text
 
 
 def test_and_at_another_place_quotes_that_entry_as_the_question_did(
@@ -214,35 +214,35 @@ def test_and_at_another_place_quotes_that_entry_as_the_question_did(
 ) -> None:
     _answer(priya, "What did she do at Harbourline?", "s-swap")
     answer = _answer(priya, "and at Kolam Systems?", "s-swap")
-    assert "billing reports" in answer.answer
+    assert "billing reports" in answer.text
 
 
 def test_how_long_from_the_dates(priya: Assistant) -> None:
-    assert "2016 – 2021" in _answer(priya, "How long was she at Harbourline?").answer
+    assert "2016 – 2021" in _answer(priya, "How long was she at Harbourline?").text
 
 
 def test_two_questions_in_one(priya: Assistant) -> None:
     answer = _answer(priya, "Which projects has she built? Where did she study?")
-    assert "Tollpath" in answer.answer and "Anna University" in answer.answer
+    assert "Tollpath" in answer.text and "Anna University" in answer.text
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
 
 
 def test_the_thing_asked_about_spelled_out_in_one_sentence_answers(priya: Assistant) -> None:
     # "handled" is not her word, but container tracking is what one sentence says she built.
     answer = _answer(priya, "Has she handled container tracking?")
-    assert not answer.abstained and "container tracking API" in answer.answer
+    assert not answer.abstained and "container tracking API" in answer.text
     # One shared word is not enough: she never says she taught anything.
     assert _answer(priya, "Has she taught Java?").abstained
 
 
 def test_where_she_lives_is_where_she_is_based(priya: Assistant) -> None:
     answer = _answer(priya, "wher does she live?")
-    assert not answer.abstained and "Chennai" in answer.answer
+    assert not answer.abstained and "Chennai" in answer.text
 
 
 def test_a_degree_asked_in_words_finds_it_written_short(priya: Assistant) -> None:
     answer = _answer(priya, "Does she have a bachelor's degree?")
-    assert not answer.abstained and "BTech in Computer Science" in answer.answer
+    assert not answer.abstained and "BTech in Computer Science" in answer.text
     # She has no master's: its words are not hers.
     assert _answer(priya, "Does she have a master's degree?").abstained
 
@@ -250,19 +250,19 @@ def test_a_degree_asked_in_words_finds_it_written_short(priya: Assistant) -> Non
 def test_how_many_finds_the_sentence_that_gives_a_number_of_the_thing(priya: Assistant) -> None:
     # One word of the question ("group"), in a sentence that gives a number of it.
     answer = _answer(priya, "How big is her group?")
-    assert not answer.abstained and "4 junior engineers" in answer.answer
+    assert not answer.abstained and "4 junior engineers" in answer.text
 
 
 def test_a_verb_in_another_irregular_form(priya: Assistant) -> None:
     # "build" and "Built": not one stem, one word.
     answer = _answer(priya, "Did she build an API?")
-    assert not answer.abstained and "container tracking API" in answer.answer
+    assert not answer.abstained and "container tracking API" in answer.text
 
 
 def test_worked_with_a_skill_is_answered_by_her_skills(priya: Assistant) -> None:
     # Working is done with every kind of entry: only "at" an organisation is it her jobs.
     answer = _answer(priya, "Has she worked with statistics?")
-    assert not answer.abstained and "statistics" in answer.answer
+    assert not answer.abstained and "statistics" in answer.text
     assert _answer(priya, "Has she worked at Anna University?").abstained
 
 
@@ -271,7 +271,7 @@ def test_what_was_done_spelled_out_answers_however_the_question_says_how(
 ) -> None:
     # "improved" and "better tests" are not her words; the container tracking API is.
     answer = _answer(priya, "Has she improved the container tracking API with better tests?")
-    assert not answer.abstained and "container tracking API" in answer.answer
+    assert not answer.abstained and "container tracking API" in answer.text
     # One thing done ("Java") spells out nothing: what she did with it must be said.
     assert _answer(priya, "Has she taught Java?").abstained
 
@@ -279,19 +279,19 @@ def test_what_was_done_spelled_out_answers_however_the_question_says_how(
 def test_a_slip_in_the_opening_auxiliary_is_repaired(priya: Assistant) -> None:
     # "dose" is an English word, but before "she" it can only be "does".
     answer = _answer(priya, "dose she kno Java")
-    assert not answer.abstained and "Java" in answer.answer
+    assert not answer.abstained and "Java" in answer.text
 
 
 def test_how_many_in_a_verb_she_never_uses_is_the_amount_stated(priya: Assistant) -> None:
     # "process" is not her word; "... settles 2 million toll transactions a day" states it.
     answer = _answer(priya, "How many toll transactions does she process?")
-    assert not answer.abstained and "2 million toll transactions" in answer.answer
+    assert not answer.abstained and "2 million toll transactions" in answer.text
 
 
 def test_a_short_form_stands_for_the_word_it_shortens(priya: Assistant) -> None:
     # "stats": the same opening letters as "statistics", and close in meaning.
     answer = _answer(priya, "Does she know stats?")
-    assert not answer.abstained and "statistics" in answer.answer
+    assert not answer.abstained and "statistics" in answer.text
 
 
 # A second owner whose labels use the words recruiters ask with otherwise ("Case studies",
@@ -366,7 +366,7 @@ def test_what_the_owner_does_with_a_kind_of_entry(
     sofia: Assistant, question: str, fact: str
 ) -> None:
     answer = _answer(sofia, question)
-    assert not answer.abstained and fact in answer.answer
+    assert not answer.abstained and fact in answer.text
 
 
 def test_a_verb_of_another_kind_is_still_refused(sofia: Assistant) -> None:
@@ -388,7 +388,7 @@ def test_a_word_the_portfolio_uses_only_in_another_sense_is_not_known(
     # The stemmer makes "booking" a form of "book"; it means something else.
     assert _answer(sofia, "Has she written a book?").abstained
     answer = _answer(sofia, "Has she worked on bookings?")
-    assert not answer.abstained and "table booking service" in answer.answer
+    assert not answer.abstained and "table booking service" in answer.text
 
 
 @pytest.mark.parametrize(
@@ -413,14 +413,14 @@ def test_a_sentence_saying_what_she_did_outweighs_an_entry_titled_by_the_thing(
 ) -> None:
     # Her skills are titled Models; what she trained is in her work.
     answer = _answer(sofia, "What models has she trained?")
-    assert "demand forecasting models" in answer.answer
-    assert "gradient boosting" in _answer(sofia, "What models does she know?").answer
+    assert "demand forecasting models" in answer.text
+    assert "gradient boosting" in _answer(sofia, "What models does she know?").text
 
 
 def test_a_change_with_its_size_answers_a_verb_she_never_uses(sofia: Assistant) -> None:
     # "reduced" is not her word; "Cutting food waste ... by 18%" gives the size of the change.
     answer = _answer(sofia, "Has she reduced waste?")
-    assert not answer.abstained and "by 18%" in answer.answer
+    assert not answer.abstained and "by 18%" in answer.text
     # A change in something else is no answer.
     assert _answer(sofia, "Has she reduced forecasting errors?").abstained
 
@@ -428,7 +428,7 @@ def test_a_change_with_its_size_answers_a_verb_she_never_uses(sofia: Assistant) 
 def test_a_verb_read_as_a_section_word_still_fits_its_own_kind(sofia: Assistant) -> None:
     # "speak" reads like her Talks; Italian is among her languages, which are spoken.
     answer = _answer(sofia, "Does she speak Italian?")
-    assert not answer.abstained and "Italian (native)" in answer.answer
+    assert not answer.abstained and "Italian (native)" in answer.text
     # Turin is only where she is based: neither a talk nor a language.
     assert _answer(sofia, "Has she spoken in Turin?").abstained
 
@@ -441,13 +441,13 @@ def mireille(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterato
 
 
 def test_dates_on_their_own_line_order_the_jobs(mireille: Assistant) -> None:
-    assert "Pinecone" in _answer(mireille, "Where did she work before Lumen Forge?").answer
+    assert "Pinecone" in _answer(mireille, "Where did she work before Lumen Forge?").text
 
 
 def test_the_entry_titled_by_a_name_is_about_it(mireille: Assistant) -> None:
     # Her GitHub link, not the project with 2,300 stars on GitHub.
     answer = _answer(mireille, "What's her GitHub?")
-    assert "github.com/mfontaine" in answer.answer and "stars" not in answer.answer
+    assert "github.com/mfontaine" in answer.text and "stars" not in answer.text
 
 
 @pytest.fixture(scope="module")
@@ -459,21 +459,21 @@ def niamh(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 
 def test_what_she_did_in_the_verb_asked_is_quoted_first(niamh: Assistant) -> None:
     # Her Brambly Foods job has three other lines that read more like the question.
-    assert "sales dashboard" in _answer(niamh, "What did she build at Brambly Foods?").answer
+    assert "sales dashboard" in _answer(niamh, "What did she build at Brambly Foods?").text
 
 
 def test_the_entry_that_did_it_outweighs_the_summary_saying_so(niamh: Assistant) -> None:
     # The summary says "dashboards that store managers actually use"; the job says how many.
     answer = _answer(niamh, "Has Niamh built dashboards for store managers before?")
-    assert "140 store managers" in answer.answer
+    assert "140 store managers" in answer.text
 
 
 def test_a_skill_listed_comes_with_a_line_of_work_using_it(niamh: Assistant) -> None:
     # "Methods: forecasting, ..." says she has the skill; her job says what she did with it.
-    answer = _answer(niamh, "Tell me about her forecasting").answer
+    answer = _answer(niamh, "Tell me about her forecasting").text
     assert "Methods: forecasting" in answer and "cutting food waste by 12%" in answer
     # A list of her tools asks for the list alone.
-    assert "food waste" not in _answer(niamh, "What tools does she use?").answer
+    assert "food waste" not in _answer(niamh, "What tools does she use?").text
 
 
 @pytest.fixture(scope="module")
@@ -487,17 +487,17 @@ def test_at_a_name_is_the_entry_titled_by_it(kenji: Assistant) -> None:
     # Not "Mentors 2 working students from TU Munich" in his Lagerwerk job.
     kenji.ask("What did he build at Feldhaus Automation?", session_id="tu")
     answer = _answer(kenji, "What about at TU Munich?", session="tu")
-    assert "grasp planning" in answer.answer
+    assert "grasp planning" in answer.text
 
 
 def test_a_title_naming_a_word_before_the_thing_asked_is_not_about_it(kenji: Assistant) -> None:
     # "robot arms" are not his skills titled Robotics.
-    assert "UR10 arm" in _answer(kenji, "Has he worked with robot arms?").answer
+    assert "UR10 arm" in _answer(kenji, "Has he worked with robot arms?").text
 
 
 def test_two_parts_quoting_one_entry_cite_both_sentences(kenji: Assistant) -> None:
     answer = _answer(kenji, "Where does he work and what does he lead there?")
-    assert "Lagerwerk" in answer.answer and "motion planning" in answer.answer
+    assert "Lagerwerk" in answer.text and "motion planning" in answer.text
     assert "motion planning" in answer.citations[0].snippet
 
 
@@ -510,18 +510,18 @@ def grace(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 
 def test_a_question_about_the_owner_alone_is_her_introduction(grace: Assistant) -> None:
     answer = _answer(grace, "What's her title?")
-    assert not answer.abstained and "Solutions Architect" in answer.answer
-    assert answer.answer.startswith("Grace Mwangi")  # not "GRACE MWANGI"
+    assert not answer.abstained and "Solutions Architect" in answer.text
+    assert answer.text.startswith("Grace Mwangi")  # not "GRACE MWANGI"
 
 
 def test_how_many_counts_the_thing_not_what_she_did(grace: Assistant) -> None:
     # "work" reads like her jobs; the banks are counted in one line of one of them.
-    assert "30 banks" in _answer(grace, "How many banks does she work with?").answer
+    assert "30 banks" in _answer(grace, "How many banks does she work with?").text
 
 
 def test_experience_with_a_skill_needs_no_job_holding_it(grace: Assistant) -> None:
     answer = _answer(grace, "Does she have experience with ISO 8583?")
-    assert not answer.abstained and "ISO 8583" in answer.answer
+    assert not answer.abstained and "ISO 8583" in answer.text
     # A job at an organisation still needs a job there.
     assert _answer(grace, "Has she worked at Scrum Alliance?").abstained
 
@@ -530,13 +530,13 @@ def test_a_verb_asked_alone_is_answered_by_the_line_doing_it(grace: Assistant) -
     # "Has she designed anything?" reads like no kind of entry; "Designs payment
     # integrations ..." says she does. Not a noun sharing the verb's stem.
     answer = _answer(grace, "Has she designed anything?")
-    assert not answer.abstained and "Designs payment integrations" in answer.answer
+    assert not answer.abstained and "Designs payment integrations" in answer.text
 
 
 def test_how_much_in_a_verb_she_never_uses_is_the_size_of_the_change(sofia: Assistant) -> None:
     # "reduce" is not her word; "Cutting food waste ... by 18%" gives the size.
     answer = _answer(sofia, "How much did she reduce food waste?")
-    assert not answer.abstained and "by 18%" in answer.answer
+    assert not answer.abstained and "by 18%" in answer.text
     # A thing no sentence gives a change in stays refused.
     assert _answer(sofia, "How much did she reduce salaries?").abstained
 
@@ -544,7 +544,7 @@ def test_how_much_in_a_verb_she_never_uses_is_the_size_of_the_change(sofia: Assi
 def test_what_was_done_for_something_is_not_the_entry_titled_by_it(kenji: Assistant) -> None:
     # "for robots" says what the software was for; his skills titled Robotics are no answer.
     answer = _answer(kenji, "Has Kenji built navigation software for robots?")
-    assert "navigation stack" in answer.answer
+    assert "navigation stack" in answer.text
 
 
 @pytest.fixture(scope="module")
@@ -555,10 +555,10 @@ def amara(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 
 
 def test_a_line_of_work_doing_it_outweighs_a_talk_titled_with_it(amara: Assistant) -> None:
-    answer = _answer(amara, "Has she built a research repository before?").answer
+    answer = _answer(amara, "Has she built a research repository before?").text
     assert "Set up a research repository" in answer and "people actually use" not in answer
     # Speaking about it is what the talk shows.
-    answer = _answer(amara, "Has she spoken about research repositories?").answer
+    answer = _answer(amara, "Has she spoken about research repositories?").text
     assert "people actually use" in answer
 
 
@@ -572,15 +572,15 @@ def tomas(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 def test_a_sentence_as_close_as_the_best_is_quoted_from_a_weaker_entry(tomas: Assistant) -> None:
     # "Building the ledger service" leads; his Cuota job, which says more of other things,
     # holds "Designed the double-entry ledger".
-    answer = _answer(tomas, "Has he built a ledger before?").answer
+    answer = _answer(tomas, "Has he built a ledger before?").text
     assert "Building the ledger service" in answer and "double-entry ledger" in answer
 
 
 def test_a_verb_of_a_kind_of_entry_stands_for_no_section_of_another_kind(tomas: Assistant) -> None:
     # "use" is what one does with skills, not "What I'm working on" ("working" is near it).
     answer = _answer(tomas, "What cloud does he use?")
-    assert "ledger" not in answer.answer
-    assert "Kafka" in _answer(tomas, "What tools does he use?").answer
+    assert "ledger" not in answer.text
+    assert "Kafka" in _answer(tomas, "What tools does he use?").text
 
 
 @pytest.fixture(scope="module")
@@ -593,14 +593,14 @@ def ines(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[As
 def test_what_one_does_with_the_kind_of_a_section_named_asks_for_it(ines: Assistant) -> None:
     # "use" is no word of hers; it is what one does with software.
     answer = _answer(ines, "What software does she use?")
-    assert not answer.abstained and "Tekla Structures" in answer.answer
-    assert "Tekla Structures" in _answer(ines, "Has she used Tekla?").answer
+    assert not answer.abstained and "Tekla Structures" in answer.text
+    assert "Tekla Structures" in _answer(ines, "Has she used Tekla?").text
     assert _answer(ines, "Has she used Abaqus?").abstained
 
 
 def test_a_summary_comes_with_the_line_of_work_doing_it(ines: Assistant) -> None:
     # Only her profile says "mass-timber structures"; her job says what she designed.
-    answer = _answer(ines, "Has she designed mass timber structures?").answer
+    answer = _answer(ines, "Has she designed mass timber structures?").text
     assert "mass-timber structures" in answer and "cross-laminated timber" in answer
 
 
@@ -613,14 +613,14 @@ def advocate(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterato
 
 def test_a_summary_comes_with_the_line_of_work_holding_the_thing(advocate: Assistant) -> None:
     # "... run the workshops" and "Speaking: workshops, ..." say she does; a job says how many.
-    answer = _answer(advocate, "Has she run workshops?").answer
+    answer = _answer(advocate, "Has she run workshops?").text
     assert "run the workshops" in answer and "Organised 30 workshops" in answer
 
 
 def test_a_question_asking_for_countries_finds_the_ones_named(grace: Assistant) -> None:
     # No sentence says "country"; one names three.
     answer = _answer(grace, "What countries has she worked in?")
-    assert not answer.abstained and "Kenya, Uganda and Tanzania" in answer.answer
+    assert not answer.abstained and "Kenya, Uganda and Tanzania" in answer.text
     assert _answer(grace, "Has she worked in Germany?").abstained
 
 
@@ -648,7 +648,7 @@ def marta(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 def test_how_many_in_a_verb_read_as_a_section_word_is_the_amount_stated(marta: Assistant) -> None:
     # "send" is no word of hers and reads like Contact; the sentence states "120 hospitals".
     answer = _answer(marta, "How many hospitals did she send requests to?")
-    assert "120 hospitals" in answer.answer
+    assert "120 hospitals" in answer.text
 
 
 @pytest.fixture(scope="module")
@@ -663,7 +663,7 @@ def test_a_thing_partly_named_needs_a_sentence_saying_the_deed_asked(aiko: Assis
     assert _answer(aiko, "Has she managed a support team?").abstained
     # A thing she names whole is answered, whatever the verb.
     answer = _answer(aiko, "Has she managed enterprise accounts?")
-    assert "35 enterprise accounts" in answer.answer
+    assert "35 enterprise accounts" in answer.text
 
 
 @pytest.fixture(scope="module")
@@ -675,20 +675,20 @@ def chemist(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator
 
 def test_a_number_given_exactly_must_be_the_one_stated(chemist: Assistant) -> None:
     assert _answer(chemist, "Has she run phase 3 trials?").abstained
-    assert "phase 1 trials" in _answer(chemist, "Has she run phase 1 trials?").answer
+    assert "phase 1 trials" in _answer(chemist, "Has she run phase 1 trials?").text
     assert _answer(chemist, "Does she supervise 5 chemists?").abstained
     # A bound is not a number given exactly.
-    assert "over 600 compounds" in _answer(chemist, "Has she made over 500 compounds?").answer
+    assert "over 600 compounds" in _answer(chemist, "Has she made over 500 compounds?").text
 
 
 def test_a_scientists_methods_are_her_skills(chemist: Assistant) -> None:
-    assert "ChemDraw" in _answer(chemist, "Does she use ChemDraw?").answer
-    assert "Gothenburg" in _answer(chemist, "Where is she based?").answer
+    assert "ChemDraw" in _answer(chemist, "Does she use ChemDraw?").text
+    assert "Gothenburg" in _answer(chemist, "Where is she based?").text
 
 
 def test_a_word_one_entry_alone_uses_outweighs_the_present_tense(chemist: Assistant) -> None:
     # "does she work" reads like now (her current job); "diseases" is her profile's alone.
-    assert "inflammatory diseases" in _answer(chemist, "What diseases does she work on?").answer
+    assert "inflammatory diseases" in _answer(chemist, "What diseases does she work on?").text
 
 
 @pytest.fixture(scope="module")
@@ -700,13 +700,13 @@ def daniel(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[
 
 def test_what_one_does_with_a_kind_names_its_section_however_labelled(daniel: Assistant) -> None:
     # "study" is near none of "Qualifications", "degrees", "schools", "universities" (0.52).
-    assert "University of Ghana" in _answer(daniel, "Where did he study?").answer
+    assert "University of Ghana" in _answer(daniel, "Where did he study?").text
 
 
 def test_the_present_asks_nothing_of_a_thing_never_named(daniel: Assistant) -> None:
     # "current" reads like now; his latest-dated entry (ACCA, 2020) is no salary.
     assert _answer(daniel, "What's his current salary?").abstained
-    assert "Volta Mobile" in _answer(daniel, "What is his current job?").answer
+    assert "Volta Mobile" in _answer(daniel, "What is his current job?").text
 
 
 @pytest.fixture(scope="module")
@@ -719,8 +719,8 @@ def priya_nair(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Itera
 def test_what_she_is_named_last_must_be_a_word_of_hers(priya_nair: Assistant) -> None:
     # "nurse" is hers, "prescriber" is not: her tagline is no answer.
     assert _answer(priya_nair, "Is she a nurse prescriber?").abstained
-    assert "NMC registered nurse" in _answer(priya_nair, "Is she a registered nurse?").answer
-    assert "07700 900123" in _answer(priya_nair, "What's her phone number?").answer
+    assert "NMC registered nurse" in _answer(priya_nair, "Is she a registered nurse?").text
+    assert "07700 900123" in _answer(priya_nair, "What's her phone number?").text
 
 
 @pytest.fixture(scope="module")
@@ -731,22 +731,22 @@ def lea(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[Ass
 
 
 def test_a_name_is_the_same_with_or_without_its_accents(lea: Assistant) -> None:
-    assert "Orbis Software" in _answer(lea, "Where does Léa work now?").answer
-    assert "Orbis Software" in _answer(lea, "Where does Lea work now?").answer
-    assert "Physics Teacher" in _answer(lea, "What did she do at Lycee Ampere?").answer
+    assert "Orbis Software" in _answer(lea, "Where does Léa work now?").text
+    assert "Orbis Software" in _answer(lea, "Where does Lea work now?").text
+    assert "Physics Teacher" in _answer(lea, "What did she do at Lycee Ampere?").text
 
 
 def test_a_deed_done_to_something_else_is_no_answer(lea: Assistant) -> None:
     # She taught at a lycée; the université is where she studied.
     assert _answer(lea, "Has she taught at a university?").abstained
-    assert "Taught physics" in _answer(lea, "Has she taught physics?").answer
+    assert "Taught physics" in _answer(lea, "Has she taught physics?").text
     # The deed in any form of its verb, said by her job, not her degree's "teaching track".
-    assert "Taught physics" in _answer(lea, "Did she teach physics?").answer
+    assert "Taught physics" in _answer(lea, "Did she teach physics?").text
 
 
 def test_what_she_was_is_the_title_that_names_it(lea: Assistant) -> None:
     # "teacher" reads like Education (her "teaching track" degree); her job says it.
-    assert "Physics Teacher" in _answer(lea, "Was she a teacher?").answer
+    assert "Physics Teacher" in _answer(lea, "Was she a teacher?").text
 
 
 @pytest.fixture(scope="module")
@@ -757,25 +757,25 @@ def herrera(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator
 
 
 def test_joining_an_employer_is_when_the_job_began(herrera: Assistant) -> None:
-    assert "2019" in _answer(herrera, "When did he join Norte Appliances?").answer
+    assert "2019" in _answer(herrera, "When did he join Norte Appliances?").text
 
 
 def test_a_year_asked_finds_the_sentence_that_says_it(herrera: Assistant) -> None:
     # His job spans 2014 – 2019; its line about 2017 is what happened then.
-    assert "2017 border closure" in _answer(herrera, "What happened in 2017?").answer
+    assert "2017 border closure" in _answer(herrera, "What happened in 2017?").text
 
 
 def test_where_and_how_long_before_an_employer(herrera: Assistant) -> None:
     answer = _answer(herrera, "Where did he work and for how long before Norte Appliances?")
-    assert "Ruedas Automotive" in answer.answer and "2014 – 2019" in answer.answer
-    assert "China to Mexico" in _answer(herrera, "Has he done nearshoring?").answer
+    assert "Ruedas Automotive" in answer.text and "2014 – 2019" in answer.text
+    assert "China to Mexico" in _answer(herrera, "Has he done nearshoring?").text
 
 
 def test_a_word_standing_in_for_the_kind_worked_at_is_not_his(herrera: Assistant) -> None:
     # "pharmaceuticals" reads like "companies" (0.53), the kind of entry one works at.
     answer = _answer(herrera, "Has he worked in pharmaceuticals?")
-    assert answer.abstained and "pharmaceuticals" in answer.answer
-    assert "Ruedas Automotive" in _answer(herrera, "Has he worked in automotive?").answer
+    assert answer.abstained and "pharmaceuticals" in answer.text
+    assert "Ruedas Automotive" in _answer(herrera, "Has he worked in automotive?").text
 
 
 def test_contact_asked_of_a_get_in_touch_section(herrera: Assistant) -> None:
@@ -785,7 +785,7 @@ def test_contact_asked_of_a_get_in_touch_section(herrera: Assistant) -> None:
         "contact info pls",
         "Wie lautet seine E-Mail-Adresse?",
     ):
-        assert "tomas.herrera@example.mx" in _answer(herrera, question).answer, question
+        assert "tomas.herrera@example.mx" in _answer(herrera, question).text, question
 
 
 @pytest.fixture(scope="module")
@@ -799,13 +799,13 @@ def test_a_verb_of_the_kind_listing_a_name_fits_though_a_job_names_it_first(
     aroha: Assistant,
 ) -> None:
     # HubSpot is in her skills and in a job's line; "used" is what one does with skills.
-    assert "HubSpot" in _answer(aroha, "Has she used HubSpot?").answer
+    assert "HubSpot" in _answer(aroha, "Has she used HubSpot?").text
 
 
 def test_when_a_dated_entry_named_began_whatever_the_verb(aroha: Assistant) -> None:
-    assert "2020 – Present" in _answer(aroha, "When did she start at Kaitiaki Tours?").answer
+    assert "2020 – Present" in _answer(aroha, "When did she start at Kaitiaki Tours?").text
     # "Co." ends no sentence: the job's opening keeps its dates.
-    assert "2016 – 2020" in _answer(aroha, "How long was she at Harbour Dairy?").answer
+    assert "2016 – 2020" in _answer(aroha, "How long was she at Harbour Dairy?").text
     # Not an undated entry naming it (Google Ads in her skills), nor a deed never said.
     assert _answer(aroha, "When did she join Google?").abstained
     assert _answer(aroha, "Has she started a company?").abstained
@@ -823,13 +823,13 @@ def test_before_that_is_before_the_entry_the_last_answer_was_first_about(
 ) -> None:
     # The first answer cites her current job first, then the one before it.
     ingrid.ask("Where does Ingrid work?", session_id="jobs")
-    assert "Byrum Studio" in _answer(ingrid, "and before that?", session="jobs").answer
+    assert "Byrum Studio" in _answer(ingrid, "and before that?", session="jobs").text
 
 
 def test_a_verb_read_as_a_kind_of_entry_is_no_deed_of_it(ingrid: Assistant) -> None:
     # "teach" reads like Education; teaching is not what one does with a degree.
     assert _answer(ingrid, "Does she teach at a university?").abstained
-    assert "Norwegian University of Life Sciences" in _answer(ingrid, "Where did she study?").answer
+    assert "Norwegian University of Life Sciences" in _answer(ingrid, "Where did she study?").text
 
 
 @pytest.fixture(scope="module")
@@ -841,12 +841,12 @@ def achterberg(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Itera
 
 def test_now_is_an_entry_that_goes_on_when_no_kind_is_named(achterberg: Assistant) -> None:
     # His admission to the Dutch bar is dated 2021 too; his job since 2021 goes on.
-    assert "Senior Associate" in _answer(achterberg, "What is his current title?").answer
+    assert "Senior Associate" in _answer(achterberg, "What is his current title?").text
 
 
 def test_a_professional_degree_written_short(achterberg: Assistant) -> None:
-    assert "LLM" in _answer(achterberg, "Does he have a master's degree?").answer
-    assert "Hartley & Crewe" in _answer(achterberg, "Where did he train?").answer
+    assert "LLM" in _answer(achterberg, "Does he have a master's degree?").text
+    assert "Hartley & Crewe" in _answer(achterberg, "Where did he train?").text
 
 
 @pytest.fixture(scope="module")
@@ -858,9 +858,9 @@ def ravi(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[As
 
 def test_a_title_asked_with_the_verb_of_its_kind(ravi: Assistant) -> None:
     # "use" is no word of his; it is what one does with skills, "Systems" among them.
-    assert "ProScript" in _answer(ravi, "Which pharmacy systems does he use?").answer
+    assert "ProScript" in _answer(ravi, "Which pharmacy systems does he use?").text
     assert (
-        "General Pharmaceutical Council" in _answer(ravi, "Is he registered with the GPhC?").answer
+        "General Pharmaceutical Council" in _answer(ravi, "Is he registered with the GPhC?").text
     )
 
 
@@ -873,9 +873,9 @@ def nadia(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 
 def test_counting_a_thing_in_the_present_is_no_question_of_now(nadia: Assistant) -> None:
     # "does she work" reads like now; the number of suppliers is in a line, not the opening.
-    assert "40 suppliers" in _answer(nadia, "How many suppliers does she work with?").answer
-    assert "AED 6 million" in _answer(nadia, "How large are her budgets?").answer
-    assert "2020" in _answer(nadia, "When did she join Lumen Live Events?").answer
+    assert "40 suppliers" in _answer(nadia, "How many suppliers does she work with?").text
+    assert "AED 6 million" in _answer(nadia, "How large are her budgets?").text
+    assert "2020" in _answer(nadia, "When did she join Lumen Live Events?").text
 
 
 @pytest.fixture(scope="module")
@@ -888,9 +888,9 @@ def sipho(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[A
 
 @pytest.mark.parametrize("question", ["What's his GitHub?", "github link?", "Is he on GitHub?"])
 def test_a_site_asked_alone_is_the_entry_linking_to_it(sipho: Assistant, question: str) -> None:
-    assert "github.com/sndlovu" in _answer(sipho, question).answer
+    assert "github.com/sndlovu" in _answer(sipho, question).text
 
 
 def test_a_site_used_is_not_the_link_to_it(sipho: Assistant) -> None:
-    assert "github.com/sndlovu" not in _answer(sipho, "Does he use GitHub?").answer
-    assert "800 stars" in _answer(sipho, "How many stars does flakehunter have on GitHub?").answer
+    assert "github.com/sndlovu" not in _answer(sipho, "Does he use GitHub?").text
+    assert "800 stars" in _answer(sipho, "How many stars does flakehunter have on GitHub?").text

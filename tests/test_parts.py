@@ -41,7 +41,7 @@ def test_join_answers_numbers_citations_once_and_drops_repeats() -> None:
     repeat = Answer("A said [1].", (_citation(1, "a"),), False, 0.3)
     joined = join_answers([first, second, repeat])
     # A sentence both parts quote is said once.
-    assert joined.answer == "A said [1]. B said [2]. C said [3]."
+    assert joined.text == "A said [1]. B said [2]. C said [3]."
     assert [(c.n, c.id) for c in joined.citations] == [(1, "a"), (2, "b"), (3, "c")]
     assert joined.cited_ids == ("a", "b", "c") and joined.confidence == 0.6
 
@@ -66,7 +66,7 @@ def test_one_entry_cited_by_both_parts_cites_both_sentences() -> None:
     )
     second = Answer("Leads planning [1].", (_cited(job, "Leads planning."),), False, 0.5)
     joined = join_answers([first, second], lambda uid, snippets: covering_snippet(job, snippets))
-    assert joined.answer == "Engineer at Lagerwerk [1]. Leads planning [1]."
+    assert joined.text == "Engineer at Lagerwerk [1]. Leads planning [1]."
     # One contiguous span of the entry, verbatim, holding both quoted sentences.
     assert joined.citations[0].snippet == "Engineer at Lagerwerk. Ships robots. Leads planning."
 

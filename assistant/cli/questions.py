@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
 from assistant.cli.group import cli, fail, progress, settings_of
 from assistant.errors import AssistantError
 from assistant.index.characters import shown
+
+if TYPE_CHECKING:
+    from assistant.fit.report import Verdict
 
 # A job description file: 20,000 characters of text at most 4 bytes each.
 MAX_JOB_FILE_BYTES = 80_000
@@ -41,7 +44,7 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
 
         click.echo(json.dumps(chat_response(reply, request_id="cli"), indent=2))
         return
-    click.echo(reply.answer.answer)
+    click.echo(reply.answer.text)
     if reply.answer.citations:
         click.echo("\nSources:")
     for citation in reply.answer.citations:
@@ -88,7 +91,7 @@ def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
 
         click.echo(json.dumps(match_response(report, assistant.degraded, "cli"), indent=2))
         return
-    marks = {"evidenced": "[x]", "partial": "[~]", "not_found": "[ ]"}
+    marks: dict[Verdict, str] = {"evidenced": "[x]", "partial": "[~]", "not_found": "[ ]"}
     counts = ", ".join(f"{report.count(v)} {v.replace('_', ' ')}" for v in marks)
     click.echo(f"{len(report.requirements)} requirements: {counts}\n")
     for requirement in report.requirements:

@@ -33,7 +33,7 @@ MAX_REPEAT = 0.6
 class Answer:
     """A composed answer and what it rests on."""
 
-    answer: str
+    text: str
     citations: tuple[Citation, ...]
     abstained: bool
     confidence: float
@@ -72,7 +72,7 @@ def compose(
     if lead and quotes:
         sentences.insert(0, mark_citation(lead, 1))
     return Answer(
-        answer=" ".join(sentences),
+        text=" ".join(sentences),
         citations=citations,
         abstained=False,
         confidence=round(confidence, 2),
@@ -127,7 +127,7 @@ def refuse(
         updated=contact.updated.isoformat(),
     )
     return Answer(
-        answer=text,
+        text=text,
         citations=(citation,),
         abstained=True,
         confidence=round(confidence, 2),

@@ -120,7 +120,7 @@ class Assistant:
             reload()
 
     def match(self, job_description: str, deadline: float | None = None) -> FitReport:
-        """The fit report of a job description against the portfolio (see matching)."""
+        """The fit report of a job description against the portfolio (see fit.report)."""
         if self._matcher is None:
             self._matcher = Matcher(self.corpus, self.retriever)
         return self._matcher.report(job_description, lambda: _check(deadline))

@@ -71,13 +71,13 @@ def join_answers(
                 snippet = covering(citation.id, [citations[at].snippet, citation.snippet])
                 citations[at] = replace(citations[at], snippet=snippet)
             renumber[citation.n] = numbers[citation.id]
-        text = _renumbered(answer.answer, renumber)
+        text = _renumbered(answer.text, renumber)
         for sentence in _BETWEEN_SENTENCES.split(text):
             if sentence not in sentences:  # a sentence both parts quote is said once
                 sentences.append(sentence)
     return replace(
         answered[0],
-        answer=" ".join(sentences),
+        text=" ".join(sentences),
         citations=tuple(citations),
         confidence=max(a.confidence for a in answered),
         degraded=any(a.degraded for a in answered),

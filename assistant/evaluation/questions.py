@@ -121,7 +121,7 @@ def run_item(assistant: Assistant, item: Item) -> Outcome:
         return Outcome(item, answer, ok, True, "" if ok else "answered instead of abstaining")
     if answer.abstained:
         return Outcome(item, answer, False, True, f"abstained ({answer.reason}: {answer.detail})")
-    text = answer.answer.lower()
+    text = answer.text.lower()
     snippets = " ".join(c.snippet for c in answer.citations).lower()
     missing = [f for f in item.facts if not _has(text, f)]
     ungrounded = [f for f in item.facts if _has(text, f) and not _has(snippets, f)]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from assistant.fit.requirements import split_requirements
 from assistant.index.characters import fold
@@ -32,7 +33,8 @@ from assistant.index.corpus import Corpus, Document, split_sentences
 from assistant.index.retrieval import Retriever
 from assistant.index.words import STOP_WORDS, sentence_terms, term
 
-VERDICTS = ("evidenced", "partial", "not_found")
+Verdict = Literal["evidenced", "partial", "not_found"]
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 EVIDENCED_SHARE = 0.6
 PARTIAL_SHARE = 0.34
 STRONGEST = 3
@@ -78,7 +80,7 @@ class RequirementMatch:
     """One requirement and what the portfolio shows for it."""
 
     requirement: str
-    verdict: str  # "evidenced", "partial" or "not_found"
+    verdict: Verdict
     sentence: str  # a corpus sentence with its [n] marker, or what is missing
     citations: tuple[Citation, ...]
     missing: tuple[str, ...]  # specific words of the requirement the portfolio does not show
@@ -91,7 +93,7 @@ class FitReport:
 
     requirements: tuple[RequirementMatch, ...]
 
-    def count(self, verdict: str) -> int:
+    def count(self, verdict: Verdict) -> int:
         """How many requirements got this verdict."""
         return sum(r.verdict == verdict for r in self.requirements)
 
@@ -104,7 +106,7 @@ class FitReport:
 
 @dataclass(frozen=True)
 class _Judgement:
-    verdict: str
+    verdict: Verdict
     shown: frozenset[str]  # stems shown by his entries
     missing: tuple[str, ...]
     strength: float
@@ -226,7 +228,7 @@ class Matcher:
             # A named technology the portfolio never mentions for him is not made up for by
             # another word of the requirement ("Apache Spark" is not met by "Apache Flink",
             # "programming skills in Golang" not by a "Program").
-            verdict = "not_found"
+            verdict: Verdict = "not_found"
         elif (
             not named_missing
             and not head_missing

@@ -42,7 +42,7 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
     """The 200 body of POST /api/v1/chat, in the shape DESIGN.md fixes."""
     answer = reply.answer
     return {
-        "answer": answer.answer,
+        "answer": answer.text,
         "citations": [dict(vars(c)) for c in answer.citations],
         "abstained": answer.abstained,
         "confidence": answer.confidence,

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from assistant.engine.question import MAX_HISTORY, SESSION_ID, HistoryItem
+from assistant.engine.question import MAX_HISTORY, MAX_QUESTION_CHARS, SESSION_ID, HistoryItem
+from assistant.index.characters import has_visible_text
 
 # A chat request is small; a fit report's 20,000-character job description (JSON escapes
 # included) needs more.
 MAX_BODY_BYTES = 16 * 1024
 MAX_MATCH_BODY_BYTES = 256 * 1024
-MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 4000
 # No request body of this API nests deeper than 3 levels; anything past this is refused.
 MAX_JSON_DEPTH = 32
-# Unicode's format characters (category Cf, Python 3.11's Unicode 14): zero-width spaces and
-# joiners, soft hyphen, bidi controls, tags. They show nothing, so a question of only them is
-# blank. A test checks this list against unicodedata.
-FORMAT_CHARACTERS = (
-    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
-    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    r"\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    r"\U000e0020-\U000e007f"
-)
-# The OpenAPI pattern of a question: one character that is neither white space, control nor
-# format (openapi.yaml has the same class; a test checks that they agree).
-_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f" + FORMAT_CHARACTERS + "]")
 
 
 def json_depth(value: Any) -> int:
@@ -104,7 +91,7 @@ def _question_problem(question: Any) -> str | None:
 
 def _blank(text: str) -> bool:
     """Nothing but spaces, control and invisible (format) characters."""
-    return not _VISIBLE.search(text)
+    return not has_visible_text(text)
 
 
 def _history_item(turn: Any) -> HistoryItem | None:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -82,7 +82,7 @@ class SearchIndex:
 class IndexStatus:
     """Whether the index on disk matches the corpus and the model."""
 
-    state: str  # "missing", "stale" or "fresh"
+    state: Literal["missing", "stale", "fresh"]
     reason: str
 
 

@@ -18,7 +18,7 @@ def encode_answer(value: CachedAnswer) -> dict[str, Any]:
     answer, resolved = value
     return {
         "answer": {
-            "answer": answer.answer,
+            "answer": answer.text,  # the key written before the field was renamed
             "citations": [vars(c) for c in answer.citations],
             "abstained": answer.abstained,
             "confidence": answer.confidence,
@@ -41,7 +41,7 @@ def decode_answer(data: dict[str, Any]) -> CachedAnswer:
     """The inverse of encode_answer."""
     a, r = data["answer"], data["resolved"]
     answer = Answer(
-        answer=a["answer"],
+        text=a["answer"],
         citations=tuple(Citation(**c) for c in a["citations"]),
         abstained=a["abstained"],
         confidence=a["confidence"],

@@ -22,7 +22,7 @@ MAX_IDEMPOTENCY_RECORDS = 10_000
 def answer_size(item: CachedAnswer) -> int:
     """Rough bytes held by a cached answer: its texts dominate."""
     answer, resolved = item
-    texts = [answer.answer, resolved.query, *(c.snippet for c in answer.citations)]
+    texts = [answer.text, resolved.query, *(c.snippet for c in answer.citations)]
     return 512 + 2 * sum(len(t) for t in texts)
 
 
