@@ -859,9 +859,7 @@ def ravi(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[As
 def test_a_title_asked_with_the_verb_of_its_kind(ravi: Assistant) -> None:
     # "use" is no word of his; it is what one does with skills, "Systems" among them.
     assert "ProScript" in _answer(ravi, "Which pharmacy systems does he use?").text
-    assert (
-        "General Pharmaceutical Council" in _answer(ravi, "Is he registered with the GPhC?").text
-    )
+    assert "General Pharmaceutical Council" in _answer(ravi, "Is he registered with the GPhC?").text
 
 
 @pytest.fixture(scope="module")
