@@ -162,7 +162,7 @@ def test_refusals_and_fit_reports_use_the_owner_s_pronouns(
     )
     refusal = assistant.ask("What is the salary expectation?").answer
     assert refusal.abstained and "ask her directly" in refusal.text
-    report = assistant.match("Requirements:\n- 5 years of Haskell and Erlang in production")
+    report = assistant.fit_report("Requirements:\n- 5 years of Haskell and Erlang in production")
     not_found = [r for r in report.requirements if r.verdict == "not_found"]
     assert not_found and not_found[0].sentence.startswith("Her portfolio shows no evidence")
     assert " his " not in refusal.text + not_found[0].sentence

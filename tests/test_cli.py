@@ -32,7 +32,7 @@ def test_check_lists_every_problem_and_exits_1(runner: CliRunner, corpus_dir: Pa
 
 
 def test_help_shows_examples(runner: CliRunner) -> None:
-    for command in ("build", "ask", "match", "eval", "serve", "check"):
+    for command in ("build", "ask", "fit", "eval", "serve", "check"):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output
 
@@ -121,12 +121,13 @@ def test_match_reads_a_file_or_stdin(
         "Requirements\n- Experience with event-driven architecture\n- Experience with Kubernetes\n"
     )
     (tmp_path / "job.txt").write_text(job)
-    printed = run_cli(model_settings, "match", str(tmp_path / "job.txt"))
+    printed = run_cli(model_settings, "fit", str(tmp_path / "job.txt"))
     assert printed.returncode == 0, printed.stderr
     assert "2 requirements: 1 evidenced, 0 partial, 1 not found" in printed.stdout
     assert "[x] Experience with event-driven architecture" in printed.stdout
     assert "[ ] Experience with Kubernetes" in printed.stdout
     piped = subprocess.run(
+        # `match`, the command's earlier name, still works.
         cli_command(model_settings, "match", "--json", "-"),
         input=job,
         capture_output=True,
@@ -148,12 +149,12 @@ def test_match_reads_a_file_or_stdin(
         (b"Benefits\n- Dental insurance\n", "no requirements found"),
     ],
 )
-def test_match_refuses_bad_input_with_one_line(
+def test_fit_refuses_bad_input_with_one_line(
     runner: CliRunner, built: Settings, data: bytes, message: str
 ) -> None:
     result = runner.invoke(
         cli,
-        ["--corpus", str(built.corpus_dir), "--instance", str(built.instance_dir), "match", "-"],
+        ["--corpus", str(built.corpus_dir), "--instance", str(built.instance_dir), "fit", "-"],
         input=data,
     )
     assert result.exit_code == 1

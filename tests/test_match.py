@@ -67,7 +67,7 @@ def test_the_number_of_requirements_is_capped() -> None:
 
 
 def verdicts(assistant: Assistant, text: str) -> dict[str, str]:
-    return {r.requirement: r.verdict for r in assistant.match(text).requirements}
+    return {r.requirement: r.verdict for r in assistant.fit_report(text).requirements}
 
 
 def test_verdicts_follow_what_his_own_entries_show(fake_assistant: Assistant) -> None:
@@ -112,7 +112,7 @@ def test_evidence_is_a_verbatim_corpus_sentence_with_its_citation(
     fake_assistant: Assistant,
 ) -> None:
     texts = {d.uid: d.text for d in fake_assistant.corpus.documents}
-    for match in fake_assistant.match(JOB).requirements:
+    for match in fake_assistant.fit_report(JOB).requirements:
         if match.verdict == "not_found":
             assert match.citations == () and "no evidence" in match.sentence
             continue

@@ -53,9 +53,9 @@ def evaluate_command(
       assistant eval --verbose
     """
     from assistant.evaluation.fit import (
-        MATCH_TARGETS,
-        MatchRates,
-        evaluate_matches,
+        FIT_TARGETS,
+        FitRates,
+        evaluate_fit_reports,
         load_cases,
     )
     from assistant.evaluation.portfolios import (
@@ -91,15 +91,15 @@ def evaluate_command(
         embedder = load_embedder(settings, progress)
         assistant = open_assistant(settings, progress, embedder=embedder)
         rates = evaluate(assistant, items)
-        match_rates = evaluate_matches(assistant, cases)
+        fit_rates = evaluate_fit_reports(assistant, cases)
         portfolio_rates = {}
-        portfolio_matches = {}
+        portfolio_fits = {}
         for portfolio in portfolios:
             progress(f"importing and scoring {portfolio.name}")
             scored, matched = evaluate_portfolio(portfolio, embedder)
             portfolio_rates[portfolio.name] = scored
-            if portfolio.match_cases:
-                portfolio_matches[portfolio.name] = matched
+            if portfolio.fit_cases:
+                portfolio_fits[portfolio.name] = matched
     except (AssistantError, OSError) as exc:
         fail(str(exc))
     held_out = {p.name for p in portfolios if p.held_out}
@@ -123,21 +123,21 @@ def evaluate_command(
             }
             for part, r in rows.items()
         }
-        match_report = {
+        fit_report_rates = {
             part: {
-                **{n: round(r.rate(n), 4) for n in MATCH_TARGETS},
+                **{n: round(r.rate(n), 4) for n in FIT_TARGETS},
                 "requirements": r.expected,
                 "found": r.found,
             }
-            for part, r in match_rates.items()
+            for part, r in fit_rates.items()
         }
         click.echo(
             json.dumps(
                 {
                     "targets": TARGETS,
                     "rates": report,
-                    "match_targets": MATCH_TARGETS,
-                    "match_rates": match_report,
+                    "match_targets": FIT_TARGETS,
+                    "match_rates": fit_report_rates,
                 },
                 indent=2,
             )
@@ -146,30 +146,30 @@ def evaluate_command(
         for line in question_table(rows):
             click.echo(line)
         if not only:
-            for line in fit_table(match_rates):
+            for line in fit_table(fit_rates):
                 click.echo(line)
-        if portfolio_matches:
-            for line in fit_table({name[:20]: r for name, r in portfolio_matches.items()}):
+        if portfolio_fits:
+            for line in fit_table({name[:20]: r for name, r in portfolio_fits.items()}):
                 click.echo(line)
     failing = [(f"owner {o.item.split}", o) for o in rates["all"].failures] + [
         (name, o) for name, r in portfolio_rates.items() for o in r.failures
     ]
     portfolios_ok = all(
-        meets_targets(p, portfolio_rates[p.name], portfolio_matches.get(p.name, MatchRates()))
+        meets_targets(p, portfolio_rates[p.name], portfolio_fits.get(p.name, FitRates()))
         for p in portfolios
     )
     if verbose or not rates["all"].meets_targets() or not portfolios_ok:
         for part, outcome in failing:
             click.echo(f"FAIL [{part}] {outcome.item.question!r}: {outcome.problem}", err=True)
-    if verbose or not match_rates["all"].meets_targets():
+    if verbose or not fit_rates["all"].meets_targets():
         for split in SPLITS:
-            for failure in match_rates[split].failures:
+            for failure in fit_rates[split].failures:
                 click.echo(f"FAIL [match {split}] {failure}", err=True)
-    for name, matched in portfolio_matches.items():
+    for name, matched in portfolio_fits.items():
         if verbose or not matched.meets_targets():
             for failure in matched.failures:
                 click.echo(f"FAIL [match {name}] {failure}", err=True)
     parts = ("all", *SPLITS)
-    owner_ok = all(rates[p].meets_targets() and match_rates[p].meets_targets() for p in parts)
+    owner_ok = all(rates[p].meets_targets() and fit_rates[p].meets_targets() for p in parts)
     if not (owner_ok and portfolios_ok):
         sys.exit(1)

@@ -1,4 +1,4 @@
-"""Commands that ask: ask, match (the fit report), report (what went unanswered)."""
+"""Commands that ask: ask, fit (the fit report), report (what went unanswered)."""
 
 from __future__ import annotations
 
@@ -56,17 +56,17 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
 @click.argument("job_file", metavar="FILE", type=click.File("rb"))
 @click.option("--json", "as_json", is_flag=True, help="Print the raw API response.")
 @click.pass_context
-def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
-    """Check a job description (FILE, or - for stdin) against the portfolio.
+def fit(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
+    """The fit report: a job description (FILE, or - for stdin) against the portfolio.
 
     Requirement by requirement: evidenced, partial or not found, each with its source.
 
     \b
     Example:
-      assistant match job.txt
-      pbpaste | assistant match -
+      assistant fit job.txt
+      pbpaste | assistant fit -
     """
-    from assistant.http.validation import Invalid, parse_match_request
+    from assistant.http.validation import Invalid, parse_fit_request
     from assistant.startup import open_assistant
 
     name = getattr(job_file, "name", "<stdin>")
@@ -74,22 +74,22 @@ def match(ctx: click.Context, job_file: BinaryIO, as_json: bool) -> None:
     if len(data) > MAX_JOB_FILE_BYTES:
         fail(f"{name}: larger than {MAX_JOB_FILE_BYTES:,} bytes; paste the job text only")
     try:
-        text = parse_match_request({"job_description": data.decode("utf-8")})
+        text = parse_fit_request({"job_description": data.decode("utf-8")})
     except UnicodeDecodeError:
         fail(f"{name}: not UTF-8 text (a PDF or Word file? paste its text instead)")
     except Invalid as exc:
         fail(f"{name}: job description {exc.errors[0]['message']}")
     try:
         assistant = open_assistant(settings_of(ctx), progress)
-        report = assistant.match(text)
+        report = assistant.fit_report(text)
     except AssistantError as exc:
         fail(str(exc))
     if not report.requirements:
         fail(f"{name}: no requirements found in it")
     if as_json:
-        from assistant.http.responses import match_response
+        from assistant.http.responses import fit_response
 
-        click.echo(json.dumps(match_response(report, assistant.degraded, "cli"), indent=2))
+        click.echo(json.dumps(fit_response(report, assistant.degraded, "cli"), indent=2))
         return
     marks: dict[Verdict, str] = {"evidenced": "[x]", "partial": "[~]", "not_found": "[ ]"}
     counts = ", ".join(f"{report.count(v)} {v.replace('_', ' ')}" for v in marks)
@@ -157,3 +157,9 @@ def _day(timestamp: float) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
+
+
+# The command's earlier name, kept for scripts that use it; not listed in --help.
+cli.add_command(
+    click.Command("match", callback=fit.callback, params=fit.params, help=fit.help, hidden=True)
+)

@@ -26,7 +26,7 @@ from assistant.engine.question import (
 )
 from assistant.engine.question_terms import analyse
 from assistant.errors import DeadlineExceeded, QuestionError
-from assistant.fit.report import FitReport, Matcher
+from assistant.fit.report import FitReport, FitReporter
 from assistant.index.build import SearchIndex
 from assistant.index.embedding import Embedder
 from assistant.index.retrieval import Retriever
@@ -66,7 +66,7 @@ class Assistant:
         # outlives the index it was composed from, nor crosses a model outage.
         self._answers = answers
         self._common_words = common_words
-        self._matcher: Matcher | None = None
+        self._fit_reporter: FitReporter | None = None
         self.pipeline = Pipeline(index, self.retriever, common_words)
 
     def with_index(self, index: SearchIndex) -> Assistant:
@@ -119,11 +119,11 @@ class Assistant:
         if reload is not None:
             reload()
 
-    def match(self, job_description: str, deadline: float | None = None) -> FitReport:
+    def fit_report(self, job_description: str, deadline: float | None = None) -> FitReport:
         """The fit report of a job description against the portfolio (see fit.report)."""
-        if self._matcher is None:
-            self._matcher = Matcher(self.corpus, self.retriever)
-        return self._matcher.report(job_description, lambda: _check(deadline))
+        if self._fit_reporter is None:
+            self._fit_reporter = FitReporter(self.corpus, self.retriever)
+        return self._fit_reporter.report(job_description, lambda: _check(deadline))
 
     def suggestions(self) -> list[str]:
         """Starter questions from site.yaml."""

@@ -11,11 +11,11 @@ import yaml
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
 from assistant.evaluation.questions import SPLITS
-from assistant.fit.report import VERDICTS, RequirementMatch
+from assistant.fit.report import VERDICTS, RequirementFit
 
 # `assistant eval` exits 1 below these (on the whole set).
 # "no_false_evidence": no requirement expected partial or not_found is reported evidenced.
-MATCH_TARGETS = {
+FIT_TARGETS = {
     "verdict_correct": 0.85,
     "no_false_evidence": 1.0,
     "excluded": 1.0,
@@ -35,7 +35,7 @@ class Case:
 
 
 @dataclass
-class MatchRates:
+class FitRates:
     """The fit report's figures for one part of the set."""
 
     expected: int = 0
@@ -61,7 +61,7 @@ class MatchRates:
 
     def meets_targets(self) -> bool:
         """Whether every rate reaches its target."""
-        return all(self.rate(name) >= target for name, target in MATCH_TARGETS.items())
+        return all(self.rate(name) >= target for name, target in FIT_TARGETS.items())
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -87,12 +87,12 @@ def _case(path: Path, number: int, raw: Any) -> Case:
     return Case(raw["part"], str(raw.get("name") or number), raw["text"], tuple(expect), excluded)
 
 
-def evaluate_matches(assistant: Assistant, cases: list[Case]) -> dict[str, MatchRates]:
+def evaluate_fit_reports(assistant: Assistant, cases: list[Case]) -> dict[str, FitRates]:
     """Rates for the whole set ("all") and for each part."""
-    rates = {"all": MatchRates(), **{split: MatchRates() for split in SPLITS}}
+    rates = {"all": FitRates(), **{split: FitRates() for split in SPLITS}}
     corpus_texts = _corpus_texts(assistant)
     for case in cases:
-        report = assistant.match(case.text)
+        report = assistant.fit_report(case.text)
         for key in ("all", case.split):
             _count(rates[key], case, list(report.requirements), corpus_texts)
     return rates
@@ -103,7 +103,7 @@ def _corpus_texts(assistant: Assistant) -> dict[str, str]:
 
 
 def _count(
-    rates: MatchRates, case: Case, found: list[RequirementMatch], corpus: dict[str, str]
+    rates: FitRates, case: Case, found: list[RequirementFit], corpus: dict[str, str]
 ) -> None:
     for phrase, verdict in case.expect:
         rates.expected += 1

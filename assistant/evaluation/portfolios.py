@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from assistant.errors import AssistantError
-from assistant.evaluation.fit import Case, MatchRates, evaluate_matches, load_cases
+from assistant.evaluation.fit import Case, FitRates, evaluate_fit_reports, load_cases
 from assistant.evaluation.questions import Item, Rates, count_outcome, load_question_file, run_item
 from assistant.importers import import_portfolio
 from assistant.index.embedding import Embedder
@@ -36,7 +36,7 @@ class Portfolio:
     owner: str | None
     held_out: bool
     items: tuple[Item, ...]
-    match_cases: tuple[Case, ...] = ()  # job descriptions for the fit report (match.yaml)
+    fit_cases: tuple[Case, ...] = ()  # job descriptions for the fit report (match.yaml)
 
 
 def load_portfolios(eval_dir: Path) -> list[Portfolio]:
@@ -63,13 +63,13 @@ def _portfolio(folder: Path) -> Portfolio:
         owner=raw.get("owner"),
         held_out=bool(raw.get("held_out", False)),
         items=tuple(load_question_file(folder / "questions.yaml", folder.name, False)),
-        match_cases=tuple(load_cases(folder / "match.yaml"))
+        fit_cases=tuple(load_cases(folder / "match.yaml"))
         if (folder / "match.yaml").is_file()
         else (),
     )
 
 
-def meets_targets(portfolio: Portfolio, rates: Rates, matches: MatchRates) -> bool:
+def meets_targets(portfolio: Portfolio, rates: Rates, matches: FitRates) -> bool:
     """Development portfolios meet the usual targets; a held-out one its own."""
     if portfolio.held_out:
         answers = all(rates.rate(n) >= t for n, t in HELD_OUT_TARGETS.items())
@@ -78,7 +78,7 @@ def meets_targets(portfolio: Portfolio, rates: Rates, matches: MatchRates) -> bo
     return answers and matches.meets_targets()
 
 
-def evaluate_portfolio(portfolio: Portfolio, embedder: Embedder) -> tuple[Rates, MatchRates]:
+def evaluate_portfolio(portfolio: Portfolio, embedder: Embedder) -> tuple[Rates, FitRates]:
     """Import the portfolio into a temporary folder, build its index and score it.
 
     Its questions, and its fit reports when it has job descriptions (match.yaml).
@@ -98,5 +98,5 @@ def evaluate_portfolio(portfolio: Portfolio, embedder: Embedder) -> tuple[Rates,
         for item in portfolio.items:
             outcome = run_item(assistant, item)
             count_outcome(rates, outcome)
-        matches = evaluate_matches(assistant, list(portfolio.match_cases))["all"]
+        matches = evaluate_fit_reports(assistant, list(portfolio.fit_cases))["all"]
         return rates, matches

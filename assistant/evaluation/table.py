@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.evaluation.fit import MATCH_TARGETS, MatchRates
+from assistant.evaluation.fit import FIT_TARGETS, FitRates
 from assistant.evaluation.questions import TARGETS, Rates
 
 
@@ -45,7 +45,7 @@ def question_table(rows: dict[str, Rates]) -> list[str]:
     ]
 
 
-def fit_table(match_rates: dict[str, MatchRates]) -> list[str]:
+def fit_table(fit_rates: dict[str, FitRates]) -> list[str]:
     """One row per part of the fit report's set (or per portfolio), then the targets."""
     return [
         "",
@@ -65,11 +65,11 @@ def fit_table(match_rates: dict[str, MatchRates]) -> list[str]:
                     cell(r.boilerplate_excluded, r.boilerplate),
                     cell(r.grounded, r.cited),
                 ]
-                for part, r in match_rates.items()
+                for part, r in fit_rates.items()
             ],
         ),  # fmt: skip
         "targets: "
-        + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in MATCH_TARGETS.items()),
+        + ", ".join(f"{n.replace('_', ' ')} >= {t:.0%}" for n, t in FIT_TARGETS.items()),
     ]
 
 

@@ -76,7 +76,7 @@ _NUMBER = re.compile(r"[\d.,]+[+%kmb]?\+?")
 
 
 @dataclass(frozen=True)
-class RequirementMatch:
+class RequirementFit:
     """One requirement and what the portfolio shows for it."""
 
     requirement: str
@@ -91,14 +91,14 @@ class RequirementMatch:
 class FitReport:
     """The whole report, requirements in the order of the job description."""
 
-    requirements: tuple[RequirementMatch, ...]
+    requirements: tuple[RequirementFit, ...]
 
     def count(self, verdict: Verdict) -> int:
         """How many requirements got this verdict."""
         return sum(r.verdict == verdict for r in self.requirements)
 
     @property
-    def strongest(self) -> tuple[RequirementMatch, ...]:
+    def strongest(self) -> tuple[RequirementFit, ...]:
         """The best-evidenced requirements, strongest first."""
         evidenced = [r for r in self.requirements if r.verdict == "evidenced"]
         return tuple(sorted(evidenced, key=lambda r: -r.strength)[:STRONGEST])
@@ -112,7 +112,7 @@ class _Judgement:
     strength: float
 
 
-class Matcher:
+class FitReporter:
     """Checks requirements against one loaded corpus and index."""
 
     def __init__(self, corpus: Corpus, retriever: Retriever) -> None:
@@ -148,10 +148,10 @@ class Matcher:
         matches = []
         for requirement in split_requirements(job_description, check_time):
             check_time()
-            matches.append(self.match(requirement))
+            matches.append(self.requirement_fit(requirement))
         return FitReport(tuple(matches))
 
-    def match(self, requirement: str) -> RequirementMatch:
+    def requirement_fit(self, requirement: str) -> RequirementFit:
         """What the portfolio shows for one requirement (echoed as given, matched folded)."""
         text = fold(requirement)
         judgements = [self._judge(part) for part in _alternatives(text)]
@@ -159,7 +159,7 @@ class Matcher:
         best = min(judgements, key=lambda j: (order[j.verdict], -j.strength))
         if best.verdict == "not_found":
             missing = tuple(dict.fromkeys(m for j in judgements for m in j.missing))
-            return RequirementMatch(
+            return RequirementFit(
                 requirement,
                 "not_found",
                 _not_shown(missing, self._possessive),
@@ -168,7 +168,7 @@ class Matcher:
                 best.strength,
             )
         sentence, citation = self._evidence_sentence(text, best.shown)
-        return RequirementMatch(
+        return RequirementFit(
             requirement, best.verdict, sentence, (citation,), best.missing, best.strength
         )
 

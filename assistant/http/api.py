@@ -16,15 +16,15 @@ from assistant.errors import QuestionError
 from assistant.http import observability as obs
 from assistant.http.idempotency import body_digest, parse_key
 from assistant.http.ratelimit import retry_after
-from assistant.http.responses import chat_response, match_response, problem, site_response
+from assistant.http.responses import chat_response, fit_response, problem, site_response
 from assistant.http.state import state
 from assistant.http.validation import (
+    MAX_FIT_BODY_BYTES,
     MAX_JSON_DEPTH,
-    MAX_MATCH_BODY_BYTES,
     Invalid,
     json_depth,
     parse_chat_request,
-    parse_match_request,
+    parse_fit_request,
 )
 from assistant.storage.base import LoggedQuestion
 
@@ -76,16 +76,16 @@ def _log_question(reply: Reply) -> None:
 
 
 @api.post("/match")
-def match() -> Response:
+def fit() -> Response:
     """POST /api/v1/match: the fit report of a job description."""
     # A 20,000-character description is larger than any question (JSON escapes included).
-    request.max_content_length = MAX_MATCH_BODY_BYTES
+    request.max_content_length = MAX_FIT_BODY_BYTES
     if (limited := _rate_limited()) is not None:
         return limited
     payload = _json_body("send the job description as application/json")
-    job_description = parse_match_request(payload)
+    job_description = parse_fit_request(payload)
     assistant = state().assistant()
-    report = assistant.match(job_description, deadline=_deadline())
+    report = assistant.fit_report(job_description, deadline=_deadline())
     if not report.requirements:
         raise Invalid(
             [
@@ -96,7 +96,7 @@ def match() -> Response:
                 }
             ]
         )
-    return jsonify(match_response(report, assistant.degraded, g.request_id))
+    return jsonify(fit_response(report, assistant.degraded, g.request_id))
 
 
 def _rate_limited() -> Response | None:

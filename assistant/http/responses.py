@@ -11,7 +11,7 @@ from assistant.fit.report import VERDICTS, FitReport
 from assistant.index.site import Site
 
 
-def match_response(report: FitReport, degraded: bool, request_id: str) -> dict[str, Any]:
+def fit_response(report: FitReport, degraded: bool, request_id: str) -> dict[str, Any]:
     """The 200 body of POST /api/v1/match."""
     requirements = list(report.requirements)
     return {

@@ -27,7 +27,7 @@ from granian.http import HTTP1Settings
 from granian.server.mp import MPServer
 
 from assistant.http.state import state
-from assistant.http.validation import MAX_MATCH_BODY_BYTES
+from assistant.http.validation import MAX_FIT_BODY_BYTES
 from assistant.http.wsgi_bridge import BufferedWSGI
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -138,7 +138,7 @@ def serve(
         # reading other bodies and answering the short routes meanwhile.
         threads=2,
         body_timeout=settings.body_timeout_seconds if settings is not None else 10.0,
-        max_body_bytes=MAX_MATCH_BODY_BYTES,
+        max_body_bytes=MAX_FIT_BODY_BYTES,
         # Short requests run on the event loop's thread: a hand-over to a thread and back
         # cost more than a cached answer (wsgi_bridge). While the model runs (onnxruntime lets
         # go of the interpreter lock) the other worker uses the other core.

@@ -10,7 +10,7 @@ from assistant.index.characters import has_visible_text
 # A chat request is small; a fit report's 20,000-character job description (JSON escapes
 # included) needs more.
 MAX_BODY_BYTES = 16 * 1024
-MAX_MATCH_BODY_BYTES = 256 * 1024
+MAX_FIT_BODY_BYTES = 256 * 1024
 MAX_ANSWER_CHARS = 4000
 # No request body of this API nests deeper than 3 levels; anything past this is refused.
 MAX_JSON_DEPTH = 32
@@ -108,7 +108,7 @@ def _history_item(turn: Any) -> HistoryItem | None:
 MAX_JOB_DESCRIPTION_CHARS = 20_000
 
 
-def parse_match_request(payload: Any) -> str:
+def parse_fit_request(payload: Any) -> str:
     """Check the fit-report body: one `job_description` string of visible text."""
     if not isinstance(payload, dict):
         raise Invalid([{"field": "", "message": "the body must be a JSON object"}])
