@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NO_RATE_LIMITS, running_server
 
 from assistant.engine import Assistant
 from assistant.index.embedding import WEIGHTS_FILE, packaged_model_dir
 from assistant.settings import Settings
 from assistant.startup import open_assistant, recover_model
+from tests.support import NO_RATE_LIMITS, running_server
 
 pytestmark = pytest.mark.model
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
@@ -24,6 +23,7 @@ from assistant.startup import web_app
 from assistant.storage.base import WindowCounters
 from assistant.storage.memory import MemoryWindowCounters
 from assistant.storage.sqlite import SqliteWindowCounters
+from tests.support import running_server
 
 CHAT = "/api/v1/chat"
 

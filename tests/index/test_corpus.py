@@ -8,8 +8,10 @@ import pytest
 from assistant.errors import CorpusError
 from assistant.index.corpus import load_corpus, split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE = (Path(__file__).parent / "data" / "portfolio-source.txt").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = (Path(__file__).resolve().parents[1] / "data" / "portfolio-source.txt").read_text(
+    encoding="utf-8"
+)
 
 GOOD_ENTRY = """\
   - id: sample

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NO_RATE_LIMITS, running_server, start_server
 
 from assistant.settings import Settings
+from tests.support import NO_RATE_LIMITS, running_server, start_server
 
 pytestmark = pytest.mark.model
 

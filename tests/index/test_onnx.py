@@ -15,7 +15,7 @@ from assistant.index.corpus import load_corpus
 from assistant.index.embedding import OnnxEmbedder
 from assistant.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.model
 
 

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_debian_tool, running_server, start_redis, start_server
 
 import deploy.local
 from assistant.engine import Assistant
 from assistant.settings import Settings
 from deploy.local import RedisServer
+from tests.support import require_debian_tool, running_server, start_redis, start_server
 
 pytestmark = pytest.mark.model
 CHAT = "/api/v1/chat"

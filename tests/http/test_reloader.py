@@ -10,13 +10,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import NO_RATE_LIMITS, BrokenEmbedder, FakeEmbedder, cli_command, running_server
 
 from assistant.engine import Assistant
 from assistant.index.build import build_index
 from assistant.index.corpus import load_corpus
 from assistant.settings import Settings
 from assistant.startup import web_app
+from tests.support import NO_RATE_LIMITS, BrokenEmbedder, FakeEmbedder, cli_command, running_server
 
 QUESTION = {"question": "What revenue increase did the QSR Integration Platform unlock?"}
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import BrokenEmbedder, FakeEmbedder
 
 from assistant.errors import CorpusError, IndexNotReadyError
 from assistant.index.build import build_index, index_status, load_index
 from assistant.index.corpus import load_corpus
 from assistant.settings import Settings
 from assistant.startup import ensure_index
+from tests.support import ROOT, BrokenEmbedder, FakeEmbedder
 
 
 def test_build_then_load_round_trip(settings: Settings, fake_embedder: FakeEmbedder) -> None:
@@ -123,8 +123,8 @@ import sys, time
 from pathlib import Path
 from assistant.index.corpus import load_corpus
 from assistant.index.build import build_index
-sys.path.insert(0, {tests!r})
-from conftest import FakeEmbedder
+sys.path.insert(0, {root!r})
+from tests.support import FakeEmbedder
 
 class Slow(FakeEmbedder):
     def encode(self, texts):
@@ -132,7 +132,7 @@ class Slow(FakeEmbedder):
         time.sleep(30)
         return super().encode(texts)
 
-build_index(load_corpus(Path({corpus!r})), Slow(), Path({root!r}))
+build_index(load_corpus(Path({corpus!r})), Slow(), Path({index!r}))
 """
 
 
@@ -143,15 +143,15 @@ def test_killed_build_leaves_previous_index_serving(
     path = settings.corpus_dir / "contact.yaml"
     path.write_text(path.read_text().replace("challenges.", "challenges and problems."))
     script = SLOW_BUILD.format(
-        tests=str(Path(__file__).parent),
+        root=str(ROOT),
         corpus=str(settings.corpus_dir),
-        root=str(settings.index_root),
+        index=str(settings.index_root),
     )
     with subprocess.Popen(
         [sys.executable, "-c", script],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=ROOT,
     ) as process:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "encoding"

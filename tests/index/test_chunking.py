@@ -5,7 +5,7 @@ from pathlib import Path
 from assistant.index.chunking import chunk_corpus, passage_embed_text, text_key
 from assistant.index.corpus import load_corpus, split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_one_chunk_per_entry_and_one_passage_per_sentence() -> None:

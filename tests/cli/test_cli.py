@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import cli_command
 
 from assistant.cli import cli
 from assistant.settings import Settings
+from tests.support import cli_command
 
 
 def test_check_passes_on_a_valid_corpus(runner: CliRunner, corpus_dir: Path) -> None:

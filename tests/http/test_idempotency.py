@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NO_RATE_LIMITS, running_server
 from flask.testing import FlaskClient
 
 from assistant.engine import Assistant
@@ -19,6 +18,7 @@ from assistant.settings import Settings
 from assistant.storage.base import IdempotencyRecords
 from assistant.storage.memory import MemoryIdempotency
 from assistant.storage.sqlite import SqliteIdempotency
+from tests.support import NO_RATE_LIMITS, running_server
 
 CHAT = "/api/v1/chat"
 BODY = {"question": "What is the QSR Integration Platform?", "session_id": "idem-session"}

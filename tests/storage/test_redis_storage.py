@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import start_redis
 
 from assistant.engine.answer import Answer
 from assistant.engine.conversation import Resolved
@@ -21,6 +20,7 @@ from assistant.storage.redis import (
 )
 from assistant.storage.redis_link import RedisLink
 from deploy.local import RedisServer
+from tests.support import start_redis
 
 
 def an_answer(text: str = "Akshay studied at UT Dallas [1].") -> tuple[Answer, Resolved]:

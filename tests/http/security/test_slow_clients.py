@@ -10,9 +10,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import NO_RATE_LIMITS, running_server
 
 from assistant.settings import Settings
+from tests.support import NO_RATE_LIMITS, running_server
 
 pytestmark = pytest.mark.model
 

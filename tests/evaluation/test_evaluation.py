@@ -8,7 +8,7 @@ import yaml
 from assistant.engine import Assistant
 from assistant.evaluation.questions import TARGETS, evaluate, load_items
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_set_is_large_varied_and_a_fifth_held_out() -> None:
