@@ -79,13 +79,19 @@ def start_server(
     port: int | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `assistant serve` (granian) on a free port; return it and its base URL once
-    /api/v1/health answers. The caller stops it."""
+    /api/v1/health answers. The caller stops it.
+
+    Each server gets a metrics folder of its own beside its log (metrics_folder): `serve`
+    wipes the folder it is given, which would lose the counts of another test's server
+    sharing the instance folder.
+    """
     port = port or free_port()
     command = cli_command(settings, "serve", "--port", str(port), "--workers", str(workers))
+    own = {"PROMETHEUS_MULTIPROC_DIR": str(metrics_folder(log_path))}
     # Output goes to a file: a pipe nobody reads would fill up and stall the server.
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command, stdout=log, stderr=log, env={**os.environ, **(env or {})}
+            command, stdout=log, stderr=log, env={**os.environ, **own, **(env or {})}
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -98,6 +104,11 @@ def start_server(
                 process.kill()
                 pytest.fail("server did not start: " + log_path.read_text()[-3000:])
             time.sleep(0.1)
+
+
+def metrics_folder(log_path: Path) -> Path:
+    """Where the server logging to `log_path` keeps its workers' metrics."""
+    return log_path.with_name(log_path.name + ".metrics")
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from assistant.settings import Settings
-from tests.support import NO_RATE_LIMITS, running_server, start_server
+from tests.support import NO_RATE_LIMITS, metrics_folder, running_server, start_server
 
 pytestmark = pytest.mark.model
 
@@ -205,5 +205,4 @@ def test_a_killed_worker_is_replaced_and_a_retry_is_answered(
         spawned = re.findall(r"Spawning worker-\d with PID: (\d+)", log.read_text())
         assert len(spawned) == 3 and first[1] in {int(p) for p in spawned}
         # The dead worker's live gauges are gone from the metrics folder (prometheus_client).
-        metrics = model_settings.instance_dir / "metrics"
-        assert not list(metrics.glob(f"gauge_live*_{first[0]}.db"))
+        assert not list(metrics_folder(log).glob(f"gauge_live*_{first[0]}.db"))
