@@ -57,7 +57,7 @@ def common_words(settings: Settings) -> frozenset[str]:
     return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
-def build(
+def build_index_for(
     settings: Settings, embedder: Embedder, progress: Progress | None = None, force: bool = False
 ) -> Manifest:
     """Validate the corpus and build a new index (CorpusError leaves the old one in place).
@@ -80,7 +80,7 @@ def ensure_index(settings: Settings, embedder: Embedder, progress: Progress | No
         return
     (progress or log.info)(f"index {status.state} ({status.reason}); building it now")
     try:
-        build(settings, embedder, progress)
+        build_index_for(settings, embedder, progress)
     except CorpusError:
         if status.state == "missing":
             raise

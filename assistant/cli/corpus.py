@@ -93,13 +93,14 @@ def build(ctx: click.Context, force: bool, as_json: bool) -> None:
     Example:
       assistant build
     """
-    from assistant.startup import build as build_index
-    from assistant.startup import load_embedder
+    from assistant.startup import build_index_for, load_embedder
 
     settings = settings_of(ctx)
     try:
         progress("loading the embedding model")
-        manifest = build_index(settings, load_embedder(settings, progress), progress, force=force)
+        manifest = build_index_for(
+            settings, load_embedder(settings, progress), progress, force=force
+        )
     except CorpusError as exc:
         fail_corpus(exc)
     except AssistantError as exc:
