@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 ENV_PREFIX = "ASSISTANT_"
+# Where the workers' metrics are shared (prometheus_client's multiprocess mode). `serve` sets
+# it before prometheus_client is first imported.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MIN_ADMIN_TOKEN_CHARS = 32
 
 

@@ -23,7 +23,7 @@ from prometheus_client import (
 from prometheus_client import multiprocess as prometheus_multiprocess
 from pythonjsonlogger.json import JsonFormatter
 
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+from assistant.settings import MULTIPROCESS_ENV
 
 REQUESTS = Counter(
     "assistant_http_requests", "HTTP requests served.", ["method", "route", "status"]

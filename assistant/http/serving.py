@@ -29,8 +29,8 @@ from granian.server.mp import MPServer
 from assistant.http.state import state
 from assistant.http.validation import MAX_FIT_BODY_BYTES
 from assistant.http.wsgi_bridge import BufferedWSGI
+from assistant.settings import MULTIPROCESS_ENV
 
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Routes answered in milliseconds (a chat answer's worst case is bounded by the request
 # deadline); run on each worker's event loop thread.
 ON_LOOP_ROUTES = frozenset(("/api/v1/chat", "/api/v1/health", "/api/v1/suggestions"))
