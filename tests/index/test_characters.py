@@ -30,6 +30,16 @@ def test_has_visible_text(text: str, visible: bool) -> None:
     assert has_visible_text(text) is visible
 
 
+def test_visible_means_not_space_control_nor_format_on_every_code_point() -> None:
+    import sys
+    import unicodedata
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        hidden = char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+        assert has_visible_text(char) is not hidden, hex(code)
+
+
 def test_shown_writes_bidi_controls_out() -> None:
     assert shown("pay \u202egnp.exe\u202c now") == "pay \\u202egnp.exe\\u202c now"
     assert shown("\u2066x\u2069 \u200f") == "\\u2066x\\u2069 \\u200f"
