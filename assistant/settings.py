@@ -50,8 +50,22 @@ class Settings:
     # whether it was answered, its confidence and sources; never who asked). False: none kept.
     question_log: bool = True
     log_days: int = 30
-    # Bearer token for /admin/report; None: the page does not exist.
+    # Bearer token and login of the owner's dashboard (/admin); None: it does not exist.
     admin_token: str | None = field(default=None, repr=False)  # never in logs
+    # Leads (contact details left by recruiters) are kept this many days.
+    lead_days: int = 180
+    # POST /api/v1/leads per client address per hour, and /api/v1/feedback per minute; 0
+    # turns a limit off.
+    leads_per_hour: int = 5
+    feedback_per_minute: int = 30
+    # The owner hears of each lead here: a JSON POST (Slack-style incoming webhooks work as
+    # they are) and/or an email through SMTP. Unset: leads wait on the dashboard.
+    notify_webhook: str | None = field(default=None, repr=False)  # its URL is a secret
+    smtp_url: str | None = field(default=None, repr=False)  # smtp[s]://user:pass@host:port
+    notify_email: str | None = None
+    notify_from: str | None = None  # the sender's address (default: the SMTP user, if an address)
+    # A failed notification is tried again after this many seconds, doubling up to an hour.
+    notify_retry_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         if self.redis_url is not None and not self.redis_url.startswith(
@@ -69,6 +83,19 @@ class Settings:
             raise ValueError(f"body_timeout_seconds must be > 0, got {self.body_timeout_seconds}")
         if self.log_days < 1:
             raise ValueError(f"log_days must be >= 1, got {self.log_days}")
+        if not self.notify_retry_seconds > 0:
+            raise ValueError(f"notify_retry_seconds must be > 0, got {self.notify_retry_seconds}")
+        if self.lead_days < 1:
+            raise ValueError(f"lead_days must be >= 1, got {self.lead_days}")
+        if self.notify_webhook is not None and not self.notify_webhook.startswith(
+            ("https://", "http://")
+        ):
+            raise ValueError("notify_webhook must be an http:// or https:// URL")
+        if self.smtp_url is not None:
+            if not self.smtp_url.startswith(("smtp://", "smtps://")):
+                raise ValueError("smtp_url must start with smtp:// or smtps://")
+            if not self.notify_email:
+                raise ValueError("smtp_url needs notify_email: the address leads are sent to")
         if self.embedder not in ("onnx", "torch"):
             raise ValueError(f"embedder must be 'onnx' or 'torch', got {self.embedder!r}")
         for name in (
@@ -76,6 +103,8 @@ class Settings:
             "rate_limit_per_minute",
             "rate_limit_per_day",
             "trusted_proxies",
+            "leads_per_hour",
+            "feedback_per_minute",
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
@@ -89,6 +118,16 @@ class Settings:
     def model_export_root(self) -> Path:
         """Folder holding the ONNX exports of the model."""
         return self.instance_dir / "model"
+
+    @property
+    def notification_channels(self) -> tuple[Literal["webhook", "email"], ...]:
+        """The ways the owner is told of a new lead, as configured."""
+        channels: list[Literal["webhook", "email"]] = []
+        if self.notify_webhook:
+            channels.append("webhook")
+        if self.smtp_url:
+            channels.append("email")
+        return tuple(channels)
 
     @property
     def database_path(self) -> Path:
@@ -128,6 +167,14 @@ _FROM_ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "QUESTION_LOG": ("question_log", _flag),
     "LOG_DAYS": ("log_days", int),
     "ADMIN_TOKEN": ("admin_token", str),
+    "LEAD_DAYS": ("lead_days", int),
+    "LEADS_PER_HOUR": ("leads_per_hour", int),
+    "FEEDBACK_PER_MINUTE": ("feedback_per_minute", int),
+    "NOTIFY_WEBHOOK": ("notify_webhook", str),
+    "SMTP_URL": ("smtp_url", str),
+    "NOTIFY_EMAIL": ("notify_email", str),
+    "NOTIFY_FROM": ("notify_from", str),
+    "NOTIFY_RETRY_SECONDS": ("notify_retry_seconds", float),
 }
 
 

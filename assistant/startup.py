@@ -164,10 +164,8 @@ def open_storage(settings: Settings) -> Storage:
     if settings.redis_url:
         from assistant.storage.redis import open_redis_storage
 
-        return open_redis_storage(
-            settings.redis_url, answers, settings.answer_cache_entries, settings.log_days
-        )
-    from assistant.storage import sqlite
+        return open_redis_storage(settings, answers)
+    from assistant.storage import sqlite, sqlite_leads, sqlite_questions
 
     path = settings.database_path
     return Storage(
@@ -177,7 +175,9 @@ def open_storage(settings: Settings) -> Storage:
         sqlite.SqliteIdempotency(path),
         answers,
         lambda: True,
-        BackgroundQuestionLog(sqlite.SqliteQuestionLog(path, settings.log_days)),
+        BackgroundQuestionLog(sqlite_questions.SqliteQuestionLog(path, settings.log_days)),
+        sqlite_leads.SqliteLeads(path, settings.lead_days),
+        sqlite_leads.SqliteRatings(path, settings.log_days),
     )
 
 

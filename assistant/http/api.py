@@ -15,7 +15,7 @@ from assistant.engine import Reply
 from assistant.errors import QuestionError
 from assistant.http import observability as obs
 from assistant.http.idempotency import body_digest, parse_key
-from assistant.http.ratelimit import retry_after
+from assistant.http.ratelimit import RateLimiter, retry_after
 from assistant.http.responses import chat_response, fit_response, problem, site_response
 from assistant.http.state import state
 from assistant.http.validation import (
@@ -26,7 +26,7 @@ from assistant.http.validation import (
     parse_chat_request,
     parse_fit_request,
 )
-from assistant.storage.base import LoggedQuestion
+from assistant.storage.base import LoggedQuestion, Source
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 
@@ -38,9 +38,9 @@ def chat() -> Response:
     """POST /api/v1/chat: answer one question."""
     if "Idempotency-Key" in request.headers and (early := _idempotent_retry()) is not None:
         return early
-    if (limited := _rate_limited()) is not None:
+    if (limited := rate_limited(state().rate_limiter)) is not None:
         return limited
-    payload = _json_body("send the question as application/json")
+    payload = json_body("send the question as application/json")
     question, session_id, history = parse_chat_request(payload)
     try:
         reply = (
@@ -53,12 +53,12 @@ def chat() -> Response:
     g.abstained = reply.answer.abstained
     g.refusal = reply.answer.reason or None
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
-    _log_question(reply)
+    _log_question(reply, g.request_id)
     return jsonify(chat_response(reply, g.request_id))
 
 
-def _log_question(reply: Reply) -> None:
-    """Keep the question for the owner's report (never who asked).
+def _log_question(reply: Reply, request_id: str) -> None:
+    """Keep the question and its answer for the owner's report and ratings (never who asked).
 
     Only queued here: a thread writes it, and logs and skips a failed write (storage.background).
     """
@@ -71,6 +71,9 @@ def _log_question(reply: Reply) -> None:
         answer.confidence,
         answer.cited_ids,
         time.time(),
+        request_id,
+        answer.text,
+        tuple(Source(c.n, c.title, c.url) for c in answer.citations),
     )
     state().storage.questions.record(entry)
 
@@ -80,9 +83,9 @@ def fit() -> Response:
     """POST /api/v1/match: the fit report of a job description."""
     # A 20,000-character description is larger than any question (JSON escapes included).
     request.max_content_length = MAX_FIT_BODY_BYTES
-    if (limited := _rate_limited()) is not None:
+    if (limited := rate_limited(state().rate_limiter)) is not None:
         return limited
-    payload = _json_body("send the job description as application/json")
+    payload = json_body("send the job description as application/json")
     job_description = parse_fit_request(payload)
     assistant = state().assistant()
     report = assistant.fit_report(job_description, deadline=_deadline())
@@ -99,12 +102,14 @@ def fit() -> Response:
     return jsonify(fit_response(report, assistant.degraded, g.request_id))
 
 
-def _rate_limited() -> Response | None:
-    """Count this request against the client's limits; a 429 when one is exceeded."""
-    limiter = state().rate_limiter
+def rate_limited(limiter: RateLimiter | None, kind: str = "") -> Response | None:
+    """Count this request against the client's limits; a 429 when one is exceeded.
+
+    `kind` keeps another route's counts apart from the questions' (e.g. "leads:").
+    """
     if limiter is None:
         return None
-    usages = limiter.hit(request.remote_addr or "unknown")
+    usages = limiter.hit(kind + (request.remote_addr or "unknown"))
     g.rate_limit = (limiter.limits, usages)
     if not any(u.exceeded for u in usages):
         return None
@@ -116,7 +121,7 @@ def _rate_limited() -> Response | None:
     return response
 
 
-def _json_body(hint: str) -> Any:
+def json_body(hint: str) -> Any:
     """The request's JSON, or the problem (415, 413, 400) raised as an HTTP error."""
     if not request.is_json:
         raise UnsupportedMediaType(hint)
@@ -225,7 +230,8 @@ def ready() -> Response:
 def site_info() -> Response:
     """GET /api/v1/site: who the assistant is about, for the widget's title and greeting."""
     assistant = state().assistant()
-    return jsonify(site_response(assistant.corpus.site, assistant.suggestions()))
+    feedback = state().settings.question_log
+    return jsonify(site_response(assistant.corpus.site, assistant.suggestions(), feedback))
 
 
 @api.get("/suggestions")

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 from flask_cors import CORS
@@ -26,8 +27,11 @@ from assistant.http.reloader import IndexReloader
 from assistant.http.responses import problem
 from assistant.http.state import AppState, install, state
 from assistant.http.validation import MAX_BODY_BYTES, Invalid
+from assistant.http.visitors import visitors
 from assistant.http.wsgi_bridge import BODY_TIMEOUT
 from assistant.insights.report_cache import ReportCache
+from assistant.notifications.outbox import Backoff, Outbox
+from assistant.notifications.senders import configured_senders
 from assistant.settings import Settings
 from assistant.storage.base import Storage, WindowCounters
 
@@ -61,11 +65,13 @@ def create_app(
     assistant: Assistant | None,
     storage: Storage,
     assistant_error: str | None = None,
+    outbox: Outbox | None = None,
 ) -> Flask:
     """Make the Flask app around an assistant (see assistant.startup.web_app).
 
     Without an assistant (`assistant_error` says why) it serves anyway: /api/v1/ready says
-    why it is not ready instead of a crash loop.
+    why it is not ready instead of a crash loop. The outbox sends the owner the leads'
+    notifications (by default through the channels the settings configure).
     """
     app = Flask(__name__, static_folder=None)
     # No redirects to "canonical" paths: werkzeug builds their Location from the Host header.
@@ -87,6 +93,9 @@ def create_app(
             settings.reload_interval_seconds,
         )
         reloader.on_reload = _record_index_metrics
+    if outbox is None:
+        senders = configured_senders(settings, _owner_of(reloader))
+        outbox = Outbox(storage.leads, senders, Backoff(settings.notify_retry_seconds))
     install(
         app,
         AppState(
@@ -96,6 +105,9 @@ def create_app(
             reloader,
             assistant_error,
             ReportCache() if settings.admin_token else None,
+            outbox,
+            _limiter(storage.counters, ("hour", settings.leads_per_hour, 3600)),
+            _limiter(storage.counters, ("minute", settings.feedback_per_minute, 60)),
         ),
     )
 
@@ -119,6 +131,7 @@ def create_app(
     app.register_error_handler(Exception, _unexpected_problem)
 
     app.register_blueprint(api)
+    app.register_blueprint(visitors)
     app.add_url_rule("/metrics", view_func=metrics)
     if settings.admin_token:
         app.register_blueprint(admin)
@@ -127,15 +140,24 @@ def create_app(
 
 
 def _rate_limiter(settings: Settings, counters: WindowCounters) -> RateLimiter | None:
-    limits = tuple(
-        Limit(name, quota, period)
-        for name, quota, period in (
-            ("minute", settings.rate_limit_per_minute, 60),
-            ("day", settings.rate_limit_per_day, 86400),
-        )
-        if quota
+    return _limiter(
+        counters,
+        ("minute", settings.rate_limit_per_minute, 60),
+        ("day", settings.rate_limit_per_day, 86400),
     )
-    return RateLimiter(counters, limits) if limits else None
+
+
+def _limiter(counters: WindowCounters, *limits: tuple[str, int, int]) -> RateLimiter | None:
+    """A limiter of the (name, quota, period) limits whose quota is not 0; None if none is."""
+    kept = tuple(Limit(name, quota, period) for name, quota, period in limits if quota)
+    return RateLimiter(counters, kept) if kept else None
+
+
+def _owner_of(reloader: IndexReloader | None) -> Callable[[], str]:
+    """The owner's name as the notifications give it: from the index served at send time."""
+    if reloader is None:
+        return lambda: "the portfolio owner"
+    return lambda: reloader.current().corpus.site.owner
 
 
 def _record_index_metrics(assistant: Assistant) -> None:
@@ -181,6 +203,8 @@ def _start_request() -> None:
     g.started_monotonic = time.monotonic()
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    # A forked worker starts its own sender (leads left pending by a restart go out too).
+    state().outbox.start()
     if request.environ.get(BODY_TIMEOUT):
         seconds = state().settings.body_timeout_seconds
         raise RequestTimeout(f"the request body did not arrive within {seconds:g} s")

@@ -55,8 +55,8 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
     }
 
 
-def site_response(site: Site, suggestions: list[str]) -> dict[str, Any]:
-    """The body of GET /api/v1/site."""
+def site_response(site: Site, suggestions: list[str], feedback: bool = True) -> dict[str, Any]:
+    """The body of GET /api/v1/site; `feedback` says whether answers can be rated."""
     first = site.first_name
     pronouns = site.pronouns
     return {
@@ -75,6 +75,7 @@ def site_response(site: Site, suggestions: list[str]) -> dict[str, Any]:
             for s in site.sections.values()
         ],
         "suggestions": suggestions,
+        "feedback": feedback,
     }
 
 

@@ -16,6 +16,7 @@ from assistant.http.ratelimit import RateLimiter
 from assistant.http.reloader import IndexReloader
 from assistant.index.site import Site
 from assistant.insights.report_cache import ReportCache
+from assistant.notifications.outbox import Outbox
 from assistant.settings import Settings
 from assistant.storage.base import Storage
 
@@ -33,6 +34,10 @@ class AppState:
     reloader: IndexReloader | None
     assistant_error: str | None  # why there is no assistant
     report_cache: ReportCache | None  # the owner's report, when ASSISTANT_ADMIN_TOKEN is set
+    outbox: Outbox  # sends the owner the leads' notifications
+    # Per-client limits of POST /api/v1/leads and /api/v1/feedback (None: no limit).
+    lead_limiter: RateLimiter | None = None
+    feedback_limiter: RateLimiter | None = None
 
     def assistant(self) -> Assistant:
         """The current assistant, or a 503 when it could not be loaded."""

@@ -84,6 +84,15 @@ class BackgroundQuestionLog:
         self.flush()
         return self.inner.since(cutoff)
 
+    def find(self, request_id: str) -> LoggedQuestion | None:
+        """The question of that response: still queued in this process, or in the store."""
+        if self._pid == os.getpid():
+            with self._changed:
+                for entry in reversed(self._queue):
+                    if entry.request_id == request_id:
+                        return entry
+        return self.inner.find(request_id)
+
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every question queued in this process is written (or timeout)."""
         if self._pid != os.getpid():

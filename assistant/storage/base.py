@@ -5,10 +5,11 @@
   cannot be reached, each part falls back to what one process can do on its own (see
   storage.redis) and the server keeps answering.
 
-Five things are kept, each with the same expiry and size bounds on both backends:
+Seven things are kept, each with the same expiry and size bounds on both backends:
 conversations (recent turns per session), rate-limit counters (per client and window),
-idempotency records (claimed keys and their responses), composed answers (a cache) and the
-question log (what was asked, for the owner's report of unanswered questions).
+idempotency records (claimed keys and their responses), composed answers (a cache), the
+question log (what was asked and answered, for the owner's report and for ratings), leads
+(recruiters' contact details, with their pending notifications) and ratings of answers.
 The engine and the routes see only the protocols below.
 """
 
@@ -66,6 +67,15 @@ MAX_LOGGED_QUESTIONS = 100_000
 
 
 @dataclass(frozen=True)
+class Source:
+    """A citation as the owner sees it beside a rated answer."""
+
+    n: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class LoggedQuestion:
     """One question asked over the API. Never who asked: no address, session or agent."""
 
@@ -74,6 +84,56 @@ class LoggedQuestion:
     confidence: float
     cited_ids: tuple[str, ...]
     asked: float  # Unix time
+    # The response's request id, its answer and sources: what a rating of it refers to.
+    request_id: str = ""
+    answer: str = ""
+    sources: tuple[Source, ...] = ()
+
+
+# Leads are kept ASSISTANT_LEAD_DAYS, and at most this many (the oldest go first).
+MAX_LEADS = 10_000
+# Ratings are kept as long as the question log, and at most this many.
+MAX_RATINGS = 100_000
+# Ways the owner is told of a lead (the channels configured get one delivery each).
+Channel = Literal["webhook", "email"]
+
+
+@dataclass(frozen=True)
+class Lead:
+    """Contact details a recruiter left for the owner."""
+
+    id: str
+    name: str
+    email: str
+    company: str
+    message: str
+    session_id: str | None
+    created: float  # Unix time
+    # Channels whose notification has not gone out yet, and those given up on.
+    pending: tuple[Channel, ...] = ()
+    failed: tuple[Channel, ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One notification of a lead on one channel, claimed by a sender."""
+
+    lead: Lead
+    channel: Channel
+    attempts: int  # made before this one
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A visitor's rating of one answer, with what was rated."""
+
+    request_id: str
+    helpful: bool
+    comment: str
+    question: str
+    answer: str
+    sources: tuple[Source, ...]
+    created: float  # Unix time
 
 
 class Conversations(Protocol):
@@ -144,6 +204,51 @@ class QuestionLog(Protocol):
     def since(self, cutoff: float) -> list[LoggedQuestion]:
         """Questions asked at or after `cutoff` (Unix time), oldest first."""
 
+    def find(self, request_id: str) -> LoggedQuestion | None:
+        """The question answered by the response with this request id, if still kept."""
+
+
+class Leads(Protocol):
+    """Recruiters' contact details and the outbox of their notifications.
+
+    A lead and its deliveries are stored together, so a lead is never kept without its
+    notifications queued; a delivery stays pending until a sender says it went out.
+    """
+
+    def add(self, lead: Lead, channels: Sequence[Channel]) -> None:
+        """Keep a lead and queue one delivery per channel (atomically)."""
+
+    def get(self, lead_id: str) -> Lead | None:
+        """One lead, or None."""
+
+    def newest(self, limit: int) -> list[Lead]:
+        """The latest `limit` leads, newest first."""
+
+    def delete(self, lead_id: str) -> bool:
+        """Forget a lead and its deliveries; False if there was none."""
+
+    def due(self, now: float, lease_seconds: float, limit: int) -> list[Delivery]:
+        """Claim deliveries whose next attempt is due: none is claimed twice within the lease."""
+
+    def delivered(self, lead_id: str, channel: Channel) -> None:
+        """A notification went out: its delivery is done."""
+
+    def retry(self, lead_id: str, channel: Channel, at: float, error: str) -> None:
+        """A notification failed: try again at `at`."""
+
+    def give_up(self, lead_id: str, channel: Channel, error: str) -> None:
+        """A notification failed for the last time: the lead shows it as failed."""
+
+
+class Ratings(Protocol):
+    """Ratings of answers, one per answer (a new one replaces it)."""
+
+    def rate(self, rating: Rating) -> None:
+        """Keep a rating, replacing an earlier one of the same answer."""
+
+    def newest(self, limit: int, helpful: bool | None = None) -> list[Rating]:
+        """The latest `limit` ratings, newest first; only helpful or unhelpful ones if given."""
+
 
 class WrittenAtOnce:
     """Base of the question-log backends: each write is stored before it returns."""
@@ -163,7 +268,7 @@ class WrittenAtOnce:
 
 @dataclass
 class Storage:
-    """The four stores of one process, and where they live."""
+    """The stores of one process, and where they live."""
 
     backend: Literal["sqlite", "redis"]
     conversations: Conversations
@@ -172,3 +277,5 @@ class Storage:
     answers: AnswerCache
     reachable: ReachabilityCheck
     questions: QuestionLog
+    leads: Leads
+    ratings: Ratings

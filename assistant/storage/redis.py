@@ -15,24 +15,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
+from assistant.settings import Settings
 from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.base import (
     ABANDONED_SECONDS,
     KEEP_SECONDS,
-    MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     CachedAnswer,
     Claim,
     ClaimOutcome,
-    LoggedQuestion,
     Storage,
     Stored,
     Turn,
-    WrittenAtOnce,
 )
 from assistant.storage.codec import decode_answer, encode_answer
 from assistant.storage.memory import (
@@ -277,77 +274,21 @@ class RedisAnswerCache:
         self._fallback.new_index()
 
 
-class RedisQuestionLog(WrittenAtOnce):
-    """Questions asked, in a stream trimmed to the retention and MAX_LOGGED_QUESTIONS.
+def open_redis_storage(settings: Settings, answers: LocalAnswerCache) -> Storage:
+    """The stores on Redis at the settings' URL, with per-process fallbacks."""
+    from assistant.storage.redis_leads import RedisLeads, RedisRatings
+    from assistant.storage.redis_questions import RedisQuestionLog
 
-    While Redis is away, questions are not logged (the report then misses them); answering
-    goes on.
-    """
-
-    KEY = f"{PREFIX}questions"
-
-    def __init__(self, link: RedisLink, days: int) -> None:
-        self._link = link
-        self.keep_seconds = days * 86400.0
-
-    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
-        """Keep several questions in one round trip; XADD trims what is past the retention."""
-        if not entries:
-            return
-
-        def add(r: redis.Redis) -> None:
-            with r.pipeline(transaction=True) as pipe:
-                for entry in entries:
-                    fields = {
-                        "question": entry.question,
-                        "abstained": int(entry.abstained),
-                        "confidence": entry.confidence,
-                        "cited_ids": json.dumps(entry.cited_ids),
-                        "asked": repr(entry.asked),
-                    }
-                    oldest_ms = int((entry.asked - self.keep_seconds) * 1000)
-                    pipe.xadd(self.KEY, fields, minid=oldest_ms, approximate=True)  # type: ignore[arg-type]
-                pipe.xtrim(self.KEY, maxlen=MAX_LOGGED_QUESTIONS, approximate=True)
-                pipe.execute()
-
-        self._link.run(add, lambda: None)
-
-    def since(self, cutoff: float) -> list[LoggedQuestion]:
-        """Questions asked at or after `cutoff` and within the retention, oldest first."""
-        cutoff = max(cutoff, time.time() - self.keep_seconds)
-
-        def read(r: redis.Redis) -> list[tuple[str, dict[str, str]]]:
-            # decode_responses=True: ids and fields are str.
-            return r.xrange(self.KEY, min=int(cutoff * 1000)) or []  # type: ignore[return-value]
-
-        rows: list[tuple[str, dict[str, str]]] = self._link.run(read, list)
-        entries = []
-        for _, item in rows:
-            asked = float(item["asked"])
-            if asked >= cutoff:
-                entries.append(
-                    LoggedQuestion(
-                        str(item["question"]),
-                        item["abstained"] == "1",
-                        float(item["confidence"]),
-                        tuple(json.loads(item["cited_ids"])),
-                        asked,
-                    )
-                )
-        return entries
-
-
-def open_redis_storage(
-    url: str, answers: LocalAnswerCache, max_answers: int, log_days: int
-) -> Storage:
-    """The stores on Redis at `url`, with per-process fallbacks."""
-    link = RedisLink(url)
+    assert settings.redis_url is not None
+    link = RedisLink(settings.redis_url)
     return Storage(
         "redis",
         RedisConversations(link),
         RedisWindowCounters(link),
         RedisIdempotency(link),
-        RedisAnswerCache(link, answers, max_answers),
+        RedisAnswerCache(link, answers, settings.answer_cache_entries),
         link.check,
-        BackgroundQuestionLog(RedisQuestionLog(link, log_days)),
+        BackgroundQuestionLog(RedisQuestionLog(link, settings.log_days)),
+        RedisLeads(link, settings.lead_days),
+        RedisRatings(link, settings.log_days),
     )

@@ -11,9 +11,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar, cast
 
 from prometheus_client import Gauge
+
+from assistant.errors import StoreBusy
 
 if TYPE_CHECKING:
     import redis
@@ -95,6 +97,16 @@ class RedisLink:
                     )
             self._up = up
             SHARED_STORE_UP.set(1 if up else 0)
+
+
+def unavailable() -> NoReturn:
+    """The fallback of what must not be kept in one process's memory: a 503 that asks to retry."""
+    raise StoreBusy("the shared store cannot be reached")
+
+
+def strings(found: object) -> list[str]:
+    """A list reply of redis-py's (str with decode_responses=True), typed as such."""
+    return [str(item) for item in cast(list[object], found)]
 
 
 def _redacted(url: str) -> str:

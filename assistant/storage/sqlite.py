@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -23,14 +23,11 @@ from assistant.errors import StoreBusy
 from assistant.storage.base import (
     ABANDONED_SECONDS,
     KEEP_SECONDS,
-    MAX_LOGGED_QUESTIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     Claim,
-    LoggedQuestion,
     Stored,
     Turn,
-    WrittenAtOnce,
 )
 
 T = TypeVar("T")
@@ -85,7 +82,7 @@ class SharedDatabase:
 
 
 @contextmanager
-def _write_transaction(db: sqlite3.Connection) -> Iterator[None]:
+def write_transaction(db: sqlite3.Connection) -> Iterator[None]:
     """Several statements as one, holding the write lock from the start (autocommit otherwise)."""
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -96,7 +93,7 @@ def _write_transaction(db: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-def _delete_in_batches(
+def delete_in_batches(
     db: sqlite3.Connection, table: str, column: str, cutoff: float, batch: int
 ) -> None:
     """Delete the rows whose `column` is below `cutoff`, `batch` rows per statement.
@@ -108,22 +105,8 @@ def _delete_in_batches(
         pass
 
 
-def _insert_all(db: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
-    with _write_transaction(db):
-        db.executemany(
-            "INSERT INTO questions (asked, question, abstained, confidence, cited_ids)"
-            " VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-        # At the cap the oldest go as new ones come, a few per write: a periodic pass took
-        # the write lock for a minute's worth of rows at once (a 125 ms p99 under load).
-        db.execute(
-            "DELETE FROM questions WHERE id <= last_insert_rowid() - ?", (MAX_LOGGED_QUESTIONS,)
-        )
-
-
 def _migrate(db: sqlite3.Connection, schema: str) -> None:
-    with _write_transaction(db):
+    with write_transaction(db):
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version != SCHEMA_VERSION:
             for table in TABLES:
@@ -203,7 +186,7 @@ class SqliteConversations:
             self._db.run(lambda db: self._sweep(db, now))
 
     def _sweep(self, db: sqlite3.Connection, now: float) -> None:
-        _delete_in_batches(db, "turns", "created", now - self.ttl_seconds, self.SWEEP_BATCH)
+        delete_in_batches(db, "turns", "created", now - self.ttl_seconds, self.SWEEP_BATCH)
 
 
 class SqliteWindowCounters:
@@ -331,57 +314,3 @@ class SqliteIdempotency:
                 "DELETE FROM idempotency WHERE key = ? AND status IS NULL", (key,)
             )
         )
-
-
-class SqliteQuestionLog(WrittenAtOnce):
-    """Questions asked, swept past the retention (and beyond MAX_LOGGED_QUESTIONS)."""
-
-    SCHEMA = """
-    CREATE TABLE IF NOT EXISTS questions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        asked REAL NOT NULL,
-        question TEXT NOT NULL,
-        abstained INTEGER NOT NULL,
-        confidence REAL NOT NULL,
-        cited_ids TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS questions_asked ON questions (asked);
-    """
-    SWEEP_SECONDS = 60.0
-
-    def __init__(self, path: Path, days: int) -> None:
-        self.keep_seconds = days * 86400.0
-        self._db = SharedDatabase(path, self.SCHEMA)
-        self._last_sweep = 0.0
-
-    def record_many(self, entries: Sequence[LoggedQuestion]) -> None:
-        """Keep several questions in one transaction."""
-        if not entries:
-            return
-        rows = [
-            (e.asked, e.question, int(e.abstained), e.confidence, json.dumps(e.cited_ids))
-            for e in entries
-        ]
-        self._db.run(partial(_insert_all, rows=rows))
-        latest = max(e.asked for e in entries)
-        if latest - self._last_sweep > self.SWEEP_SECONDS:
-            self._last_sweep = latest
-            self._db.run(lambda db: self._sweep(db, latest))
-
-    def since(self, cutoff: float) -> list[LoggedQuestion]:
-        """Questions asked at or after `cutoff` and within the retention, oldest first."""
-        cutoff = max(cutoff, time.time() - self.keep_seconds)
-        rows = self._db.run(
-            lambda db: db.execute(
-                "SELECT question, abstained, confidence, cited_ids, asked FROM questions"
-                " WHERE asked >= ? ORDER BY id",
-                (cutoff,),
-            ).fetchall()
-        )
-        return [
-            LoggedQuestion(q, bool(a), float(c), tuple(json.loads(ids)), float(t))
-            for q, a, c, ids, t in rows
-        ]
-
-    def _sweep(self, db: sqlite3.Connection, now: float) -> None:
-        _delete_in_batches(db, "questions", "asked", now - self.keep_seconds, SWEEP_BATCH)

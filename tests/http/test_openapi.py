@@ -39,6 +39,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         instance_dir=base / "instance",
         rate_limit_per_minute=0,
         rate_limit_per_day=0,
+        leads_per_hour=0,
+        feedback_per_minute=0,
     )
     embedder = FakeEmbedder()
     build_index(load_corpus(settings.corpus_dir), embedder, settings.index_root)
@@ -125,4 +127,53 @@ def test_random_bodies_never_cause_a_500(api: Flask, body: Any) -> None:
     response = client.post("/api/v1/chat", data=data, content_type="application/json")
     assert response.status_code in (200, 400, 413, 422), response.get_data(as_text=True)
     if response.status_code != 200:
+        assert response.mimetype == "application/problem+json"
+
+
+lead_like = st.fixed_dictionaries(
+    {
+        "name": st.one_of(st.text(max_size=120), json_values),
+        "email": st.one_of(st.emails(), st.text(max_size=300), json_values),
+        "message": st.one_of(st.text(max_size=2100), json_values),
+        "consent": st.one_of(st.just(True), json_values),
+    },
+    optional={
+        "company": st.one_of(st.text(max_size=120), json_values),
+        "session_id": st.one_of(st.text(max_size=70), json_values),
+        "website": st.one_of(st.text(max_size=5), json_values),
+        "extra": json_values,
+    },
+)
+feedback_like = st.fixed_dictionaries(
+    {
+        "request_id": st.one_of(st.text(max_size=140), json_values),
+        "helpful": st.one_of(st.booleans(), json_values),
+    },
+    optional={"comment": st.one_of(st.text(max_size=600), json_values), "extra": json_values},
+)
+
+
+@pytest.mark.parametrize(
+    ("route", "bodies", "fine"),
+    [
+        ("/api/v1/leads", lead_like, (201,)),
+        # 202 when a generated id names an answer (schemathesis sends X-Request-ID too).
+        ("/api/v1/feedback", feedback_like, (202, 404)),
+    ],
+)
+@given(data=st.data())
+@settings(
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+def test_random_visitor_bodies_never_cause_a_500(
+    api: Flask, route: str, bodies: Any, fine: tuple[int, ...], data: Any
+) -> None:
+    body = data.draw(st.one_of(bodies, json_values, st.binary(max_size=200).map(repr)))
+    client = api.test_client()
+    payload = body if isinstance(body, str) else json.dumps(body)
+    response = client.post(route, data=payload, content_type="application/json")
+    assert response.status_code in (*fine, 400, 413, 422), response.get_data(as_text=True)
+    if response.status_code not in fine:
         assert response.mimetype == "application/problem+json"

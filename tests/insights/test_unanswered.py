@@ -24,7 +24,7 @@ from assistant.settings import Settings, settings_from_env
 from assistant.startup import web_app
 from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.base import LoggedQuestion, QuestionLog
-from assistant.storage.sqlite import SqliteQuestionLog
+from assistant.storage.sqlite_questions import SqliteQuestionLog
 
 TOKEN = "s3cret-admin-token-for-tests-0123456789"
 CHAT = "/api/v1/chat"
@@ -35,8 +35,8 @@ def open_log(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[int], 
     """Both backends keep and expire questions the same way."""
     if request.param == "sqlite":
         return lambda days: SqliteQuestionLog(tmp_path / "db.sqlite3", days)
-    from assistant.storage.redis import RedisQuestionLog
     from assistant.storage.redis_link import RedisLink
+    from assistant.storage.redis_questions import RedisQuestionLog
 
     url = request.getfixturevalue("redis_url")
     return lambda days: RedisQuestionLog(RedisLink(url), days)
@@ -279,9 +279,9 @@ def test_a_failed_background_write_is_skipped_and_later_ones_are_kept(
 def test_sqlite_keeps_the_newest_questions_up_to_the_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.storage import sqlite
+    from assistant.storage import sqlite_questions
 
-    monkeypatch.setattr(sqlite, "MAX_LOGGED_QUESTIONS", 10)
+    monkeypatch.setattr(sqlite_questions, "MAX_LOGGED_QUESTIONS", 10)
     log = SqliteQuestionLog(tmp_path / "db.sqlite3", 30)
     now = time.time()
     for n in range(25):
