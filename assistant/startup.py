@@ -178,6 +178,7 @@ def open_storage(settings: Settings) -> Storage:
         BackgroundQuestionLog(sqlite_questions.SqliteQuestionLog(path, settings.log_days)),
         sqlite_leads.SqliteLeads(path, settings.lead_days),
         sqlite_leads.SqliteRatings(path, settings.log_days),
+        sqlite.SqliteAdminSessions(path),
     )
 
 

@@ -20,6 +20,7 @@ from assistant.engine import Assistant
 from assistant.errors import AssistantError, DeadlineExceeded, StoreBusy
 from assistant.http import observability as obs
 from assistant.http.admin import admin
+from assistant.http.admin_auth import AdminAuth
 from assistant.http.api import api, keep_idempotent_response
 from assistant.http.assets import assets
 from assistant.http.ratelimit import Limit, RateLimiter, policy_header, usage_header
@@ -82,7 +83,10 @@ def create_app(
     if settings.trusted_proxies:
         # Only the addresses the trusted proxies appended count; a client's own
         # X-Forwarded-For entries are ignored.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+        # X-Forwarded-Proto too: behind a proxy ending TLS, the admin cookie is still Secure.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     reloader = None
     if assistant is not None:
         _record_index_metrics(assistant)
@@ -108,6 +112,9 @@ def create_app(
             outbox,
             _limiter(storage.counters, ("hour", settings.leads_per_hour, 3600)),
             _limiter(storage.counters, ("minute", settings.feedback_per_minute, 60)),
+            AdminAuth(settings.admin_token, storage.admin_sessions, storage.counters)
+            if settings.admin_token
+            else None,
         ),
     )
 

@@ -36,10 +36,10 @@ def _page_template() -> str:
     return (WEB_DIR / "index.html").read_text(encoding="utf-8")
 
 
-@assets.route("/static/page.css")
-def page_styles() -> Response:
-    """GET /static/page.css: the full-page chat's layout."""
-    return send_from_directory(WEB_DIR, "page.css", max_age=3600)
+@assets.route("/static/<any(page, admin):name>.css")
+def page_styles(name: str) -> Response:
+    """GET /static/page.css, /static/admin.css: the full-page chat's and the dashboard's styles."""
+    return send_from_directory(WEB_DIR, f"{name}.css", max_age=3600)
 
 
 @assets.route("/widget.<any(js, css):kind>")

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
 from assistant.engine import Assistant
+from assistant.http.admin_auth import AdminAuth
 from assistant.http.ratelimit import RateLimiter
 from assistant.http.reloader import IndexReloader
 from assistant.index.site import Site
@@ -38,6 +39,7 @@ class AppState:
     # Per-client limits of POST /api/v1/leads and /api/v1/feedback (None: no limit).
     lead_limiter: RateLimiter | None = None
     feedback_limiter: RateLimiter | None = None
+    admin_auth: AdminAuth | None = None  # the dashboard's checks, when ASSISTANT_ADMIN_TOKEN is set
 
     def assistant(self) -> Assistant:
         """The current assistant, or a 503 when it could not be loaded."""

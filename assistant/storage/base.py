@@ -250,6 +250,23 @@ class Ratings(Protocol):
         """The latest `limit` ratings, newest first; only helpful or unhelpful ones if given."""
 
 
+class AdminSessions(Protocol):
+    """The owner's dashboard logins, by a digest of the session cookie (never the cookie)."""
+
+    def open(self, key: str, expires: float) -> None:
+        """Record a login valid until `expires` (Unix time); the oldest past the cap go."""
+
+    def is_open(self, key: str, now: float) -> bool:
+        """Whether a login is recorded and not expired."""
+
+    def close(self, key: str) -> None:
+        """Forget a login (log out)."""
+
+
+# Logins kept at most (the owner's browsers); the oldest is logged out first.
+MAX_ADMIN_SESSIONS = 100
+
+
 class WrittenAtOnce:
     """Base of the question-log backends: each write is stored before it returns."""
 
@@ -279,3 +296,4 @@ class Storage:
     questions: QuestionLog
     leads: Leads
     ratings: Ratings
+    admin_sessions: AdminSessions

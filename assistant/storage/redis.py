@@ -22,6 +22,7 @@ from assistant.storage.background import BackgroundQuestionLog
 from assistant.storage.base import (
     ABANDONED_SECONDS,
     KEEP_SECONDS,
+    MAX_ADMIN_SESSIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     CachedAnswer,
@@ -38,7 +39,7 @@ from assistant.storage.memory import (
     MemoryIdempotency,
     MemoryWindowCounters,
 )
-from assistant.storage.redis_link import RedisLink
+from assistant.storage.redis_link import RedisLink, strings, unavailable
 
 if TYPE_CHECKING:
     import redis
@@ -274,6 +275,44 @@ class RedisAnswerCache:
         self._fallback.new_index()
 
 
+class RedisAdminSessions:
+    """Dashboard logins as keys that expire with them, in a sorted set capped at the limit."""
+
+    ORDER = f"{PREFIX}admin-sessions"
+
+    def __init__(self, link: RedisLink) -> None:
+        self._link = link
+
+    def open(self, key: str, expires: float) -> None:
+        """Record a login; the oldest past MAX_ADMIN_SESSIONS are logged out."""
+
+        def write(r: redis.Redis) -> None:
+            with r.pipeline(transaction=True) as pipe:
+                pipe.set(f"{PREFIX}admin-session:{key}", "1", exat=max(1, int(expires)))
+                pipe.zadd(self.ORDER, {key: expires})
+                pipe.zremrangebyscore(self.ORDER, "-inf", time.time())
+                pipe.execute()
+            for old in strings(r.zrange(self.ORDER, 0, -MAX_ADMIN_SESSIONS - 1)):
+                self.close(old)
+
+        self._link.run(write, unavailable)
+
+    def is_open(self, key: str, now: float) -> bool:
+        """Whether the login is recorded (its key expires with it)."""
+        return bool(self._link.run(lambda r: r.exists(f"{PREFIX}admin-session:{key}"), unavailable))
+
+    def close(self, key: str) -> None:
+        """Log out."""
+
+        def remove(r: redis.Redis) -> None:
+            with r.pipeline(transaction=True) as pipe:
+                pipe.delete(f"{PREFIX}admin-session:{key}")
+                pipe.zrem(self.ORDER, key)
+                pipe.execute()
+
+        self._link.run(remove, unavailable)
+
+
 def open_redis_storage(settings: Settings, answers: LocalAnswerCache) -> Storage:
     """The stores on Redis at the settings' URL, with per-process fallbacks."""
     from assistant.storage.redis_leads import RedisLeads, RedisRatings
@@ -291,4 +330,5 @@ def open_redis_storage(settings: Settings, answers: LocalAnswerCache) -> Storage
         BackgroundQuestionLog(RedisQuestionLog(link, settings.log_days)),
         RedisLeads(link, settings.lead_days),
         RedisRatings(link, settings.log_days),
+        RedisAdminSessions(link),
     )

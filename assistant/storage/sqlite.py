@@ -23,6 +23,7 @@ from assistant.errors import StoreBusy
 from assistant.storage.base import (
     ABANDONED_SECONDS,
     KEEP_SECONDS,
+    MAX_ADMIN_SESSIONS,
     MAX_TURNS_PER_SESSION,
     SESSION_TTL_SECONDS,
     Claim,
@@ -35,8 +36,8 @@ BUSY_GIVE_UP_SECONDS = 10.0
 # Bump when one of TABLES changes shape. What they keep is short-lived (a day at most), so a
 # database from another version has them dropped and made afresh rather than migrated. The
 # question log is the owner's data: it is never dropped (change it with ALTER TABLE).
-SCHEMA_VERSION = 4
-TABLES = ("turns", "rate_limits", "idempotency")
+SCHEMA_VERSION = 5
+TABLES = ("turns", "rate_limits", "idempotency", "admin_sessions")
 # Expired rows go in batches this size, each its own short transaction.
 SWEEP_BATCH = 1000
 
@@ -314,3 +315,47 @@ class SqliteIdempotency:
                 "DELETE FROM idempotency WHERE key = ? AND status IS NULL", (key,)
             )
         )
+
+
+class SqliteAdminSessions:
+    """Dashboard logins by cookie digest; expired ones and those past the cap go at each login."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS admin_sessions (
+        key TEXT PRIMARY KEY,
+        expires REAL NOT NULL
+    );
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._db = SharedDatabase(path, self.SCHEMA)
+
+    def open(self, key: str, expires: float) -> None:
+        """Record a login; drop expired ones and the oldest past MAX_ADMIN_SESSIONS."""
+
+        def write(db: sqlite3.Connection) -> None:
+            with write_transaction(db):
+                db.execute(
+                    "INSERT INTO admin_sessions (key, expires) VALUES (?, ?)", (key, expires)
+                )
+                db.execute("DELETE FROM admin_sessions WHERE expires < ?", (time.time(),))
+                db.execute(
+                    "DELETE FROM admin_sessions WHERE key IN (SELECT key FROM admin_sessions"
+                    " ORDER BY expires DESC LIMIT -1 OFFSET ?)",
+                    (MAX_ADMIN_SESSIONS,),
+                )
+
+        self._db.run(write)
+
+    def is_open(self, key: str, now: float) -> bool:
+        """Whether the login is recorded and not expired."""
+        row = self._db.run(
+            lambda db: db.execute(
+                "SELECT 1 FROM admin_sessions WHERE key = ? AND expires > ?", (key, now)
+            ).fetchone()
+        )
+        return row is not None
+
+    def close(self, key: str) -> None:
+        """Log out."""
+        self._db.run(lambda db: db.execute("DELETE FROM admin_sessions WHERE key = ?", (key,)))
