@@ -44,7 +44,11 @@ def ask(ctx: click.Context, question: str, session_id: str | None, as_json: bool
 
         click.echo(json.dumps(chat_response(reply, request_id="cli"), indent=2))
         return
-    click.echo(reply.answer.text)
+    if reply.answer.items:
+        for item in reply.answer.items:
+            click.echo(f"- {item}")
+    else:
+        click.echo(reply.answer.text)
     if reply.answer.citations:
         click.echo("\nSources:")
     for citation in reply.answer.citations:

@@ -42,6 +42,9 @@ class Answer:
     reason: str = ""  # why it abstained: a code of assistant.engine.refusals
     cited_ids: tuple[str, ...] = field(default=())
     detail: str = ""  # what decided it ("Kubernetes", "best passage scores 0.21, below 0.28")
+    # A list answer ("Which projects has he built?"): one item per entry, its sentences with
+    # their citation mark; the text is the same items joined. Empty for any other answer.
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,18 @@ class Quote:
 
 
 def compose(
-    quotes: list[Quote], corpus: Corpus, confidence: float, degraded: bool, lead: str = ""
+    quotes: list[Quote],
+    corpus: Corpus,
+    confidence: float,
+    degraded: bool,
+    lead: str = "",
+    as_list: bool = False,
 ) -> Answer:
     """Turn chosen sentences into an answer text with one citation per entry.
 
     `lead` opens the answer, cited as the first entry: what decided a comparison, in the
-    words of that entry ("the largest is 1M+ API requests").
+    words of that entry ("the largest is 1M+ API requests"). `as_list` answers a list
+    question: the entries are also given as items, for a client to show as a list.
     """
     by_entry: dict[str, list[Quote]] = {}
     for quote in quotes:
@@ -71,6 +80,12 @@ def compose(
     sentences = [mark_citation(q.passage.text, numbers[q.hit.chunk.uid]) for q in quotes]
     if lead and quotes:
         sentences.insert(0, mark_citation(lead, 1))
+    items: tuple[str, ...] = ()
+    if as_list and len(by_entry) > 1 and not lead:
+        per_entry: dict[str, list[str]] = {}
+        for quote, sentence in zip(quotes, sentences, strict=True):
+            per_entry.setdefault(quote.hit.chunk.uid, []).append(sentence)
+        items = tuple(" ".join(entry) for entry in per_entry.values())
     return Answer(
         text=" ".join(sentences),
         citations=citations,
@@ -78,6 +93,7 @@ def compose(
         confidence=round(confidence, 2),
         degraded=degraded,
         cited_ids=tuple(by_entry),
+        items=items,
     )
 
 

@@ -349,7 +349,13 @@ class Decider:
             reason, detail = missed
             refusal = self._replies.refusal(reason, best)
             return (replace(refusal, detail=detail) if detail else refusal), resolved
-        answer = compose(quotes, self.corpus, min(1.0, max(0.0, best)), self.retriever.degraded)
+        answer = compose(
+            quotes,
+            self.corpus,
+            min(1.0, max(0.0, best)),
+            self.retriever.degraded,
+            as_list=listed is not None and len(listed) > 1,
+        )
         return self._replies.with_follow_ups(answer, question), resolved
 
     def _asks_who(self, question: str, terms: QuestionTerms) -> bool:

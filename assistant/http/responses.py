@@ -49,6 +49,8 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
         "session_id": reply.session_id,
         "degraded": answer.degraded,
         "follow_ups": list(answer.follow_ups),
+        # A list answer's entries, one per item (the answer text joins them); else [].
+        "items": list(answer.items),
         "request_id": request_id,
         # Why it abstained (a code of assistant.engine.refusals; null when it answered).
         "debug": {"reason": answer.reason or None, "detail": answer.detail},

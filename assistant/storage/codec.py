@@ -27,6 +27,7 @@ def encode_answer(value: CachedAnswer) -> dict[str, Any]:
             "reason": answer.reason,
             "cited_ids": list(answer.cited_ids),
             "detail": answer.detail,
+            "items": list(answer.items),
         },
         "resolved": {
             "query": resolved.query,
@@ -50,6 +51,7 @@ def decode_answer(data: dict[str, Any]) -> CachedAnswer:
         reason=a["reason"],
         cited_ids=tuple(a["cited_ids"]),
         detail=a.get("detail", ""),
+        items=tuple(a.get("items", ())),
     )
     resolved = Resolved(r["query"], r["topic"], r["follow_up"], tuple(r["prior_ids"]))
     return answer, resolved

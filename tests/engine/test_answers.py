@@ -70,6 +70,16 @@ def test_list_questions_gather_every_entry(real_assistant: Assistant) -> None:
     }
 
 
+def test_a_list_answer_gives_its_entries_as_items(real_assistant: Assistant) -> None:
+    listed = real_assistant.ask("Which projects has he built?").answer
+    assert len(listed.items) == len(listed.citations) == 5
+    assert " ".join(listed.items) == listed.text
+    # Each item is one entry's sentences, ending with that entry's own mark.
+    assert [item.rsplit("[", 1)[1] for item in listed.items] == [f"{n}]." for n in range(1, 6)]
+    prose = real_assistant.ask("Where did he study?").answer
+    assert prose.items == ()
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -42,6 +42,7 @@ def test_chat_response_has_the_contract_shape(client: FlaskClient) -> None:
         "session_id",
         "degraded",
         "follow_ups",
+        "items",
         "request_id",
         "debug",
     ]
