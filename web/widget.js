@@ -4,17 +4,170 @@
 //
 // adds a launcher button that opens the chat panel. <assistant-chat inline> can also be placed
 // in a page. Everything renders inside a shadow root; content from the server is only ever set
-// as text (textContent), never parsed as HTML.
+// as text (textContent), never parsed as HTML. The interface speaks English, Spanish, French or
+// German (navigator.language, or a lang / data-lang attribute); answers stay in the portfolio's
+// language.
 (() => {
   "use strict";
 
   const SCRIPT = document.currentScript;
   const SCRIPT_URL = SCRIPT && SCRIPT.src ? new URL(SCRIPT.src, location.href) : null;
   const STORAGE_PREFIX = "assistant-chat:";
-  const SECTION_LABELS = {
-    about: "About", experience: "Experience", skills: "Skills",
-    insights: "Insights", projects: "Projects", contact: "Contact",
+  const CHIPS_ON_A_PHONE = 3;
+  // The interface's words. {name} is the owner's first name, {n} a number.
+  const STRINGS = {
+    en: {
+      title: "Ask about {name}", neutralTitle: "Ask about this portfolio",
+      greeting: "Hi! Ask me about {name}'s work and background, or how to reach them.",
+      footnote: "Answers come only from {name}'s portfolio, with sources.",
+      open: "Open the chat", newAnswer: "new answer", clear: "Clear",
+      clearLabel: "Clear the conversation", close: "Close the chat",
+      download: "Download the conversation", question: "Your question",
+      placeholder: "Ask about experience, projects, skills…", send: "Send",
+      checkJob: "Check a job description", backToChat: "Back to the chat", typing: "The assistant is typing",
+      you: "You: ", assistant: "Assistant: ", sources: "Sources", more: "+{n} more",
+      source: "Source {n}: {title}", retry: "Retry",
+      helpful: "Helpful", unhelpful: "Not helpful", copy: "Copy", copied: "Copied",
+      thanks: "Thanks for the feedback.",
+      offline: "Couldn't reach the assistant. Check your connection and try again.",
+      tooMany: "Too many questions right now. You can ask again {when}.",
+      inSeconds: "in {n} seconds", inSecond: "in 1 second", shortly: "in a moment",
+      failed: "The assistant had a problem answering. Please try again.",
+      notSent: "That question couldn't be sent.", notSentBecause: "That question couldn't be sent: {detail}.",
+      contact: "Contact {name}", contactIntro: "Leave your details and {name} will get back to you.",
+      name: "Your name", email: "Your email", company: "Company (optional)", message: "Message",
+      consent: "I agree that {name} receives these details and that they are kept for {n} days.",
+      stored: "Your name, email, company and message are stored for {name} for {n} days, then deleted.",
+      submit: "Send to {name}", sending: "Sending…",
+      sent: "Thanks! {name} will get back to you at {email}.",
+      fix: "Please correct the fields marked below.", required: "Required.",
+      tooManyForms: "Too many messages from this connection. Try again later.",
+      formFailed: "Your message couldn't be sent. Please try again.",
+      transcript: "Conversation with {name}'s portfolio assistant",
+    },
+    es: {
+      title: "Pregunta sobre {name}", neutralTitle: "Pregunta sobre este portafolio",
+      greeting: "¡Hola! Pregúntame sobre la experiencia y la trayectoria de {name}, o cómo contactar.",
+      footnote: "Las respuestas vienen solo del portafolio de {name}, con fuentes.",
+      open: "Abrir el chat", newAnswer: "respuesta nueva", clear: "Borrar",
+      clearLabel: "Borrar la conversación", close: "Cerrar el chat",
+      download: "Descargar la conversación", question: "Tu pregunta",
+      placeholder: "Pregunta por experiencia, proyectos, habilidades…", send: "Enviar",
+      checkJob: "Comprobar una oferta de empleo", backToChat: "Volver al chat",
+      typing: "El asistente está escribiendo", you: "Tú: ", assistant: "Asistente: ",
+      sources: "Fuentes", more: "+{n} más", source: "Fuente {n}: {title}", retry: "Reintentar",
+      helpful: "Útil", unhelpful: "No útil", copy: "Copiar", copied: "Copiado",
+      thanks: "Gracias por tu opinión.",
+      offline: "No se pudo contactar con el asistente. Revisa tu conexión e inténtalo de nuevo.",
+      tooMany: "Demasiadas preguntas ahora mismo. Puedes volver a preguntar {when}.",
+      inSeconds: "en {n} s", shortly: "en un momento",
+      failed: "El asistente tuvo un problema al responder. Inténtalo de nuevo.",
+      notSent: "No se pudo enviar esa pregunta.", notSentBecause: "No se pudo enviar esa pregunta: {detail}.",
+      contact: "Contactar con {name}", contactIntro: "Deja tus datos y {name} te responderá.",
+      name: "Tu nombre", email: "Tu correo electrónico", company: "Empresa (opcional)",
+      message: "Mensaje",
+      consent: "Acepto que {name} reciba estos datos y que se guarden durante {n} días.",
+      stored: "Tu nombre, correo, empresa y mensaje se guardan para {name} durante {n} días y después se borran.",
+      submit: "Enviar a {name}", sending: "Enviando…",
+      sent: "¡Gracias! {name} te responderá en {email}.",
+      fix: "Corrige los campos marcados abajo.", required: "Obligatorio.",
+      tooManyForms: "Demasiados mensajes desde esta conexión. Inténtalo más tarde.",
+      formFailed: "No se pudo enviar tu mensaje. Inténtalo de nuevo.",
+      transcript: "Conversación con el asistente del portafolio de {name}",
+    },
+    fr: {
+      title: "Questions sur {name}", neutralTitle: "Questions sur ce portfolio",
+      greeting: "Bonjour ! Posez-moi vos questions sur le parcours de {name}, ou sur comment le contacter.",
+      footnote: "Les réponses viennent uniquement du portfolio de {name}, avec leurs sources.",
+      open: "Ouvrir le chat", newAnswer: "nouvelle réponse", clear: "Effacer",
+      clearLabel: "Effacer la conversation", close: "Fermer le chat",
+      download: "Télécharger la conversation", question: "Votre question",
+      placeholder: "Expérience, projets, compétences…", send: "Envoyer",
+      checkJob: "Vérifier une offre d'emploi", backToChat: "Retour au chat",
+      typing: "L'assistant écrit", you: "Vous : ", assistant: "Assistant : ",
+      sources: "Sources", more: "+{n} de plus", source: "Source {n} : {title}",
+      retry: "Réessayer", helpful: "Utile", unhelpful: "Pas utile", copy: "Copier",
+      copied: "Copié", thanks: "Merci pour votre avis.",
+      offline: "Impossible de joindre l'assistant. Vérifiez votre connexion et réessayez.",
+      tooMany: "Trop de questions pour le moment. Vous pourrez reposer la question {when}.",
+      inSeconds: "dans {n} s", shortly: "dans un instant",
+      failed: "L'assistant n'a pas pu répondre. Veuillez réessayer.",
+      notSent: "Cette question n'a pas pu être envoyée.", notSentBecause: "Cette question n'a pas pu être envoyée : {detail}.",
+      contact: "Contacter {name}", contactIntro: "Laissez vos coordonnées et {name} vous répondra.",
+      name: "Votre nom", email: "Votre e-mail", company: "Entreprise (facultatif)",
+      message: "Message",
+      consent: "J'accepte que {name} reçoive ces informations et qu'elles soient conservées {n} jours.",
+      stored: "Vos nom, e-mail, entreprise et message sont conservés pour {name} pendant {n} jours, puis supprimés.",
+      submit: "Envoyer à {name}", sending: "Envoi…",
+      sent: "Merci ! {name} vous répondra à {email}.",
+      fix: "Veuillez corriger les champs indiqués ci-dessous.", required: "Obligatoire.",
+      tooManyForms: "Trop de messages depuis cette connexion. Réessayez plus tard.",
+      formFailed: "Votre message n'a pas pu être envoyé. Veuillez réessayer.",
+      transcript: "Conversation avec l'assistant du portfolio de {name}",
+    },
+    de: {
+      title: "Fragen zu {name}", neutralTitle: "Fragen zu diesem Portfolio",
+      greeting: "Hallo! Fragen Sie mich nach der Erfahrung und dem Werdegang von {name} oder nach Kontaktdaten.",
+      footnote: "Antworten stammen nur aus dem Portfolio von {name}, mit Quellen.",
+      open: "Chat öffnen", newAnswer: "neue Antwort", clear: "Leeren",
+      clearLabel: "Unterhaltung leeren", close: "Chat schließen",
+      download: "Unterhaltung herunterladen", question: "Ihre Frage",
+      placeholder: "Erfahrung, Projekte, Kenntnisse…", send: "Senden",
+      checkJob: "Stellenanzeige prüfen", backToChat: "Zurück zum Chat",
+      typing: "Der Assistent schreibt", you: "Sie: ", assistant: "Assistent: ",
+      sources: "Quellen", more: "+{n} weitere", source: "Quelle {n}: {title}",
+      retry: "Erneut versuchen", helpful: "Hilfreich", unhelpful: "Nicht hilfreich",
+      copy: "Kopieren", copied: "Kopiert", thanks: "Danke für Ihr Feedback.",
+      offline: "Der Assistent ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+      tooMany: "Gerade zu viele Fragen. Sie können {when} wieder fragen.",
+      inSeconds: "in {n} s", shortly: "gleich",
+      failed: "Der Assistent konnte nicht antworten. Bitte versuchen Sie es erneut.",
+      notSent: "Diese Frage konnte nicht gesendet werden.", notSentBecause: "Diese Frage konnte nicht gesendet werden: {detail}.",
+      contact: "{name} kontaktieren", contactIntro: "Hinterlassen Sie Ihre Daten, {name} meldet sich.",
+      name: "Ihr Name", email: "Ihre E-Mail-Adresse", company: "Firma (optional)",
+      message: "Nachricht",
+      consent: "Ich bin einverstanden, dass {name} diese Angaben erhält und sie {n} Tage gespeichert werden.",
+      stored: "Name, E-Mail, Firma und Nachricht werden für {name} {n} Tage gespeichert und dann gelöscht.",
+      submit: "An {name} senden", sending: "Wird gesendet…",
+      sent: "Danke! {name} meldet sich unter {email}.",
+      fix: "Bitte korrigieren Sie die markierten Felder.", required: "Pflichtfeld.",
+      tooManyForms: "Zu viele Nachrichten von dieser Verbindung. Bitte später erneut versuchen.",
+      formFailed: "Ihre Nachricht konnte nicht gesendet werden. Bitte erneut versuchen.",
+      transcript: "Unterhaltung mit dem Portfolio-Assistenten von {name}",
+    },
   };
+
+  // The first supported language of the given ones ("es-MX" -> "es"), else English.
+  function pickLanguage(...candidates) {
+    for (const candidate of candidates) {
+      const code = String(candidate || "").toLowerCase().split("-")[0];
+      if (Object.hasOwn(STRINGS, code)) return code;
+    }
+    return "en";
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, key) =>
+      Object.hasOwn(values, key) ? String(values[key]) : whole);
+  }
+
+  // A speech bubble with three dots, drawn with DOM calls (nothing is parsed as HTML).
+  const BUBBLE_PATH = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 " +
+    "2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 " +
+    "0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z";
+
+  function bubbleIcon() {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    for (const [name, value] of Object.entries({ viewBox: "0 0 24 24", width: "28",
+      height: "28", "aria-hidden": "true", focusable: "false", class: "launcher-icon" })) {
+      svg.setAttribute(name, value);
+    }
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", BUBBLE_PATH);
+    svg.append(path);
+    return svg;
+  }
 
   function el(tag, attributes, ...children) {
     const node = document.createElement(tag);
@@ -52,7 +205,7 @@
     static tagName = "assistant-chat";
 
     static get observedAttributes() {
-      return ["chat-title", "greeting", "accent", "position", "open", "api-base"];
+      return ["chat-title", "greeting", "accent", "position", "open", "api-base", "lang"];
     }
 
     static define(tagName = AssistantChatElement.tagName) {
@@ -70,6 +223,36 @@
       this.built = false;
       this.jobMode = false;
       this.jobBusy = false;
+      this.view = "chat";
+      this.unread = false;
+      this.site = {};
+    }
+
+    // The interface language: the element's lang attribute, else the browser's.
+    get language() {
+      return pickLanguage(this.getAttribute("lang"), navigator.language,
+        ...(navigator.languages || []));
+    }
+
+    // One of the interface's strings, with {name} the owner's first name.
+    t(key, values = {}) {
+      const table = STRINGS[this.language];
+      const template = Object.hasOwn(table, key) ? table[key] : STRINGS.en[key];
+      return fill(template, { name: this.ownerName(), ...values });
+    }
+
+    ownerName() {
+      const owner = this.site && typeof this.site.owner === "string" ? this.site.owner.trim() : "";
+      return owner.split(/\s+/)[0] || "";
+    }
+
+    // A text the server words for its owner (in English, with the right pronouns), or ours in
+    // the interface's language.
+    siteText(key, serverValue) {
+      if (this.language === "en" && typeof serverValue === "string" && serverValue) {
+        return serverValue;
+      }
+      return this.ownerName() ? this.t(key) : null;
     }
 
     get apiBase() {
@@ -99,6 +282,7 @@
 
     attributeChangedCallback(name) {
       if (!this.built) return;
+      if (name === "lang") this.rebuild();
       if (name === "chat-title") this.titleNode.textContent = this.titleText();
       if (name === "accent") this.applyAccent();
       if (name === "position") this.wrapper.dataset.position = this.position();
@@ -107,8 +291,17 @@
 
     titleText() {
       // The site's title (GET /api/v1/site, fetched on opening) until then a neutral one.
-      return this.getAttribute("chat-title") || (this.site && this.site.title) ||
-        "Ask about this portfolio";
+      return this.getAttribute("chat-title") || this.siteText("title", this.site.title) ||
+        this.t("neutralTitle");
+    }
+
+    // The interface again, in another language (the conversation stays).
+    rebuild() {
+      const open = !this.panel.hidden;
+      this.build();
+      this.render();
+      if (this.site && this.site.owner) this.applySite();
+      if (open) this.openPanel(false);
     }
 
     position() {
@@ -124,25 +317,35 @@
 
     build() {
       this.built = true;
+      this.namedTexts = [];
       const root = this.shadowRoot;
       const stylesheet = el("link", { rel: "stylesheet", href: this.stylesheetUrl() });
       stylesheet.addEventListener("load", () => this.wrapper.classList.add("styled"));
 
+      this.unreadDot = el("span", { class: "unread", part: "unread", hidden: !this.unread });
       this.launcher = el("button", {
         type: "button", class: "launcher", part: "launcher",
-        "aria-label": this.titleText(), "aria-expanded": "false", "aria-controls": "panel",
-      }, el("span", { "aria-hidden": "true", class: "launcher-icon" }, "?"));
+        "aria-expanded": "false", "aria-controls": "panel",
+      }, bubbleIcon(), this.unreadDot);
       this.launcher.addEventListener("click", () => this.togglePanel());
+      this.labelLauncher();
 
       this.titleNode = el("h2", { id: "title", part: "title" }, this.titleText());
-      const clearButton = el("button", { type: "button", class: "ghost", part: "clear" },
-        "Clear");
-      clearButton.setAttribute("aria-label", "Clear the conversation");
-      clearButton.addEventListener("click", () => this.clear());
-      const closeButton = el("button", { type: "button", class: "ghost close", part: "close",
-        "aria-label": "Close the chat" }, el("span", { "aria-hidden": "true" }, "×"));
-      closeButton.addEventListener("click", () => this.closePanel());
-      this.closeButton = closeButton;
+      const action = (label, className, handler, text) => {
+        const button = el("button", { type: "button", class: `ghost ${className}`,
+          part: className, "aria-label": label }, text);
+        button.addEventListener("click", handler);
+        return button;
+      };
+      this.contactButton = this.named(el("button", { type: "button", class: "contact-open",
+        part: "contact-open", "aria-controls": "contact-view" }), () => this.contactLabel());
+      this.contactButton.addEventListener("click", () => this.setView("contact"));
+      const downloadButton = action(this.t("download"), "download", () => this.download(),
+        el("span", { "aria-hidden": "true" }, "⤓"));
+      const clearButton = action(this.t("clearLabel"), "clear", () => this.clear(),
+        this.t("clear"));
+      this.closeButton = action(this.t("close"), "close", () => this.closePanel(),
+        el("span", { "aria-hidden": "true" }, "×"));
 
       this.log = el("div", { class: "log", part: "log", role: "log", "aria-live": "polite",
         "aria-relevant": "additions", "aria-labelledby": "title", tabindex: "0" });
@@ -150,31 +353,36 @@
 
       this.input = el("input", { id: "question", name: "question", type: "text",
         maxlength: "1000", autocomplete: "off", required: true, part: "input",
-        placeholder: "Ask about his experience, projects, skills…" });
-      this.sendButton = el("button", { type: "submit", class: "send", part: "send" }, "Send");
+        placeholder: this.t("placeholder") });
+      this.sendButton = el("button", { type: "submit", class: "send", part: "send" },
+        this.t("send"));
       this.form = el("form", { class: "composer", part: "composer" },
-        el("label", { for: "question", class: "visually-hidden" }, "Your question"),
+        el("label", { for: "question", class: "visually-hidden" }, this.t("question")),
         this.input, this.sendButton);
       this.form.addEventListener("submit", (event) => {
         event.preventDefault();
         this.send(this.input.value);
       });
+      this.status = el("p", { class: "visually-hidden", role: "status" });
 
-      this.modeButton = el("button", { type: "button", class: "mode-switch", part: "mode-switch" },
-        "Check a job description");
-      this.modeButton.addEventListener("click", () => this.setJobMode(!this.jobMode));
+      this.modeButton = el("button", { type: "button", class: "mode-switch", part: "mode-switch",
+        "aria-pressed": "false" }, this.t("checkJob"));
+      this.modeButton.addEventListener("click",
+        () => this.setView(this.view === "job" ? "chat" : "job"));
       this.chatView = el("div", { class: "view chat-view" },
         this.log, this.suggestionsNode, this.form);
       this.jobView = this.buildJobView();
+      this.contactView = this.buildContactView();
 
       this.panel = el("section", { id: "panel", class: "panel", part: "panel",
-        "aria-labelledby": "title", hidden: true },
+        "aria-labelledby": "title", hidden: true, lang: this.language },
         el("header", { part: "header" }, this.titleNode,
-          el("div", { class: "header-actions" }, clearButton, this.inline ? null : closeButton)),
-        this.chatView, this.jobView,
+          el("div", { class: "header-actions" }, this.contactButton, downloadButton, clearButton,
+            this.inline ? null : this.closeButton)),
+        this.chatView, this.jobView, this.contactView, this.status,
         el("div", { class: "panel-footer" }, this.modeButton,
           this.footnoteNode = el("p", { class: "footnote" },
-            "Answers come only from this portfolio, with sources.")));
+            this.siteText("footnote", this.site.footnote) || "")));
       this.panel.addEventListener("keydown", (event) => {
         if (event.key === "Escape" && !this.inline) {
           event.stopPropagation();
@@ -187,6 +395,193 @@
       this.wrapper.dataset.position = this.position();
       root.replaceChildren(stylesheet, this.wrapper);
       this.applyAccent();
+      this.view = "chat";
+    }
+
+    contactLabel() {
+      return this.t("contact").trim();
+    }
+
+    // The contact form: name, email, company, message and consent; errors shown by field.
+    buildContactView() {
+      this.contactFields = {};
+      this.contactErrors = {};
+      const field = (name, label, control) => {
+        const error = el("p", { id: `contact-${name}-error`, class: "field-error", hidden: true });
+        control.id = `contact-${name}`;
+        control.name = name;
+        control.setAttribute("part", `contact-${name}`);
+        this.contactFields[name] = control;
+        this.contactErrors[name] = error;
+        return el("div", { class: "field" }, el("label", { for: control.id }, label), control,
+          error);
+      };
+      const consent = el("input", { type: "checkbox", required: true });
+      consent.id = "contact-consent";
+      consent.name = "consent";
+      this.contactFields.consent = consent;
+      this.contactErrors.consent = el("p", { id: "contact-consent-error", class: "field-error",
+        hidden: true });
+      // Hidden from people (and screen readers); robots fill it in.
+      const honeypot = el("input", { type: "text", name: "website", tabindex: "-1",
+        autocomplete: "off", class: "honeypot", "aria-hidden": "true" });
+      this.contactFields.website = honeypot;
+      this.contactNotice = el("p", { class: "form-notice", role: "alert", hidden: true });
+      this.contactSubmit = this.named(el("button", { type: "submit", class: "send",
+        part: "contact-send" }), () => this.t("submit"));
+      const form = el("form", { class: "contact-form", part: "contact-form", novalidate: true,
+        "aria-labelledby": "contact-heading" },
+        this.named(el("h3", { id: "contact-heading", tabindex: "-1" }), () => this.contactLabel()),
+        this.named(el("p", { class: "hint" }), () => this.t("contactIntro")),
+        this.contactNotice,
+        field("name", this.t("name"), el("input", { type: "text", maxlength: "100",
+          autocomplete: "name", required: true })),
+        field("email", this.t("email"), el("input", { type: "email", maxlength: "254",
+          autocomplete: "email", required: true })),
+        field("company", this.t("company"), el("input", { type: "text", maxlength: "100",
+          autocomplete: "organization" })),
+        field("message", this.t("message"), el("textarea", { rows: "4", maxlength: "2000",
+          required: true })),
+        el("div", { class: "field consent" }, consent,
+          this.named(el("label", { for: "contact-consent" }),
+            () => this.t("consent", { n: this.leadDays() })),
+          this.contactErrors.consent),
+        el("label", { class: "honeypot", "aria-hidden": "true" }, "Website", honeypot),
+        this.named(el("p", { class: "hint" }), () => this.t("stored", { n: this.leadDays() })),
+        this.contactSubmit);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.submitLead();
+      });
+      this.contactForm = form;
+      this.contactDoneNode = el("div", { class: "contact-done", hidden: true });
+      return el("div", { id: "contact-view", class: "view contact-view", hidden: true },
+        form, this.contactDoneNode);
+    }
+
+    // A node whose text names the owner: set now, and again once the site is known.
+    named(node, text) {
+      this.namedTexts.push([node, text]);
+      node.textContent = text();
+      return node;
+    }
+
+    leadDays() {
+      const days = Number(this.site && this.site.lead_days);
+      return Number.isFinite(days) && days > 0 ? days : 180;
+    }
+
+    showFieldErrors(errors) {
+      let first = null;
+      // In the form's order, so that the first field in error gets the focus.
+      for (const name of ["name", "email", "company", "message", "consent"]) {
+        const control = this.contactFields[name];
+        const error = this.contactErrors[name];
+        const message = errors[name];
+        error.textContent = message || "";
+        error.hidden = !message;
+        if (message) {
+          control.setAttribute("aria-invalid", "true");
+          control.setAttribute("aria-describedby", error.id);
+          first = first || control;
+        } else {
+          control.removeAttribute("aria-invalid");
+          control.removeAttribute("aria-describedby");
+        }
+      }
+      return first;
+    }
+
+    async submitLead() {
+      if (this.contactBusy) return;
+      const fields = this.contactFields;
+      const body = {
+        name: fields.name.value, email: fields.email.value.trim(),
+        company: fields.company.value, message: fields.message.value,
+        consent: fields.consent.checked,
+      };
+      if (fields.website.value) body.website = fields.website.value;
+      if (this.sessionId) body.session_id = this.sessionId;
+      this.contactBusy = true;
+      this.contactSubmit.disabled = true;
+      this.contactSubmit.textContent = this.t("sending");
+      this.contactNotice.hidden = true;
+      let notice = null;
+      try {
+        const response = await fetch(this.apiBase + "/api/v1/leads", {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body), signal: this.abortSignal(), credentials: "omit",
+        });
+        if (response.status === 201) {
+          this.showFieldErrors({});
+          this.contactSent(body.email);
+          return;
+        }
+        const problem = await response.json().catch(() => ({}));
+        if (response.status === 422 && Array.isArray(problem.errors)) {
+          const errors = {};
+          for (const item of problem.errors) {
+            if (item && typeof item.field === "string" && !errors[item.field]) {
+              errors[item.field] = String(item.message || this.t("required"));
+            }
+          }
+          const first = this.showFieldErrors(errors);
+          notice = this.t("fix");
+          if (first) first.focus();
+        } else {
+          notice = response.status === 429 ? this.t("tooManyForms") : this.t("formFailed");
+        }
+      } catch (error) {
+        if (error && error.name === "AbortError") return;
+        notice = this.t("offline");
+      } finally {
+        this.contactBusy = false;
+        this.contactSubmit.disabled = false;
+        this.contactSubmit.textContent = this.t("submit");
+      }
+      if (notice) {
+        this.contactNotice.textContent = notice;
+        this.contactNotice.hidden = false;
+      }
+    }
+
+    contactSent(email) {
+      this.contactDone = true;
+      this.contactForm.hidden = true;
+      const back = el("button", { type: "button", class: "send" }, this.t("backToChat"));
+      back.addEventListener("click", () => this.setView("chat"));
+      const heading = el("h3", { tabindex: "-1" }, this.t("sent", { email }));
+      this.contactDoneNode.replaceChildren(heading, back);
+      this.contactDoneNode.hidden = false;
+      heading.focus();
+    }
+
+    resetContactForm() {
+      this.contactDone = false;
+      this.contactForm.reset();
+      this.contactForm.hidden = false;
+      this.contactDoneNode.hidden = true;
+    }
+
+    labelLauncher() {
+      const label = this.unread ? `${this.titleText()} (${this.t("newAnswer")})` : this.titleText();
+      this.launcher.setAttribute("aria-label", label);
+      this.unreadDot.hidden = !this.unread;
+    }
+
+    // One view at a time in the panel: the chat, the job-description check, the contact form.
+    setView(view) {
+      this.view = view;
+      this.chatView.hidden = view !== "chat";
+      this.jobView.hidden = view !== "job";
+      this.contactView.hidden = view !== "contact";
+      this.jobMode = view === "job";
+      this.modeButton.textContent = view === "chat" ? this.t("checkJob") : this.t("backToChat");
+      this.modeButton.setAttribute("aria-pressed", view === "job" ? "true" : "false");
+      this.contactButton.setAttribute("aria-expanded", view === "contact" ? "true" : "false");
+      const focus = { chat: this.input, job: this.jobInput, contact: this.contactFields.name };
+      if (view === "contact" && this.contactDone) this.resetContactForm();
+      focus[view].focus();
     }
 
     // The job-description mode: paste a posting, get each requirement checked with sources.
@@ -212,12 +607,7 @@
     }
 
     setJobMode(on) {
-      this.jobMode = on;
-      this.jobView.hidden = !on;
-      this.chatView.hidden = on;
-      this.modeButton.textContent = on ? "Back to the chat" : "Check a job description";
-      this.modeButton.setAttribute("aria-pressed", on ? "true" : "false");
-      (on ? this.jobInput : this.input).focus();
+      this.setView(on ? "job" : "chat");
     }
 
     async checkJob(rawText) {
@@ -240,8 +630,7 @@
           : await this.jobFailureNode(response);
       } catch (error) {
         if (error && error.name === "AbortError") return;
-        node = el("p", { class: "message error", role: "alert" },
-          "Couldn't reach the assistant. Check your connection and try again.");
+        node = el("p", { class: "message error", role: "alert" }, this.t("offline"));
       } finally {
         this.jobBusy = false;
         this.jobButton.disabled = false;
@@ -327,6 +716,8 @@
       this.panel.hidden = false;
       this.launcher.setAttribute("aria-expanded", "true");
       this.wrapper.classList.add("open");
+      this.unread = false;
+      this.labelLauncher();
       if (!this.started) this.start();
       this.save();
       if (focus) (this.jobMode ? this.jobInput : this.input).focus();
@@ -361,19 +752,26 @@
         // Optional: without it the widget greets neutrally and the visitor can still ask.
       }
       this.site = site && typeof site === "object" ? site : {};
-      const text = (value) => (typeof value === "string" && value ? value : null);
-      this.titleNode.textContent = this.titleText();
-      this.launcher.setAttribute("aria-label", this.titleText());
-      if (text(this.site.footnote)) this.footnoteNode.textContent = this.site.footnote;
+      this.applySite();
       if (this.messages.length === 0) {
-        const greeting = this.getAttribute("greeting") || text(this.site.greeting) ||
-          "Hi! Ask me about this portfolio.";
+        const greeting = this.getAttribute("greeting") ||
+          this.siteText("greeting", this.site.greeting) || this.t("neutralTitle");
         this.messages.push({ role: "greeting", text: greeting });
         this.render();
       }
       if (this.messages.some((m) => m.role === "user")) return;
       const suggestions = Array.isArray(this.site.suggestions) ? this.site.suggestions : [];
       this.showSuggestions(suggestions);
+    }
+
+    // The owner's name where the interface shows it, once GET /api/v1/site has answered.
+    applySite() {
+      this.titleNode.textContent = this.titleText();
+      this.labelLauncher();
+      const footnote = this.siteText("footnote", this.site.footnote);
+      if (footnote) this.footnoteNode.textContent = footnote;
+      for (const [node, text] of this.namedTexts) node.textContent = text();
+      this.render();
     }
 
     showSuggestions(questions) {
@@ -425,8 +823,7 @@
         }
       } catch (error) {
         if (error && error.name === "AbortError") return;
-        failure = { text: "Couldn't reach the assistant. Check your connection and try again.",
-          question, retry: true };
+        failure = { text: this.t("offline"), question, retry: true };
       } finally {
         typing.remove();
         this.busy = false;
@@ -443,6 +840,10 @@
         this.render();
         const answer = this.messages[this.messages.length - 1].answer;
         this.showSuggestions(Array.isArray(answer.follow_ups) ? answer.follow_ups : []);
+        if (this.panel.hidden) {
+          this.unread = true;
+          this.labelLauncher();
+        }
         this.dispatchEvent(new CustomEvent("assistant-chat:answer", {
           bubbles: true, composed: true, detail: { abstained: !!answer.abstained } }));
       }
@@ -459,23 +860,21 @@
       }
       if (response.status === 429) {
         const seconds = retryAfterSeconds(response);
-        const when = seconds ? `in ${seconds} second${seconds === 1 ? "" : "s"}` : "in a moment";
-        return { text: `Too many questions right now. You can ask again ${when}.`, question,
-          retry: true, waitSeconds: seconds };
+        const when = !seconds ? this.t("shortly")
+          : seconds === 1 ? this.t("inSecond") : this.t("inSeconds", { n: seconds });
+        return { text: this.t("tooMany", { when }), question, retry: true, waitSeconds: seconds };
       }
-      if (response.status >= 500) {
-        return { text: "The assistant had a problem answering. Please try again.", question,
-          retry: true };
-      }
-      return { text: detail ? `That question couldn't be sent: ${detail}.` :
-        "That question couldn't be sent.", question, retry: false };
+      if (response.status >= 500) return { text: this.t("failed"), question, retry: true };
+      return { text: detail ? this.t("notSentBecause", { detail }) : this.t("notSent"), question,
+        retry: false };
     }
 
     failureNode(failure) {
       const node = el("div", { class: "message error", part: "message error", role: "alert" },
         el("p", {}, failure.text));
       if (failure.retry) {
-        const retry = el("button", { type: "button", class: "retry", part: "retry" }, "Retry");
+        const retry = el("button", { type: "button", class: "retry", part: "retry" },
+          this.t("retry"));
         retry.addEventListener("click", () => {
           this.messages = this.messages.filter((m) => !m.failed);
           node.remove();
@@ -498,7 +897,7 @@
 
     typingIndicator() {
       return el("div", { class: "message assistant typing", part: "message typing",
-        role: "status", "aria-label": "The assistant is typing" },
+        role: "status", "aria-label": this.t("typing") },
         el("span", { class: "dot" }), el("span", { class: "dot" }), el("span", { class: "dot" }));
     }
 
@@ -509,13 +908,31 @@
     messageNode(message) {
       if (message.role === "user") {
         return el("div", { class: "message user", part: "message user" },
-          el("span", { class: "visually-hidden" }, "You: "), message.text);
+          el("span", { class: "visually-hidden" }, this.t("you")), message.text);
       }
       if (message.role === "greeting") {
         return el("div", { class: "message assistant", part: "message assistant" },
           el("p", {}, message.text));
       }
-      return this.answerNode(message.answer || {});
+      const node = this.answerNode(message.answer || {});
+      if (message.answer && !message.answer.abstained) node.append(this.answerActions(message));
+      return node;
+    }
+
+    // Text with "[n]" markers made links to the cited sections; everything else plain text.
+    withMarkers(container, text, byNumber) {
+      for (const part of String(text || "").split(/(\[\d+\])/)) {
+        const marker = /^\[(\d+)\]$/.exec(part);
+        const citation = marker ? byNumber.get(Number(marker[1])) : null;
+        const href = citation ? safeHttpUrl(citation.url) : null;
+        if (citation && href) {
+          container.append(el("a", { class: "marker", href, target: "_blank", rel: "noopener",
+            "aria-label": this.t("source", { n: marker[1], title: citation.title }) }, part));
+        } else {
+          container.append(part);
+        }
+      }
+      return container;
     }
 
     answerNode(answer) {
@@ -525,25 +942,81 @@
       const node = el("div", {
         class: abstained ? "message assistant abstained" : "message assistant",
         part: abstained ? "message assistant abstained" : "message assistant",
-      }, el("span", { class: "visually-hidden" }, "Assistant: "));
-      const paragraph = el("p", {});
-      // "[n]" markers become links to the cited section; everything else stays plain text.
-      const parts = String(answer.answer || "").split(/(\[\d+\])/);
-      for (const part of parts) {
-        const marker = /^\[(\d+)\]$/.exec(part);
-        const citation = marker ? byNumber.get(Number(marker[1])) : null;
-        const href = citation ? safeHttpUrl(citation.url) : null;
-        if (citation && href) {
-          paragraph.append(el("a", { class: "marker", href, target: "_blank", rel: "noopener",
-            "aria-label": `Source ${marker[1]}: ${citation.title}` }, part));
-        } else {
-          paragraph.append(part);
-        }
+      }, el("span", { class: "visually-hidden" }, this.t("assistant")));
+      const items = Array.isArray(answer.items) ? answer.items.filter((i) => typeof i === "string")
+        : [];
+      if (items.length > 1) {
+        const list = el("ul", { class: "items", part: "items" });
+        for (const item of items) list.append(this.withMarkers(el("li", {}), item, byNumber));
+        node.append(list);
+      } else {
+        node.append(this.withMarkers(el("p", {}), answer.answer, byNumber));
       }
-      node.append(paragraph);
       if (abstained) node.append(this.contactLinks(String(answer.answer || "")));
       else if (citations.length) node.append(this.citationChips(citations));
       return node;
+    }
+
+    // Under an answer: rate it (one rating, changeable) and copy it.
+    answerActions(message) {
+      const answer = message.answer;
+      const bar = el("div", { class: "actions", part: "actions" });
+      if (this.site.feedback !== false && typeof answer.request_id === "string") {
+        for (const [helpful, label, glyph] of [[true, this.t("helpful"), "👍"],
+          [false, this.t("unhelpful"), "👎"]]) {
+          const button = el("button", { type: "button", class: "rate", part: "rate",
+            "aria-label": label, title: label,
+            "aria-pressed": message.rating === helpful ? "true" : "false" },
+          el("span", { "aria-hidden": "true" }, glyph));
+          button.addEventListener("click", () => this.rate(message, helpful, bar));
+          bar.append(button);
+        }
+      }
+      const copy = el("button", { type: "button", class: "copy", part: "copy" }, this.t("copy"));
+      copy.addEventListener("click", () => this.copy(answer, copy));
+      bar.append(copy);
+      return bar;
+    }
+
+    async rate(message, helpful, bar) {
+      const previous = message.rating;
+      message.rating = helpful;
+      const buttons = bar.querySelectorAll(".rate");
+      buttons.forEach((button, index) => button.setAttribute("aria-pressed",
+        String((index === 0) === helpful)));
+      try {
+        const response = await fetch(this.apiBase + "/api/v1/feedback", {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ request_id: message.answer.request_id, helpful }),
+          signal: this.abortSignal(), credentials: "omit",
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        this.announce(this.t("thanks"));
+        this.save();
+      } catch (error) {
+        message.rating = previous;
+        buttons.forEach((button, index) => button.setAttribute("aria-pressed",
+          String(previous !== undefined && (index === 0) === previous)));
+      }
+    }
+
+    async copy(answer, button) {
+      const citations = Array.isArray(answer.citations) ? answer.citations : [];
+      const sources = citations.map((c) => `[${c.n}] ${c.title}: ${c.url}`).join("\n");
+      const text = String(answer.answer || "") + (sources ? "\n\n" + sources : "");
+      try {
+        await navigator.clipboard.writeText(text);
+        button.textContent = this.t("copied");
+        this.announce(this.t("copied"));
+        setTimeout(() => { button.textContent = this.t("copy"); }, 2000);
+      } catch (error) {
+        // No clipboard (an insecure page, or permission refused): nothing to do.
+      }
+    }
+
+    announce(text) {
+      this.status.textContent = "";
+      setTimeout(() => { this.status.textContent = text; }, 50);
     }
 
     contactLinks(text) {
@@ -554,23 +1027,75 @@
       const linkedin = /linkedin\.com\/in\/[\w-]+/i.exec(text);
       if (linkedin) links.push(el("a", { href: "https://www." + linkedin[0], target: "_blank",
         rel: "noopener", part: "contact-link" }, "LinkedIn profile"));
-      return el("div", { class: "contact", part: "contact" }, ...links);
+      const form = el("button", { type: "button", class: "contact-form-open",
+        part: "contact-form-open" }, this.contactLabel());
+      form.addEventListener("click", () => this.setView("contact"));
+      return el("div", { class: "contact", part: "contact" }, form, ...links);
     }
 
+    // Compact chips, "[n] Title", with the section and date in the title attribute. A phone
+    // shows the first three and a button for the rest.
     citationChips(citations) {
-      const list = el("ol", { class: "citations", part: "citations", "aria-label": "Sources" });
-      for (const citation of citations) {
-        const label = [`[${citation.n}] ${citation.title}`,
-          SECTION_LABELS[citation.section] || citation.section, citation.updated]
-          .filter(Boolean).join(" · ");
+      const list = el("ol", { class: "citations", part: "citations",
+        "aria-label": this.t("sources") });
+      citations.forEach((citation, index) => {
+        const section = this.sectionLabel(citation.section);
+        const about = [section, citation.updated].filter(Boolean).join(" · ");
+        const label = `[${citation.n}] ${citation.title}`;
         const href = safeHttpUrl(citation.url);
         const chip = href
           ? el("a", { class: "chip", part: "chip", href, target: "_blank", rel: "noopener",
-            title: citation.snippet || "" }, label)
-          : el("span", { class: "chip", part: "chip", title: citation.snippet || "" }, label);
-        list.append(el("li", {}, chip));
+            title: about }, label)
+          : el("span", { class: "chip", part: "chip", title: about }, label);
+        list.append(el("li", { class: index < CHIPS_ON_A_PHONE ? "" : "extra" }, chip));
+      });
+      const hidden = citations.length - CHIPS_ON_A_PHONE;
+      if (hidden > 0) {
+        const more = el("button", { type: "button", class: "more", part: "more",
+          "aria-expanded": "false" }, this.t("more", { n: hidden }));
+        more.addEventListener("click", () => {
+          list.classList.add("expanded");
+          more.setAttribute("aria-expanded", "true");
+          more.hidden = true;
+          list.querySelector(".extra a, .extra span")?.focus();
+        });
+        list.append(el("li", { class: "more-item" }, more));
       }
       return list;
+    }
+
+    sectionLabel(name) {
+      const sections = Array.isArray(this.site.sections) ? this.site.sections : [];
+      const found = sections.find((s) => s && s.name === name);
+      return found && typeof found.label === "string" ? found.label : String(name || "");
+    }
+
+    // The conversation as Markdown, with each answer's sources, saved as a file.
+    download() {
+      const lines = [`# ${this.t("transcript")}`, ""];
+      for (const message of this.messages) {
+        if (message.role === "user") lines.push(`**${this.t("you").trim()}** ${message.text}`, "");
+        else if (message.role === "greeting") lines.push(message.text, "");
+        else if (message.answer) {
+          const answer = message.answer;
+          const items = Array.isArray(answer.items) && answer.items.length > 1 ? answer.items : null;
+          lines.push(`**${this.t("assistant").trim()}**`, "");
+          if (items) lines.push(...items.map((item) => `- ${item}`));
+          else lines.push(String(answer.answer || ""));
+          for (const c of Array.isArray(answer.citations) ? answer.citations : []) {
+            const href = safeHttpUrl(c.url);
+            lines.push(href ? `[${c.n}]: ${href} "${String(c.title).replace(/"/g, "'")}"`
+              : `[${c.n}] ${c.title}`);
+          }
+          lines.push("");
+        }
+      }
+      const blob = new Blob([lines.join("\n")], { type: "text/markdown;charset=utf-8" });
+      const link = el("a", { href: URL.createObjectURL(blob), download: "conversation.md" });
+      this.shadowRoot.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     }
 
     scrollToEnd() {
@@ -636,7 +1161,7 @@
     if (document.querySelector("assistant-chat:not([inline])")) return;
     const widget = document.createElement("assistant-chat");
     const attributes = { title: "chat-title", greeting: "greeting", accent: "accent",
-      position: "position", apiBase: "api-base" };
+      position: "position", apiBase: "api-base", lang: "lang" };
     for (const [key, attribute] of Object.entries(attributes)) {
       const value = SCRIPT.dataset[key];
       if (value) widget.setAttribute(attribute, value);

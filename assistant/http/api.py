@@ -230,8 +230,15 @@ def ready() -> Response:
 def site_info() -> Response:
     """GET /api/v1/site: who the assistant is about, for the widget's title and greeting."""
     assistant = state().assistant()
-    feedback = state().settings.question_log
-    return jsonify(site_response(assistant.corpus.site, assistant.suggestions(), feedback))
+    settings = state().settings
+    return jsonify(
+        site_response(
+            assistant.corpus.site,
+            assistant.suggestions(),
+            feedback=settings.question_log,
+            lead_days=settings.lead_days,
+        )
+    )
 
 
 @api.get("/suggestions")

@@ -57,8 +57,14 @@ def chat_response(reply: Reply, request_id: str) -> dict[str, Any]:
     }
 
 
-def site_response(site: Site, suggestions: list[str], feedback: bool = True) -> dict[str, Any]:
-    """The body of GET /api/v1/site; `feedback` says whether answers can be rated."""
+def site_response(
+    site: Site, suggestions: list[str], feedback: bool = True, lead_days: int = 180
+) -> dict[str, Any]:
+    """The body of GET /api/v1/site.
+
+    `feedback` says whether answers can be rated, `lead_days` how long contact details are
+    kept (the contact form says so).
+    """
     first = site.first_name
     pronouns = site.pronouns
     return {
@@ -78,6 +84,7 @@ def site_response(site: Site, suggestions: list[str], feedback: bool = True) -> 
         ],
         "suggestions": suggestions,
         "feedback": feedback,
+        "lead_days": lead_days,
     }
 
 

@@ -6,13 +6,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from assistant.insights.unanswered import LOW_CONFIDENCE, normalise
+from assistant.insights.unanswered import normalise
 from assistant.storage.base import LoggedQuestion
 
 
 @dataclass(frozen=True)
 class Day:
-    """One UTC day's questions: answered, and refused (abstained or under LOW_CONFIDENCE)."""
+    """One UTC day's questions: answered, and refused (the assistant abstained)."""
 
     date: dt.date
     answered: int
@@ -34,8 +34,12 @@ class AskedQuestion:
 
 
 def refused(entry: LoggedQuestion) -> bool:
-    """Whether the question went unanswered, as the unanswered report counts it."""
-    return entry.abstained or entry.confidence < LOW_CONFIDENCE
+    """Whether the assistant said the portfolio does not answer it.
+
+    Not the unanswered report's wider test (abstained or confidence under LOW_CONFIDENCE):
+    a chart of answered and refused counts what visitors were told.
+    """
+    return entry.abstained
 
 
 def per_day(entries: list[LoggedQuestion], days: int, now: float) -> list[Day]:

@@ -39,7 +39,7 @@ from assistant.storage.memory import (
     MemoryIdempotency,
     MemoryWindowCounters,
 )
-from assistant.storage.redis_link import RedisLink, strings, unavailable
+from assistant.storage.redis_link import RedisLink, unavailable
 
 if TYPE_CHECKING:
     import redis
@@ -276,7 +276,7 @@ class RedisAnswerCache:
 
 
 class RedisAdminSessions:
-    """Dashboard logins as keys that expire with them, in a sorted set capped at the limit."""
+    """Dashboard logins in one sorted set (digest -> expiry), trimmed at each login."""
 
     ORDER = f"{PREFIX}admin-sessions"
 
@@ -284,33 +284,25 @@ class RedisAdminSessions:
         self._link = link
 
     def open(self, key: str, expires: float) -> None:
-        """Record a login; the oldest past MAX_ADMIN_SESSIONS are logged out."""
+        """Record a login; expired ones go, and the oldest past MAX_ADMIN_SESSIONS."""
 
         def write(r: redis.Redis) -> None:
             with r.pipeline(transaction=True) as pipe:
-                pipe.set(f"{PREFIX}admin-session:{key}", "1", exat=max(1, int(expires)))
                 pipe.zadd(self.ORDER, {key: expires})
                 pipe.zremrangebyscore(self.ORDER, "-inf", time.time())
+                pipe.zremrangebyrank(self.ORDER, 0, -MAX_ADMIN_SESSIONS - 1)
                 pipe.execute()
-            for old in strings(r.zrange(self.ORDER, 0, -MAX_ADMIN_SESSIONS - 1)):
-                self.close(old)
 
         self._link.run(write, unavailable)
 
     def is_open(self, key: str, now: float) -> bool:
-        """Whether the login is recorded (its key expires with it)."""
-        return bool(self._link.run(lambda r: r.exists(f"{PREFIX}admin-session:{key}"), unavailable))
+        """Whether the login is recorded and not expired."""
+        expires = self._link.run(lambda r: r.zscore(self.ORDER, key), unavailable)
+        return expires is not None and float(expires) > now
 
     def close(self, key: str) -> None:
         """Log out."""
-
-        def remove(r: redis.Redis) -> None:
-            with r.pipeline(transaction=True) as pipe:
-                pipe.delete(f"{PREFIX}admin-session:{key}")
-                pipe.zrem(self.ORDER, key)
-                pipe.execute()
-
-        self._link.run(remove, unavailable)
+        self._link.run(lambda r: r.zrem(self.ORDER, key), unavailable)
 
 
 def open_redis_storage(settings: Settings, answers: LocalAnswerCache) -> Storage:

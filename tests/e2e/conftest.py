@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+# The real server's admin token, for the dashboard's tests.
+ADMIN_TOKEN = "e2e-admin-token-" + "0123456789abcdef" * 2
 
 XSS_ENTRY = """
   - id: markup-note
@@ -98,6 +100,10 @@ def assistant_url(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> I
         "ASSISTANT_ALLOWED_ORIGINS": f"http://127.0.0.1:{demo_port}",
         "ASSISTANT_RATE_LIMIT_PER_MINUTE": "0",
         "ASSISTANT_RATE_LIMIT_PER_DAY": "0",
+        "ASSISTANT_LEADS_PER_HOUR": "0",
+        "ASSISTANT_ADMIN_TOKEN": ADMIN_TOKEN,
+        # The lockout test gives itself an address of its own with X-Forwarded-For.
+        "ASSISTANT_TRUSTED_PROXIES": "1",
     }
     command = [
         sys.executable,

@@ -20,21 +20,26 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     """Opens a store of one kind ("leads", "ratings", "questions") with a retention in days."""
     if request.param == "sqlite":
         from assistant.storage import sqlite_leads, sqlite_questions
+        from assistant.storage.sqlite import SqliteAdminSessions
 
         classes: dict[str, Any] = {
             "leads": sqlite_leads.SqliteLeads,
             "ratings": sqlite_leads.SqliteRatings,
             "questions": sqlite_questions.SqliteQuestionLog,
+            "sessions": lambda path, _: SqliteAdminSessions(path),
         }
         return lambda kind, days: classes[kind](tmp_path / "db.sqlite3", days)
     from assistant.storage import redis_leads, redis_questions
     from assistant.storage.redis_link import RedisLink
 
     url = request.getfixturevalue("redis_url")
+    from assistant.storage.redis import RedisAdminSessions
+
     classes = {
         "leads": redis_leads.RedisLeads,
         "ratings": redis_leads.RedisRatings,
         "questions": redis_questions.RedisQuestionLog,
+        "sessions": lambda link, _: RedisAdminSessions(link),
     }
     return lambda kind, days: classes[kind](RedisLink(url), days)
 
@@ -217,3 +222,22 @@ def test_without_redis_a_lead_or_rating_is_refused_not_kept_in_memory() -> None:
         RedisRatings(link, 30).rate(a_rating("r1", True, time.time()))
     with pytest.raises(StoreBusy):
         RedisQuestionLog(link, 30).find("req-1")
+
+
+def test_admin_sessions_open_expire_close_and_are_capped(
+    opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.storage import redis, sqlite
+
+    sessions = opener("sessions", 0)
+    now = time.time()
+    sessions.open("a" * 64, now + 60)
+    assert sessions.is_open("a" * 64, now) and not sessions.is_open("b" * 64, now)
+    assert not sessions.is_open("a" * 64, now + 61)  # expired
+    sessions.close("a" * 64)
+    assert not sessions.is_open("a" * 64, now)
+    monkeypatch.setattr(sqlite, "MAX_ADMIN_SESSIONS", 2)
+    monkeypatch.setattr(redis, "MAX_ADMIN_SESSIONS", 2)
+    for n in range(3):
+        sessions.open(f"s{n}", now + 100 + n)
+    assert [sessions.is_open(f"s{n}", now) for n in range(3)] == [False, True, True]
