@@ -44,6 +44,17 @@
       tooManyForms: "Too many messages from this connection. Try again later.",
       formFailed: "Your message couldn't be sent. Please try again.",
       transcript: "Conversation with {name}'s portfolio assistant",
+      jobLabel: "Job description", jobPlaceholder: "Paste the job description: responsibilities and qualifications…",
+      jobHint: "Each requirement is checked against {name}'s portfolio: evidenced, partial or not found.",
+      checkFit: "Check fit", checking: "Checking each requirement…",
+      jobFailed: "The assistant had a problem checking it. Please try again.",
+      jobTooMany: "Too many requests right now. Try again {when}.",
+      jobTooLong: "That is too long to check: paste the job description's text only.",
+      jobInvalid: "That couldn't be checked: {detail}.",
+      evidencedOf: "{n} of {total} requirements evidenced",
+      tally: "{evidenced} evidenced · {partial} partial · {missing} not found",
+      strongest: "Strongest matches: ", evidenced: "Evidenced", partial: "Partial",
+      notFound: "Not found", notShown: "Not shown: ",
     },
     es: {
       title: "Pregunta sobre {name}", neutralTitle: "Pregunta sobre este portafolio",
@@ -74,6 +85,17 @@
       tooManyForms: "Demasiados mensajes desde esta conexión. Inténtalo más tarde.",
       formFailed: "No se pudo enviar tu mensaje. Inténtalo de nuevo.",
       transcript: "Conversación con el asistente del portafolio de {name}",
+      jobLabel: "Oferta de empleo", jobPlaceholder: "Pega la oferta: responsabilidades y requisitos…",
+      jobHint: "Cada requisito se compara con el portafolio de {name}: demostrado, parcial o no encontrado.",
+      checkFit: "Comprobar", checking: "Comprobando cada requisito…",
+      jobFailed: "El asistente tuvo un problema al comprobarla. Inténtalo de nuevo.",
+      jobTooMany: "Demasiadas solicitudes ahora mismo. Inténtalo {when}.",
+      jobTooLong: "Es demasiado largo: pega solo el texto de la oferta.",
+      jobInvalid: "No se pudo comprobar: {detail}.",
+      evidencedOf: "{n} de {total} requisitos demostrados",
+      tally: "{evidenced} demostrados · {partial} parciales · {missing} no encontrados",
+      strongest: "Coincidencias más fuertes: ", evidenced: "Demostrado", partial: "Parcial",
+      notFound: "No encontrado", notShown: "No se muestra: ",
     },
     fr: {
       title: "Questions sur {name}", neutralTitle: "Questions sur ce portfolio",
@@ -104,6 +126,17 @@
       tooManyForms: "Trop de messages depuis cette connexion. Réessayez plus tard.",
       formFailed: "Votre message n'a pas pu être envoyé. Veuillez réessayer.",
       transcript: "Conversation avec l'assistant du portfolio de {name}",
+      jobLabel: "Offre d'emploi", jobPlaceholder: "Collez l'offre : responsabilités et qualifications…",
+      jobHint: "Chaque exigence est comparée au portfolio de {name} : démontrée, partielle ou introuvable.",
+      checkFit: "Vérifier", checking: "Vérification de chaque exigence…",
+      jobFailed: "L'assistant n'a pas pu la vérifier. Veuillez réessayer.",
+      jobTooMany: "Trop de demandes pour le moment. Réessayez {when}.",
+      jobTooLong: "C'est trop long : collez seulement le texte de l'offre.",
+      jobInvalid: "Impossible de la vérifier : {detail}.",
+      evidencedOf: "{n} exigences démontrées sur {total}",
+      tally: "{evidenced} démontrées · {partial} partielles · {missing} introuvables",
+      strongest: "Meilleures correspondances : ", evidenced: "Démontrée", partial: "Partielle",
+      notFound: "Introuvable", notShown: "Non démontré : ",
     },
     de: {
       title: "Fragen zu {name}", neutralTitle: "Fragen zu diesem Portfolio",
@@ -134,6 +167,17 @@
       tooManyForms: "Zu viele Nachrichten von dieser Verbindung. Bitte später erneut versuchen.",
       formFailed: "Ihre Nachricht konnte nicht gesendet werden. Bitte erneut versuchen.",
       transcript: "Unterhaltung mit dem Portfolio-Assistenten von {name}",
+      jobLabel: "Stellenanzeige", jobPlaceholder: "Stellenanzeige einfügen: Aufgaben und Anforderungen…",
+      jobHint: "Jede Anforderung wird mit dem Portfolio von {name} abgeglichen: belegt, teilweise oder nicht gefunden.",
+      checkFit: "Prüfen", checking: "Jede Anforderung wird geprüft…",
+      jobFailed: "Der Assistent konnte sie nicht prüfen. Bitte erneut versuchen.",
+      jobTooMany: "Gerade zu viele Anfragen. Bitte {when} erneut versuchen.",
+      jobTooLong: "Das ist zu lang: fügen Sie nur den Text der Stellenanzeige ein.",
+      jobInvalid: "Konnte nicht geprüft werden: {detail}.",
+      evidencedOf: "{n} von {total} Anforderungen belegt",
+      tally: "{evidenced} belegt · {partial} teilweise · {missing} nicht gefunden",
+      strongest: "Stärkste Übereinstimmungen: ", evidenced: "Belegt", partial: "Teilweise",
+      notFound: "Nicht gefunden", notShown: "Nicht belegt: ",
     },
   };
 
@@ -588,14 +632,13 @@
     buildJobView() {
       this.jobInput = el("textarea", { id: "job", name: "job_description", rows: "7",
         maxlength: "20000", required: true, part: "job-input", "aria-describedby": "job-hint",
-        placeholder: "Paste the job description: responsibilities and qualifications…" });
+        placeholder: this.t("jobPlaceholder") });
       this.jobButton = el("button", { type: "submit", class: "send", part: "job-send" },
-        "Check fit");
+        this.t("checkFit"));
       const form = el("form", { class: "job-form", part: "job-form" },
-        el("label", { for: "job", class: "job-label" }, "Job description"),
+        el("label", { for: "job", class: "job-label" }, this.t("jobLabel")),
         this.jobInput,
-        el("p", { id: "job-hint", class: "hint" },
-          "Each requirement is checked against his portfolio: evidenced, partial or not found."),
+        this.named(el("p", { id: "job-hint", class: "hint" }), () => this.t("jobHint")),
         this.jobButton);
       form.addEventListener("submit", (event) => {
         event.preventDefault();
@@ -616,7 +659,7 @@
       this.jobBusy = true;
       this.jobButton.disabled = true;
       this.reportNode.replaceChildren(el("p", { class: "typing-text", role: "status" },
-        "Checking each requirement…"));
+        this.t("checking")));
       let node;
       try {
         const response = await fetch(this.apiBase + "/api/v1/match", {
@@ -650,15 +693,17 @@
       } catch (error) {
         body = {};
       }
-      let text = "The assistant had a problem checking it. Please try again.";
+      let text = this.t("jobFailed");
       if (response.status === 429) {
         const seconds = retryAfterSeconds(response);
-        text = `Too many requests right now. Try again ${seconds ? `in ${seconds} s` : "shortly"}.`;
+        const when = !seconds ? this.t("shortly")
+          : seconds === 1 ? this.t("inSecond") : this.t("inSeconds", { n: seconds });
+        text = this.t("jobTooMany", { when });
       } else if (response.status === 413) {
-        text = "That is too long to check: paste the job description's text only.";
+        text = this.t("jobTooLong");
       } else if (response.status < 500) {
         const first = Array.isArray(body.errors) && body.errors[0] ? body.errors[0].message : "";
-        text = `That couldn't be checked: ${first || body.detail || "invalid input"}.`;
+        text = this.t("jobInvalid", { detail: first || body.detail || "invalid input" });
       }
       return el("p", { class: "message error", part: "message error", role: "alert" }, text);
     }
@@ -669,12 +714,12 @@
       const total = Number(summary.requirements) || items.length;
       const view = el("div", {},
         el("h3", { tabindex: "-1" },
-          `${Number(summary.evidenced) || 0} of ${total} requirements evidenced`),
-        el("p", { class: "summary" }, `${Number(summary.evidenced) || 0} evidenced · ` +
-          `${Number(summary.partial) || 0} partial · ${Number(summary.not_found) || 0} not found`));
+          this.t("evidencedOf", { n: Number(summary.evidenced) || 0, total })),
+        el("p", { class: "summary" }, this.t("tally", { evidenced: Number(summary.evidenced) || 0,
+          partial: Number(summary.partial) || 0, missing: Number(summary.not_found) || 0 })));
       const strongest = Array.isArray(summary.strongest) ? summary.strongest : [];
       if (strongest.length) {
-        view.append(el("p", { class: "strongest" }, el("strong", {}, "Strongest matches: "),
+        view.append(el("p", { class: "strongest" }, el("strong", {}, this.t("strongest")),
           strongest.map((s) => String(s.requirement || "")).join("; ")));
       }
       const list = el("ul", { class: "checklist", part: "checklist" });
@@ -684,7 +729,8 @@
     }
 
     requirementNode(item) {
-      const labels = { evidenced: "Evidenced", partial: "Partial", not_found: "Not found" };
+      const labels = { evidenced: this.t("evidenced"), partial: this.t("partial"),
+        not_found: this.t("notFound") };
       const verdict = Object.hasOwn(labels, item.verdict) ? item.verdict : "not_found";
       const node = el("li", { class: `requirement ${verdict}`, part: `requirement ${verdict}` },
         el("span", { class: "badge", part: "badge" }, labels[verdict]),
@@ -697,7 +743,7 @@
       node.append(evidence);
       const missing = Array.isArray(item.missing) ? item.missing.map(String) : [];
       if (verdict === "partial" && missing.length) {
-        node.append(el("p", { class: "missing" }, "Not shown: " + missing.join(", ")));
+        node.append(el("p", { class: "missing" }, this.t("notShown") + missing.join(", ")));
       }
       return node;
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -275,6 +276,9 @@ def test_repeated_bad_logins_lock_the_browser_out(
     page = context.new_page()
     page.goto(assistant_url + "/admin/login")
     assert axe_serious(page, axe_script) == []
+    # Failures count per minute of the clock: start early in one, so that all fall in it.
+    if time.time() % 60 > 40:
+        time.sleep(61 - time.time() % 60)
     for _ in range(10):
         page.get_by_label("Admin token").fill("not-the-token")
         page.get_by_role("button", name="Log in").click()
