@@ -191,9 +191,10 @@ class Server:
         self.log.close()
 
 
-def wrk(url: str, mode: str, seconds: int, questions: Path) -> dict[str, Any]:
+def wrk(url: str, mode: str, seconds: int, questions: Path, connections: int = 8) -> dict[str, Any]:
     """One wrk run; its figures from the Lua script's summary line."""
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s"]
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     command += ["-s", str(ROOT / "bench" / "chat.lua"), url]
     load = subprocess.Popen(
         command,
@@ -351,6 +352,10 @@ def main() -> None:
         ):
             print(f"load: {label} for {seconds}s", flush=True)
             results["load"][label] = wrk(server.url, mode, seconds, questions)
+        # One client asking one distinct question after another: no load, no neighbours.
+        for label, server in (("ours lone", ours), ("reference lone", reference)):
+            print(f"load: {label} (1 connection) for {seconds}s", flush=True)
+            results["load"][label] = wrk(server.url, "distinct", seconds, questions, connections=1)
         results["memory"] = {"ours": ours.memory(), "reference": reference.memory()}
         print("hostile job descriptions", flush=True)
         results["hostile"] = {
@@ -415,6 +420,18 @@ def report(results: dict[str, Any]) -> None:
             "repeated question, p99 ms",
             load["ours repeated"]["p99_ms"],
             load["reference repeated"]["p99_ms"],
+            "",
+        ),
+        (
+            "lone question (1 connection), p50 ms",
+            load["ours lone"]["p50_ms"],
+            load["reference lone"]["p50_ms"],
+            "",
+        ),
+        (
+            "lone question (1 connection), p99 ms",
+            load["ours lone"]["p99_ms"],
+            load["reference lone"]["p99_ms"],
             "",
         ),
         (

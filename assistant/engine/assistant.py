@@ -42,6 +42,9 @@ class Reply:
     answer: Answer
     session_id: str
     question: str  # as the engine read it (control characters and lone surrogates cleaned)
+    # The answer cache's key: the same key, the same answer (index, model state, question and
+    # the conversation's latest turn), so a client may keep what it derives from the answer.
+    answer_key: str = ""
 
 
 class Assistant:
@@ -149,18 +152,24 @@ class Assistant:
         turns = self._turns(session_id, history)
         _check(deadline)
         matched = matching_text(question)
-        answer, resolved = self.answer(matched, turns)
+        key = self._answer_key(matched, turns)
+        answer, resolved = self._answer(key, matched, turns)
         _check(deadline)
         session_id = session_id or uuid.uuid4().hex
         if self.store is not None:
             self.store.append(session_id, Turn(matched, resolved.topic, answer.cited_ids))
-        return Reply(answer, session_id, question)
+        return Reply(answer, session_id, question, key)
 
     def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         """The answer to one normalised question given earlier turns, cached."""
+        return self._answer(self._answer_key(question, turns), question, turns)
+
+    def _answer_key(self, question: str, turns: list[Turn]) -> str:
         # Only the latest turn can change how a question resolves (see conversation.resolve).
         latest = (turns[-1].topic, turns[-1].cited_ids) if turns else None
-        key = self._cache_key(" ".join(question.lower().split()), latest)
+        return self._cache_key(" ".join(question.lower().split()), latest)
+
+    def _answer(self, key: str, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         cached = self._answers.get(key)
         if cached is None:
             cached = self.pipeline.compose(question, turns)

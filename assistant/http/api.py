@@ -16,7 +16,7 @@ from assistant.errors import QuestionError
 from assistant.http import observability as obs
 from assistant.http.idempotency import body_digest, parse_key
 from assistant.http.ratelimit import RateLimiter, retry_after
-from assistant.http.responses import chat_response, fit_response, problem, site_response
+from assistant.http.responses import fit_response, problem, site_response
 from assistant.http.state import state
 from assistant.http.validation import (
     MAX_FIT_BODY_BYTES,
@@ -54,7 +54,8 @@ def chat() -> Response:
     g.refusal = reply.answer.reason or None
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
     _log_question(reply, g.request_id)
-    return jsonify(chat_response(reply, g.request_id))
+    body = state().chat_bodies.body(reply, g.request_id)
+    return Response(body, mimetype="application/json")
 
 
 def _log_question(reply: Reply, request_id: str) -> None:

@@ -6,13 +6,14 @@ Like flaskr's `get_db()`: the factory puts an AppState on the app; every view an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
 from assistant.engine import Assistant
 from assistant.http.admin_auth import AdminAuth
+from assistant.http.chat_body import ChatBodies
 from assistant.http.ratelimit import RateLimiter
 from assistant.http.reloader import IndexReloader
 from assistant.index.site import Site
@@ -40,6 +41,8 @@ class AppState:
     lead_limiter: RateLimiter | None = None
     feedback_limiter: RateLimiter | None = None
     admin_auth: AdminAuth | None = None  # the dashboard's checks, when ASSISTANT_ADMIN_TOKEN is set
+    # Serialised chat answers, for repeated questions.
+    chat_bodies: ChatBodies = field(default_factory=ChatBodies)
 
     def assistant(self) -> Assistant:
         """The current assistant, or a 503 when it could not be loaded."""
