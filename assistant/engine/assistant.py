@@ -45,6 +45,7 @@ class Reply:
     # The answer cache's key: the same key, the same answer (index, model state, question and
     # the conversation's latest turn), so a client may keep what it derives from the answer.
     answer_key: str = ""
+    repeated: bool = False  # the answer came from the cache: the question was asked before
 
 
 class Assistant:
@@ -153,12 +154,13 @@ class Assistant:
         _check(deadline)
         matched = matching_text(question)
         key = self._answer_key(matched, turns)
-        answer, resolved = self._answer(key, matched, turns)
+        cached = self._answers.get(key)
+        answer, resolved = cached or self._compose(key, matched, turns)
         _check(deadline)
         session_id = session_id or uuid.uuid4().hex
         if self.store is not None:
             self.store.append(session_id, Turn(matched, resolved.topic, answer.cited_ids))
-        return Reply(answer, session_id, question, key)
+        return Reply(answer, session_id, question, key, repeated=cached is not None)
 
     def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         """The answer to one normalised question given earlier turns, cached."""
@@ -170,11 +172,12 @@ class Assistant:
         return self._cache_key(" ".join(question.lower().split()), latest)
 
     def _answer(self, key: str, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
-        cached = self._answers.get(key)
-        if cached is None:
-            cached = self.pipeline.compose(question, turns)
-            self._answers.put(key, cached)
-        return cached
+        return self._answers.get(key) or self._compose(key, question, turns)
+
+    def _compose(self, key: str, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
+        composed = self.pipeline.compose(question, turns)
+        self._answers.put(key, composed)
+        return composed
 
     def _cache_key(self, question: str, latest: tuple[str, tuple[str, ...]] | None) -> str:
         model = "keywords" if self.degraded else "dense"

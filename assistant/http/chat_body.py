@@ -62,7 +62,9 @@ class ChatBodies:
                 self._parts.move_to_end(key)
         if parts is None:
             parts = body_parts(reply)
-            if key:
+            # Only answers asked for again are kept: a question asked once (most distinct
+            # ones) would only push repeated ones out.
+            if key and reply.repeated:
                 self._keep(key, parts)
         head, middle, tail = parts
         return b"".join((head, reply.session_id.encode(), middle, request_id.encode(), tail))

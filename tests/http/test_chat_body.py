@@ -31,9 +31,14 @@ def test_a_kept_body_is_what_jsonify_writes(fake_assistant: Assistant, question:
 
 def test_kept_bodies_are_bounded(fake_assistant: Assistant) -> None:
     bodies = ChatBodies(max_entries=2)
-    for question in ("Where did he study?", "Which companies has he worked for?", "Skills?"):
+    questions = ("Where did he study?", "Which companies has he worked for?", "Skills?")
+    for question in questions:
+        bodies.body(fake_assistant.ask(question), "r")
+    assert len(bodies._parts) == 0  # each asked once: nothing worth keeping
+    for question in questions:
         bodies.body(fake_assistant.ask(question), "r")
     assert len(bodies._parts) == 2
     small = ChatBodies(max_bytes=64 * 100)  # an answer over a 64th of the bytes is not kept
+    fake_assistant.ask("Which projects has he built?")
     small.body(fake_assistant.ask("Which projects has he built?"), "r")
     assert len(small._parts) == 0
