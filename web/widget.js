@@ -265,7 +265,6 @@
       this.started = false;
       this.busy = false;
       this.built = false;
-      this.jobMode = false;
       this.jobBusy = false;
       this.view = "chat";
       this.unread = false;
@@ -619,13 +618,15 @@
       this.chatView.hidden = view !== "chat";
       this.jobView.hidden = view !== "job";
       this.contactView.hidden = view !== "contact";
-      this.jobMode = view === "job";
       this.modeButton.textContent = view === "chat" ? this.t("checkJob") : this.t("backToChat");
       this.modeButton.setAttribute("aria-pressed", view === "job" ? "true" : "false");
       this.contactButton.setAttribute("aria-expanded", view === "contact" ? "true" : "false");
-      const focus = { chat: this.input, job: this.jobInput, contact: this.contactFields.name };
       if (view === "contact" && this.contactDone) this.resetContactForm();
-      focus[view].focus();
+      this.focusView();
+    }
+
+    focusView() {
+      ({ chat: this.input, job: this.jobInput, contact: this.contactFields.name })[this.view].focus();
     }
 
     // The job-description mode: paste a posting, get each requirement checked with sources.
@@ -647,10 +648,6 @@
       this.reportNode = el("div", { class: "report", part: "report", role: "region",
         "aria-label": "Fit report", "aria-live": "polite", tabindex: "-1" });
       return el("div", { class: "view job-view", hidden: true }, form, this.reportNode);
-    }
-
-    setJobMode(on) {
-      this.setView(on ? "job" : "chat");
     }
 
     async checkJob(rawText) {
@@ -766,7 +763,7 @@
       this.labelLauncher();
       if (!this.started) this.start();
       this.save();
-      if (focus) (this.jobMode ? this.jobInput : this.input).focus();
+      if (focus) this.focusView();
       if (wasHidden) {
         this.dispatchEvent(new CustomEvent("assistant-chat:open", { bubbles: true, composed: true }));
       }
@@ -1186,7 +1183,7 @@
       this.sessionId = null;
       this.reportNode.replaceChildren();
       this.jobInput.value = "";
-      if (this.jobMode) this.setJobMode(false);
+      if (this.view !== "chat") this.setView("chat");
       try {
         sessionStorage.removeItem(this.storageKey);
       } catch (error) {

@@ -162,17 +162,10 @@ class Assistant:
             self.store.append(session_id, Turn(matched, resolved.topic, answer.cited_ids))
         return Reply(answer, session_id, question, key, repeated=cached is not None)
 
-    def answer(self, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
-        """The answer to one normalised question given earlier turns, cached."""
-        return self._answer(self._answer_key(question, turns), question, turns)
-
     def _answer_key(self, question: str, turns: list[Turn]) -> str:
         # Only the latest turn can change how a question resolves (see conversation.resolve).
         latest = (turns[-1].topic, turns[-1].cited_ids) if turns else None
         return self._cache_key(" ".join(question.lower().split()), latest)
-
-    def _answer(self, key: str, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
-        return self._answers.get(key) or self._compose(key, question, turns)
 
     def _compose(self, key: str, question: str, turns: list[Turn]) -> tuple[Answer, Resolved]:
         composed = self.pipeline.compose(question, turns)

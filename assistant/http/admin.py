@@ -38,6 +38,7 @@ from assistant.http.admin_auth import (
     login_form_token,
     set_cookie,
 )
+from assistant.http.chart import questions_chart
 from assistant.http.state import state
 from assistant.index.characters import shown
 from assistant.insights.activity import most_asked, per_day
@@ -145,13 +146,13 @@ def dashboard() -> Response:
     days = min(CHART_DAYS, state().settings.log_days)
     entries = storage.questions.since(since_days(days))
     ratings = storage.ratings.newest(SHOWN_RATINGS)
-    from assistant.http.chart import questions_chart
+    daily = per_day(entries, days, time.time())
 
     return _page(
         "admin/dashboard.html",
         days=days,
-        per_day=per_day(entries, days, time.time()),
-        chart=questions_chart(per_day(entries, days, time.time())),
+        per_day=daily,
+        chart=questions_chart(daily),
         asked=len(entries),
         top=most_asked(entries, 10),
         report=_unanswered(days),
@@ -205,11 +206,11 @@ def leads_csv() -> Response:
     """GET /admin/leads.csv: the leads for a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "created", "name", "email", "company", "message", "session_id"])
+    columns = ("id", "created", "name", "email", "company", "message", "session_id")
+    writer.writerow(columns)
     for lead in state().storage.leads.newest(MAX_LEADS):
         record = lead_record(lead, full=True)
-        row = [record[k] or "" for k in ("id", "created", "name", "email", "company", "message")]
-        writer.writerow([_cell(str(v)) for v in [*row, lead.session_id or ""]])
+        writer.writerow([_cell(str(record[k] or "")) for k in columns])
     response = Response(out.getvalue(), mimetype="text/csv")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     response.headers["Content-Disposition"] = f'attachment; filename="leads-{stamp}.csv"'

@@ -27,7 +27,7 @@ from assistant.http.ratelimit import Limit, RateLimiter, policy_header, usage_he
 from assistant.http.reloader import IndexReloader
 from assistant.http.responses import problem
 from assistant.http.state import AppState, install, state
-from assistant.http.validation import MAX_BODY_BYTES, Invalid
+from assistant.http.validation import MAX_BODY_BYTES, REQUEST_ID, Invalid
 from assistant.http.visitors import visitors
 from assistant.http.wsgi_bridge import BODY_TIMEOUT
 from assistant.insights.report_cache import ReportCache
@@ -39,7 +39,6 @@ from assistant.storage.base import Storage, WindowCounters
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("assistant.access")
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 # Without ASSISTANT_ALLOWED_ORIGINS: pages served from localhost on any port (local work).
 LOCAL_ORIGINS = re.compile(r"http://(localhost|127\.0\.0\.1)(:\d{1,5})?\Z")
 # Headers a script on another origin may read.
@@ -209,7 +208,7 @@ def _start_request() -> None:
     g.started = time.perf_counter()
     g.started_monotonic = time.monotonic()
     given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
     # A forked worker starts its own sender (leads left pending by a restart go out too).
     state().outbox.start()
     if request.environ.get(BODY_TIMEOUT):

@@ -12,7 +12,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from assistant.engine.question import SESSION_ID
-from assistant.http.validation import Invalid
+from assistant.http.validation import REQUEST_ID, Invalid
 from assistant.index.characters import has_visible_text
 
 MAX_NAME_CHARS = 100
@@ -22,8 +22,6 @@ MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a path, less its brackets
 MAX_COMMENT_CHARS = 500
 # The hidden field only robots fill in: such a lead is answered as stored, and dropped.
 HONEYPOT = "website"
-# A request id as the chat response carried it (the X-Request-ID rule).
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 # Control characters (C0, DEL, C1) and line or paragraph separators: none may reach a header
 # of the owner's email or a line of the dashboard.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.engine.question import MAX_HISTORY, MAX_QUESTION_CHARS, SESSION_ID, HistoryItem
@@ -14,6 +15,8 @@ MAX_FIT_BODY_BYTES = 256 * 1024
 MAX_ANSWER_CHARS = 4000
 # No request body of this API nests deeper than 3 levels; anything past this is refused.
 MAX_JSON_DEPTH = 32
+# A request id: given in X-Request-ID (else made), and named by a rating of its answer.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 def json_depth(value: Any) -> int:
