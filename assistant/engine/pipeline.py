@@ -36,7 +36,7 @@ from assistant.engine.parts import join_answers, split_questions
 from assistant.engine.pointers import Pointers
 from assistant.engine.question_terms import IS_A, analyse
 from assistant.engine.replies import Replies
-from assistant.engine.understanding import understand
+from assistant.engine.understanding import load_language_identifier, understand
 from assistant.index.build import SearchIndex
 from assistant.index.kinds import ABOUT, kind_of, kind_phrased
 from assistant.index.retrieval import Hit, Retriever
@@ -235,3 +235,8 @@ class Pipeline:
     def targets(self) -> dict[str, tuple[str, ...]]:
         """Which entries each starter question leads to, worked out once."""
         return self._replies.targets()
+
+    def preload(self) -> None:
+        """Load what only some messages need: spelling repairs, the language identifier."""
+        self.retriever.vocabulary.prepare_repairs()
+        load_language_identifier()

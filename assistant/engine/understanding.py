@@ -259,11 +259,17 @@ def _in_another_language(question: str, language: str, corpus_words: frozenset[s
     return Understood(question, NOT_ENGLISH, language)
 
 
+def load_language_identifier() -> None:
+    """Load the language identifier now rather than for the first foreign-looking message."""
+    _identifier()
+
+
 @cache
 def _identifier() -> Any:
     """py3langid's model (97 languages), loaded once per process (~0.4 s).
 
-    Loaded when a message first looks foreign, not at start: most never need it.
+    Not at start (a server worker loads it on a thread once serving, Assistant.preload):
+    most messages never need it, and start-up is kept short.
     """
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 

@@ -24,7 +24,7 @@ from assistant.http.admin_auth import AdminAuth
 from assistant.http.api import api, keep_idempotent_response
 from assistant.http.assets import assets
 from assistant.http.ratelimit import Limit, RateLimiter, policy_header, usage_header
-from assistant.http.reloader import IndexReloader
+from assistant.http.reloader import IndexReloader, preload_in_background
 from assistant.http.responses import problem
 from assistant.http.state import AppState, install, state
 from assistant.http.validation import MAX_BODY_BYTES, REQUEST_ID, Invalid
@@ -95,7 +95,7 @@ def create_app(
             lambda index, old: old.with_index(index),
             settings.reload_interval_seconds,
         )
-        reloader.on_reload = _record_index_metrics
+        reloader.on_reload = _on_reload
     if outbox is None:
         senders = configured_senders(settings, _owner_of(reloader))
         outbox = Outbox(storage.leads, senders, Backoff(settings.notify_retry_seconds))
@@ -164,6 +164,11 @@ def _owner_of(reloader: IndexReloader | None) -> Callable[[], str]:
     if reloader is None:
         return lambda: "the portfolio owner"
     return lambda: reloader.current().corpus.site.owner
+
+
+def _on_reload(assistant: Assistant) -> None:
+    _record_index_metrics(assistant)
+    preload_in_background(assistant)
 
 
 def _record_index_metrics(assistant: Assistant) -> None:

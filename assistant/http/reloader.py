@@ -9,6 +9,7 @@ index simply keeps serving; an index that fails to load is logged and skipped.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -68,3 +69,19 @@ class IndexReloader:
             return fresh
         finally:
             self._lock.release()
+
+
+def preload_in_background(assistant: Assistant) -> None:
+    """Load what only some questions need on a thread, so no question waits for it."""
+    threading.Thread(target=_preload, args=(assistant,), daemon=True, name="preload").start()
+
+
+def _preload(assistant: Assistant) -> None:
+    try:
+        assistant.preload()
+    except Exception:  # the questions needing it load it themselves, as before
+        log.exception("preloading failed")
+        return
+    # What it loaded lives as long as the process: kept out of the periodic full collections
+    # like the rest of what was loaded before serving (serving.serve).
+    gc.freeze()

@@ -26,6 +26,7 @@ from granian.constants import HTTPModes, Interfaces, RuntimeModes
 from granian.http import HTTP1Settings
 from granian.server.mp import MPServer
 
+from assistant.http.reloader import preload_in_background
 from assistant.http.state import state
 from assistant.http.validation import MAX_FIT_BODY_BYTES
 from assistant.http.wsgi_bridge import BufferedWSGI
@@ -56,6 +57,7 @@ def _warm_worker(assistant: Any, settings: Any, recover_model: Callable[[Any, An
         return
     assistant.after_fork()
     assistant.warm_up()
+    preload_in_background(assistant)
     DEGRADED.set(1 if assistant.degraded else 0)
     if assistant.degraded:
         # Threads do not survive a fork: each worker watches for the model itself.
