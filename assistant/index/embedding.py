@@ -204,6 +204,16 @@ class OnnxEmbedder:
         rows = [self._encode_batch([text]) for text in texts]
         return np.concatenate(rows) if rows else np.zeros((0, DIMENSIONS), np.float32)
 
+    def encode_together(self, texts: Sequence[str]) -> Vectors:
+        """All texts in one model run, padded to the longest; not how anything is served.
+
+        Cheaper per text than `encode` (bench/model_ceiling.py measures by how much), but
+        the dynamic int8 model scales each matrix product's input by its largest value over
+        the whole run, so a text's vector depends on the texts beside it (make bench gives the
+        worst cosine to the text's vector alone).
+        """
+        return self._encode_batch(list(texts))
+
     def _encode_uncached(self, text: str) -> Vectors:
         vector: Vectors = self._encode_batch([text])[0]
         vector.setflags(write=False)

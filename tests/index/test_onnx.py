@@ -39,6 +39,30 @@ def test_serving_vectors_match_sentence_transformers(real_embedder, reference_em
     assert np.allclose(real_embedder.encode([texts[0]])[0], served[0], atol=1e-5)
 
 
+def test_vectors_do_not_depend_on_the_texts_encoded_beside_them(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Several texts in one call give each the vector it has alone.
+
+    The dynamic int8 model scales by the whole input of a run, so encode runs each text alone;
+    padded together they would differ (cosine 0.989 at worst, bench/model_ceiling.py --cosine).
+    """
+    questions = [
+        item["q"]
+        for name in ("dev.yaml", "heldout.yaml")
+        for item in yaml.safe_load((ROOT / "eval" / name).read_text())
+    ]
+    alone = np.stack([real_embedder.encode([q])[0] for q in questions])
+    # Shortest beside longest: batches of mixed lengths, the most padding a batch could need.
+    by_length = sorted(range(len(questions)), key=lambda i: len(questions[i]))
+    mixed = [i for pair in zip(by_length, reversed(by_length), strict=True) for i in pair]
+    mixed = mixed[: len(questions)]
+    for size in (2, 5, 16):
+        for start in range(0, len(mixed), size):
+            rows = mixed[start : start + size]
+            together = real_embedder.encode([questions[i] for i in rows])
+            cosines = (together * alone[rows]).sum(axis=1)
+            assert cosines.min() >= 0.9999, [questions[i] for i in rows]
+
+
 def test_a_damaged_export_is_refused(
     model_settings: Settings, real_embedder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
