@@ -14,10 +14,11 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from assistant.engine import Reply
 from assistant.errors import QuestionError
 from assistant.http import observability as obs
+from assistant.http.conventions import RATE_LIMIT_COUNTED
 from assistant.http.idempotency import body_digest, parse_key
 from assistant.http.ratelimit import RateLimiter, retry_after
 from assistant.http.responses import fit_response, problem, site_response
-from assistant.http.state import state
+from assistant.http.state import AppState, state
 from assistant.http.validation import (
     MAX_FIT_BODY_BYTES,
     MAX_JSON_DEPTH,
@@ -53,17 +54,17 @@ def chat() -> Response:
     g.abstained = reply.answer.abstained
     g.refusal = reply.answer.reason or None
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
-    _log_question(reply, g.request_id)
+    log_question(state(), reply, g.request_id)
     body = state().chat_bodies.body(reply, g.request_id)
     return Response(body, mimetype="application/json")
 
 
-def _log_question(reply: Reply, request_id: str) -> None:
+def log_question(app_state: AppState, reply: Reply, request_id: str) -> None:
     """Keep the question and its answer for the owner's report and ratings (never who asked).
 
     Only queued here: a thread writes it, and logs and skips a failed write (storage.background).
     """
-    if not state().settings.question_log:
+    if not app_state.settings.question_log:
         return
     answer = reply.answer
     entry = LoggedQuestion(
@@ -76,7 +77,7 @@ def _log_question(reply: Reply, request_id: str) -> None:
         answer.text,
         tuple(Source(c.n, c.title, c.url) for c in answer.citations),
     )
-    state().storage.questions.record(entry)
+    app_state.storage.questions.record(entry)
 
 
 @api.post("/match")
@@ -110,7 +111,9 @@ def rate_limited(limiter: RateLimiter | None, kind: str = "") -> Response | None
     """
     if limiter is None:
         return None
-    usages = limiter.hit(kind + (request.remote_addr or "unknown"))
+    usages = request.environ.get(RATE_LIMIT_COUNTED) or limiter.hit(
+        kind + (request.remote_addr or "unknown")
+    )
     g.rate_limit = (limiter.limits, usages)
     if not any(u.exceeded for u in usages):
         return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from collections.abc import Callable
 
 from flask import Flask, Response, g, request
@@ -23,11 +22,20 @@ from assistant.http.admin import admin
 from assistant.http.admin_auth import AdminAuth
 from assistant.http.api import api, keep_idempotent_response
 from assistant.http.assets import assets
-from assistant.http.ratelimit import Limit, RateLimiter, policy_header, usage_header
+from assistant.http.conventions import (
+    CORS_PATHS,
+    EXPOSED_HEADERS,
+    LOCAL_ORIGINS,
+    record_request,
+    request_id_of,
+    standard_headers,
+)
+from assistant.http.lean_chat import LeanChat
+from assistant.http.ratelimit import Limit, RateLimiter
 from assistant.http.reloader import IndexReloader, preload_in_background
 from assistant.http.responses import problem
 from assistant.http.state import AppState, install, state
-from assistant.http.validation import MAX_BODY_BYTES, REQUEST_ID, Invalid
+from assistant.http.validation import MAX_BODY_BYTES, Invalid
 from assistant.http.visitors import visitors
 from assistant.http.wsgi_bridge import BODY_TIMEOUT
 from assistant.insights.report_cache import ReportCache
@@ -37,27 +45,6 @@ from assistant.settings import Settings
 from assistant.storage.base import Storage, WindowCounters
 
 log = logging.getLogger(__name__)
-access_log = logging.getLogger("assistant.access")
-
-# Without ASSISTANT_ALLOWED_ORIGINS: pages served from localhost on any port (local work).
-LOCAL_ORIGINS = re.compile(r"http://(localhost|127\.0\.0\.1)(:\d{1,5})?\Z")
-# Headers a script on another origin may read.
-EXPOSED_HEADERS = [
-    "X-Request-ID",
-    "Retry-After",
-    "RateLimit",
-    "RateLimit-Policy",
-    "Idempotent-Replayed",
-]
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# Paths that answer other origins (CORS), and so vary by Origin.
-_CORS_PATHS = ("/api/", "/widget")
-_METHOD_LABELS = frozenset(("GET", "HEAD", "POST", "OPTIONS"))
-_LOGGED_METHOD_CHARS = 16
 
 
 def create_app(
@@ -79,13 +66,6 @@ def create_app(
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    if settings.trusted_proxies:
-        # Only the addresses the trusted proxies appended count; a client's own
-        # X-Forwarded-For entries are ignored.
-        # X-Forwarded-Proto too: behind a proxy ending TLS, the admin cookie is still Secure.
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
-        )
     reloader = None
     if assistant is not None:
         _record_index_metrics(assistant)
@@ -123,13 +103,22 @@ def create_app(
     CORS(
         app,
         # The widget files too: <script integrity crossorigin> needs CORS on the script.
-        resources={path + "*": {"origins": origins} for path in _CORS_PATHS},
+        resources={path + "*": {"origins": origins} for path in CORS_PATHS},
         methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "X-Request-ID", "Idempotency-Key"],
         expose_headers=EXPOSED_HEADERS,
         supports_credentials=False,
         max_age=600,
     )
+    # Repeated questions are answered in front of the app (lean_chat), behind the proxy fix.
+    app.wsgi_app = LeanChat(app, app.wsgi_app, origins)  # type: ignore[method-assign]
+    if settings.trusted_proxies:
+        # Only the addresses the trusted proxies appended count; a client's own
+        # X-Forwarded-For entries are ignored.
+        # X-Forwarded-Proto too: behind a proxy ending TLS, the admin cookie is still Secure.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.register_error_handler(HTTPException, _http_problem)
@@ -212,8 +201,7 @@ def _unexpected_problem(error: Exception) -> Response:
 def _start_request() -> None:
     g.started = time.perf_counter()
     g.started_monotonic = time.monotonic()
-    given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    g.request_id = request_id_of(request.headers.get("X-Request-ID", ""))
     # A forked worker starts its own sender (leads left pending by a restart go out too).
     state().outbox.start()
     if request.environ.get(BODY_TIMEOUT):
@@ -223,39 +211,24 @@ def _start_request() -> None:
 
 def _finish_request(response: Response) -> Response:
     """Echo the request id, add security headers, count, time and log the request."""
-    response.headers["X-Request-ID"] = getattr(g, "request_id", "")
-    if (rate_limit := getattr(g, "rate_limit", None)) is not None:
-        limits, usages = rate_limit
-        response.headers["RateLimit-Policy"] = policy_header(limits)
-        response.headers["RateLimit"] = usage_header(usages)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    request_id = getattr(g, "request_id", "")
     is_page = response.mimetype == "text/html"
-    response.headers["Content-Security-Policy"] = PAGE_CSP if is_page else API_CSP
-    if request.path.startswith(_CORS_PATHS):
+    for name, value in standard_headers(request_id, getattr(g, "rate_limit", None), is_page):
+        response.headers[name] = value
+    if request.path.startswith(CORS_PATHS):
         # Whether CORS headers are added depends on the Origin, so a shared cache must not
         # hand one origin's copy to another (flask-cors says so only when it adds them).
         response.vary.add("Origin")
     keep_idempotent_response(response)
-    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    method = request.method if request.method in _METHOD_LABELS else "other"
-    seconds = time.perf_counter() - getattr(g, "started", time.perf_counter())
-    # Labels from fixed sets only: every distinct value is a series kept for ever.
-    obs.REQUESTS.labels(method, route, f"{response.status_code // 100}xx").inc()
-    obs.LATENCY.labels(method, route).observe(seconds)
-    access_log.info(
-        "request",
-        extra={
-            "method": request.method[:_LOGGED_METHOD_CHARS],
-            "route": route,
-            "status": response.status_code,
-            "latency_ms": round(seconds * 1000, 2),
-            "abstained": getattr(g, "abstained", None),
-            "refusal": getattr(g, "refusal", None),
-            "replayed": getattr(g, "replayed", False),
-            # Given, so that the log filter need not look it up again.
-            "request_id": getattr(g, "request_id", "-"),
-        },
+    record_request(
+        request.method,
+        request.url_rule.rule if request.url_rule is not None else "unmatched",
+        response.status_code,
+        time.perf_counter() - getattr(g, "started", time.perf_counter()),
+        getattr(g, "request_id", "-"),
+        getattr(g, "abstained", None),
+        getattr(g, "refusal", None),
+        getattr(g, "replayed", False),
     )
     return response
 
