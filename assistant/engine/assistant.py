@@ -154,31 +154,6 @@ class Assistant:
         `deadline` (a time.monotonic() value) is checked before the model runs and before the
         turn is stored: a late question raises DeadlineExceeded and leaves no turn behind.
         """
-        reply = self._reply(question, session_id, history, deadline, compose=True)
-        assert reply is not None
-        return reply
-
-    def ask_cached(
-        self,
-        question: str,
-        session_id: str | None = None,
-        history: Sequence[HistoryItem] = (),
-        deadline: float | None = None,
-    ) -> Reply | None:
-        """As `ask` for a question answered before (from the answer cache); else None.
-
-        None means nothing was done: no turn stored, nothing composed.
-        """
-        return self._reply(question, session_id, history, deadline, compose=False)
-
-    def _reply(
-        self,
-        question: str,
-        session_id: str | None,
-        history: Sequence[HistoryItem],
-        deadline: float | None,
-        compose: bool,
-    ) -> Reply | None:
         question = normalise_question(question)
         if session_id is not None and not SESSION_ID.match(session_id):
             raise QuestionError("session_id must be 1-64 of A-Z, a-z, 0-9, '_' and '-'")
@@ -189,8 +164,6 @@ class Assistant:
         matched = matching_text(question)
         key = self._answer_key(matched, turns)
         cached = self._answers.get(key)
-        if cached is None and not compose:
-            return None
         answer, resolved = cached or self._compose(key, matched, turns)
         _check(deadline)
         session_id = session_id or uuid.uuid4().hex

@@ -36,7 +36,11 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @api.post("/chat")
 def chat() -> Response:
-    """POST /api/v1/chat: answer one question."""
+    """POST /api/v1/chat: answer one question.
+
+    Plain questions are answered in front of the app (lean_chat); this view gets the rest
+    (Idempotency-Key, bad input, a limit exceeded, a deadline passed) and answers them whole.
+    """
     if "Idempotency-Key" in request.headers and (early := _idempotent_retry()) is not None:
         return early
     if (limited := rate_limited(state().rate_limiter)) is not None:

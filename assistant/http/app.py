@@ -26,6 +26,7 @@ from assistant.http.conventions import (
     CORS_PATHS,
     EXPOSED_HEADERS,
     LOCAL_ORIGINS,
+    STARTED_AT,
     record_request,
     request_id_of,
     standard_headers,
@@ -200,7 +201,7 @@ def _unexpected_problem(error: Exception) -> Response:
 
 def _start_request() -> None:
     g.started = time.perf_counter()
-    g.started_monotonic = time.monotonic()
+    g.started_monotonic = request.environ.get(STARTED_AT) or time.monotonic()
     g.request_id = request_id_of(request.headers.get("X-Request-ID", ""))
     # A forked worker starts its own sender (leads left pending by a restart go out too).
     state().outbox.start()

@@ -33,9 +33,11 @@ PAGE_CSP = (
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Paths that answer other origins (CORS), and so vary by Origin.
 CORS_PATHS = ("/api/", "/widget")
-# Set in the environ by lean_chat to the rate-limit usages it counted, when it hands the request
-# to the app: the app counts a request once.
+# Set in the environ by lean_chat when it hands a request to the app: the rate-limit usages it
+# counted (the app counts a request once) and when it started (time.monotonic(): the request's
+# deadline runs from there).
 RATE_LIMIT_COUNTED = "assistant.rate_limit_counted"
+STARTED_AT = "assistant.started_at"
 _METHOD_LABELS = frozenset(("GET", "HEAD", "POST", "OPTIONS"))
 _LOGGED_METHOD_CHARS = 16
 

@@ -1,4 +1,4 @@
-"""Repeated questions, answered in front of the app (http.lean_chat), answer as the app would."""
+"""Plain chat questions, answered in front of the app (http.lean_chat), answer as the app would."""
 
 from __future__ import annotations
 
@@ -36,16 +36,21 @@ def _refuse_in_the_app(app: Flask) -> None:
     app.view_functions["api.chat"] = refuse
 
 
-def test_a_repeated_question_is_answered_in_front_of_the_app(app: Flask) -> None:
+def test_plain_questions_are_answered_in_front_of_the_app(app: Flask) -> None:
     client = app.test_client()
-    first = client.post(CHAT, json={"question": QUESTION})
     _refuse_in_the_app(app)
+    first = client.post(CHAT, json={"question": QUESTION})
     again = client.post(CHAT, json={"question": QUESTION})
     assert first.status_code == again.status_code == 200
     assert again.json["answer"] == first.json["answer"]
     assert again.json["session_id"] != first.json["session_id"]
-    # A question not asked before still goes to the app.
-    assert client.post(CHAT, json={"question": "What languages does he know?"}).status_code == 500
+    follow_up = client.post(
+        CHAT, json={"question": "When did he graduate?", "session_id": first.json["session_id"]}
+    )
+    assert follow_up.status_code == 200
+    # A request with an Idempotency-Key still goes to the app.
+    keyed = client.post(CHAT, json={"question": QUESTION}, headers={"Idempotency-Key": "k-1"})
+    assert keyed.status_code == 500
 
 
 def _comparable(response: Any) -> tuple[list[tuple[str, str]], dict[str, Any]]:
@@ -59,12 +64,18 @@ def _comparable(response: Any) -> tuple[list[tuple[str, str]], dict[str, Any]]:
 
 
 @pytest.mark.parametrize("origin", [ALLOWED, "https://evil.example", None])
-def test_the_lean_answer_carries_what_the_apps_would(app: Flask, origin: str | None) -> None:
+@pytest.mark.parametrize("question", [QUESTION, "Does he know Rust?"])
+def test_the_lean_answer_carries_what_the_apps_would(
+    app: Flask, origin: str | None, question: str
+) -> None:
     client = app.test_client()
     headers = {"X-Request-ID": "trace-1"} | ({"Origin": origin} if origin else {})
-    by_app = client.post(CHAT, json={"question": QUESTION}, headers=headers)
+    # An Idempotency-Key sends the request to the app (its first run adds no header of its own).
+    by_app = client.post(
+        CHAT, json={"question": question}, headers=headers | {"Idempotency-Key": "k-1"}
+    )
     _refuse_in_the_app(app)
-    lean = client.post(CHAT, json={"question": QUESTION}, headers=headers)
+    lean = client.post(CHAT, json={"question": question}, headers=headers)
     assert lean.status_code == 200
     assert _comparable(lean) == _comparable(by_app)
     assert lean.headers["X-Request-ID"] == lean.json["request_id"] == "trace-1"
@@ -76,10 +87,14 @@ def test_a_request_is_counted_once_against_the_rate_limit(
 ) -> None:
     settings = dataclasses.replace(built, rate_limit_per_minute=3, rate_limit_per_day=0)
     client = web_app(settings, assistant=fake_assistant).test_client()
-    # New, repeated, new: the lean path counts each, and hands on the new ones with the count.
-    for question, remaining in ((QUESTION, 2), (QUESTION, 1), ("What does he do?", 0)):
-        response = client.post(CHAT, json={"question": question})
-        assert response.status_code == 200
+    # A question, a body the app refuses (the lean path counted it and handed it on), another.
+    for body, status, remaining in (
+        ({"question": QUESTION}, 200, 2),
+        ({"question": ""}, 422, 1),
+        ({"question": "What does he do?"}, 200, 0),
+    ):
+        response = client.post(CHAT, json=body)
+        assert response.status_code == status
         assert f"r={remaining}" in response.headers["RateLimit"]
     refused = client.post(CHAT, json={"question": QUESTION})
     assert refused.status_code == 429
@@ -100,8 +115,8 @@ def test_lean_answers_are_remembered_logged_and_counted(app: Flask) -> None:
         return float(found.group(1)) if found else 0.0
 
     before = answered()
-    client.post(CHAT, json={"question": QUESTION})
     _refuse_in_the_app(app)
+    client.post(CHAT, json={"question": QUESTION})
     lean = client.post(CHAT, json={"question": QUESTION}, headers={"X-Request-ID": "lean-1"})
     assert answered() == before + 2
     stored = app.extensions["assistant"]
@@ -126,7 +141,6 @@ def test_what_it_cannot_answer_gets_the_apps_answer(
     client: FlaskClient, body: bytes, headers: dict[str, str], status: int
 ) -> None:
     headers = {"Content-Type": "application/json"} | headers
-    client.post(CHAT, json={"question": QUESTION})  # cached now
     response = client.post(CHAT, data=body, headers=headers)
     assert response.status_code == status
     assert response.headers["Content-Type"] == "application/problem+json"
