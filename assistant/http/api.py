@@ -57,13 +57,17 @@ def chat() -> Response:
         raise Invalid([{"field": "question", "message": str(exc)}]) from exc
     g.abstained = reply.answer.abstained
     g.refusal = reply.answer.reason or None
+    return Response(answered(state(), reply, g.request_id), mimetype="application/json")
+
+
+def answered(app_state: AppState, reply: Reply, request_id: str) -> bytes:
+    """Count and log an answered question; the response body (for this view and lean_chat)."""
     obs.QUESTIONS.labels("abstained" if reply.answer.abstained else "answered").inc()
-    log_question(state(), reply, g.request_id)
-    body = state().chat_bodies.body(reply, g.request_id)
-    return Response(body, mimetype="application/json")
+    _log_question(app_state, reply, request_id)
+    return app_state.chat_bodies.body(reply, request_id)
 
 
-def log_question(app_state: AppState, reply: Reply, request_id: str) -> None:
+def _log_question(app_state: AppState, reply: Reply, request_id: str) -> None:
     """Keep the question and its answer for the owner's report and ratings (never who asked).
 
     Only queued here: a thread writes it, and logs and skips a failed write (storage.background).

@@ -111,7 +111,7 @@ def create_app(
         supports_credentials=False,
         max_age=600,
     )
-    # Repeated questions are answered in front of the app (lean_chat), behind the proxy fix.
+    # Plain chat questions are answered in front of the app (lean_chat), behind the proxy fix.
     app.wsgi_app = LeanChat(app, app.wsgi_app, origins)  # type: ignore[method-assign]
     if settings.trusted_proxies:
         # Only the addresses the trusted proxies appended count; a client's own

@@ -28,8 +28,7 @@ from typing import Any
 from flask import Flask
 
 from assistant.errors import AssistantError
-from assistant.http import observability as obs
-from assistant.http.api import log_question
+from assistant.http.api import answered
 from assistant.http.conventions import (
     EXPOSED_HEADERS,
     RATE_LIMIT_COUNTED,
@@ -106,11 +105,8 @@ class LeanChat:
         except Exception as exc:  # the app runs it again, and logs what fails there
             log.warning("answered by the app after %s: %s", type(exc).__name__, exc)
             return None
-        answer = reply.answer
-        obs.QUESTIONS.labels("abstained" if answer.abstained else "answered").inc()
         request_id = request_id_of(environ.get("HTTP_X_REQUEST_ID", ""))
-        log_question(app_state, reply, request_id)
-        content = app_state.chat_bodies.body(reply, request_id)
+        content = answered(app_state, reply, request_id)
         headers = [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(content))),
@@ -123,8 +119,8 @@ class LeanChat:
             200,
             time.perf_counter() - started,
             request_id,
-            answer.abstained,
-            answer.reason or None,
+            reply.answer.abstained,
+            reply.answer.reason or None,
         )
         return headers, content
 
