@@ -147,6 +147,27 @@ def test_log_lines_are_json_with_the_request_id(server: str, server_log: Path) -
     assert all(line.startswith("{") for line in server_log.read_text().splitlines() if line)
 
 
+def started_workers(log: Path, count: int) -> list[int]:
+    """The PIDs of the first `count` workers, once each has started serving."""
+    deadline = time.monotonic() + 30
+    while len(re.findall(r"Started worker-\d runtime", log.read_text())) < count:
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.05)
+    return [int(p) for p in re.findall(r"Spawning worker-\d with PID: (\d+)", log.read_text())]
+
+
+def test_each_worker_keeps_to_a_cpu_of_its_own_when_there_is_one_per_cpu(
+    server: str, server_log: Path
+) -> None:
+    pids = started_workers(server_log, 2)[:2]
+    usable = os.sched_getaffinity(0)
+    if len(usable) == 2:  # the server runs 2 workers
+        assert sorted(min(os.sched_getaffinity(pid)) for pid in pids) == sorted(usable)
+        assert all(len(os.sched_getaffinity(pid)) == 1 for pid in pids)
+    else:
+        assert all(os.sched_getaffinity(pid) == usable for pid in pids)
+
+
 def test_sigterm_lets_a_request_in_flight_finish(
     model_settings: Settings, real_assistant, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -182,12 +203,9 @@ def test_a_killed_worker_is_replaced_and_a_retry_is_answered(
     with running_server(model_settings, log, NO_RATE_LIMITS) as base:
         # A worker that crashes in service, once both are up. (Once, a worker killed while the
         # other was still starting took the whole server down; granian's cause not found.)
-        deadline = time.monotonic() + 30
-        while len(re.findall(r"Started worker-\d runtime", log.read_text())) < 2:
-            assert time.monotonic() < deadline, "the workers did not start"
-            time.sleep(0.05)
-        first = [int(p) for p in re.findall(r"Spawning worker-\d with PID: (\d+)", log.read_text())]
+        first = started_workers(log, 2)
         assert len(first) == 2
+        killed_cpus = os.sched_getaffinity(first[0])
         os.kill(first[0], signal.SIGKILL)
         statuses, resets = [], 0
         for n in range(60):
@@ -204,5 +222,8 @@ def test_a_killed_worker_is_replaced_and_a_retry_is_answered(
         assert statuses == [200] * 60 and resets <= 2
         spawned = re.findall(r"Spawning worker-\d with PID: (\d+)", log.read_text())
         assert len(spawned) == 3 and first[1] in {int(p) for p in spawned}
+        # The replacement keeps to the CPU the dead worker kept to.
+        started_workers(log, 3)
+        assert os.sched_getaffinity(int(spawned[2])) == killed_cpus
         # The dead worker's live gauges are gone from the metrics folder (prometheus_client).
         assert not list(metrics_folder(log).glob(f"gauge_live*_{first[0]}.db"))

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from assistant.http.serving import worker_cpu
+
+
+def test_a_worker_per_cpu_gives_each_worker_a_cpu_of_its_own() -> None:
+    assert [worker_cpu(n, 2, {0, 1}) for n in (1, 2)] == [0, 1]
+    # The CPUs the server may use, in order, whatever their numbers.
+    assert [worker_cpu(n, 3, {7, 2, 5}) for n in (1, 2, 3)] == [2, 5, 7]
+
+
+def test_a_respawned_worker_keeps_to_the_cpu_of_the_one_it_replaces() -> None:
+    # granian gives the replacement the dead worker's number.
+    assert worker_cpu(2, 2, {0, 1}) == worker_cpu(2, 2, {1, 0}) == 1
+
+
+def test_more_or_fewer_workers_than_cpus_are_left_to_the_scheduler() -> None:
+    assert worker_cpu(1, 3, {0, 1}) is None
+    assert worker_cpu(1, 2, {0, 1, 2, 3}) is None
