@@ -167,7 +167,8 @@ class Pipeline:
         named_rows = frozenset(
             row for word in terms.related for row in self.retriever.entries_named_by(word)
         )
-        hits = self.retriever.search(query, query_vector, named_sections, named_rows)
+        asked = self.retriever.asked_sections(query_vector, named_sections)
+        hits = self.retriever.search(query, query_vector, named_sections, named_rows, asked)
         if resolved.prior_ids:
             hits = prefer(hits, resolved.prior_ids)
         pointed = self._pointed_at(question, resolved, hits)
@@ -177,7 +178,6 @@ class Pipeline:
             quotes = choose_sentences(ranked, whole_entry=True)
             answer = compose(quotes, self.corpus, max(0.0, pointed.score), self.degraded)
             return self._replies.with_follow_ups(answer, question), resolved
-        asked = self.retriever.asked_sections(query_vector, named_sections)
         # A sentence that says what is asked ("run the workshops") outweighs a section the
         # question reads a little like (Projects), unless that section says it too.
         saying = self._evidence.spelled_out(terms, hits, with_verb=True)

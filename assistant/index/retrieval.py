@@ -293,12 +293,14 @@ class Retriever:
         vector: Vector | None,
         named_sections: frozenset[str] = frozenset(),
         named_rows: frozenset[int] = frozenset(),
+        asked: frozenset[str] | None = None,
     ) -> list[Hit]:
         """Every entry scored against the query, best first.
 
         `named_sections` are sections the question names by a word of their label or list
         words ("degree" ~ Education): their entries are raised as when the whole question
-        reads like their label.
+        reads like their label. `asked` is `asked_sections(vector, named_sections)` when the
+        caller has it already.
         """
         terms = keyword_terms(text)
         raw = np.asarray(self._bm25.get_scores(terms), dtype=np.float64) if terms else None
@@ -311,19 +313,23 @@ class Retriever:
             best_passage = np.maximum.reduceat(passage_cos, self._first_passage[:-1])
             dense = np.maximum(entry_cos, best_passage)
             fused = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * keyword
-            asked = np.zeros(len(self.index.chunks))
-            for name in self.asked_sections(vector, named_sections):
-                asked[self._section_rows.get(name, [])] = 1.0
-            asked[list(named_rows)] = 1.0
-            fused = fused + SECTION_BOOST * asked
+            if asked is None:
+                asked = self.asked_sections(vector, named_sections)
+            raised = np.zeros(len(self.index.chunks))
+            for name in asked:
+                raised[self._section_rows.get(name, [])] = 1.0
+            raised[list(named_rows)] = 1.0
+            fused = fused + SECTION_BOOST * raised
         else:
             dense = np.zeros(len(self.index.chunks))
             fused = keyword
-        hits = [
-            Hit(i, chunk, float(dense[i]), float(keyword[i]), float(fused[i]))
-            for i, chunk in enumerate(self.index.chunks)
+        chunks = self.index.chunks
+        dense_of, keyword_of, score_of = dense.tolist(), keyword.tolist(), fused.tolist()
+        # Best first; equal scores keep the index's order.
+        return [
+            Hit(i, chunks[i], dense_of[i], keyword_of[i], score_of[i])
+            for i in np.argsort(-fused, kind="stable").tolist()
         ]
-        return sorted(hits, key=lambda h: h.score, reverse=True)
 
     def sentences_holding(self, hit: Hit, topics: Iterable[str]) -> list[str]:
         """The sentences of the entry that (with its title) use every one of the topics.

@@ -39,7 +39,8 @@ def unaccented(text: str) -> str:
     Recruiters often type a name without its accents, and a word read as letters A to Z
     would break at one ("L", "a").
     """
-    return text.translate(_UNACCENT)
+    # isascii() reads a flag of the string: most texts have no letter to change.
+    return text if text.isascii() else text.translate(_UNACCENT)
 
 
 # Function words: they say nothing about the topic.
@@ -154,6 +155,21 @@ def sentence_verbs(text: str) -> frozenset[str]:
 
 def words(text: str) -> list[str]:
     """Lowercase words; '7-Eleven' gives '7-eleven', '7eleven', '7' and 'eleven'."""
+    return list(_short_text_words(text) if len(text) <= CACHED_TEXT_CHARS else _words(text))
+
+
+# Texts up to this long have their words cached (2048 texts, ~8 MB at worst): a question's
+# text is read for its words ~4 times on its way, the corpus's titles and labels on every
+# question. A job description is read once.
+CACHED_TEXT_CHARS = 300
+
+
+@lru_cache(maxsize=2048)
+def _short_text_words(text: str) -> tuple[str, ...]:
+    return _words(text)
+
+
+def _words(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for match in WORD.finditer(unaccented(text)):
         word = match.group(0).lower().strip(".")
@@ -165,7 +181,7 @@ def words(text: str) -> list[str]:
             parts = [p for p in re.split(r"[-.]", word) if p]
             out.append("".join(parts))
             out.extend(parts)
-    return out
+    return tuple(out)
 
 
 def keyword_terms(text: str) -> list[str]:
