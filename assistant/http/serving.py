@@ -167,9 +167,10 @@ def serve(
     def load_in_worker() -> BufferedWSGI:
         _warm_worker(assistant, settings, recover_model)
         if (cpu := cpu_of_worker[0]) is not None:
-            # Only now: a model session made on a thread kept to one CPU runs ~25% slower
-            # (onnxruntime sizes something by the CPUs it may use; 1.6 against 1.27 ms per
-            # question). granian's threads and the app's start after this and keep to it too.
+            # Only now, once the model is loaded: onnxruntime loaded by a thread kept to one
+            # CPU ran the model ~25% slower (1.6 against 1.27 ms per question; its start-up
+            # reads the CPUs it may use). granian's threads and the app's start after this and
+            # keep to the CPU too.
             os.sched_setaffinity(0, {cpu})
         return bridge
 
