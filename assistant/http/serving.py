@@ -13,6 +13,7 @@ app: a client that stalls or trickles its body holds no thread.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
 import threading
@@ -31,6 +32,8 @@ from assistant.http.state import state
 from assistant.http.validation import MAX_FIT_BODY_BYTES
 from assistant.http.wsgi_bridge import BufferedWSGI
 from assistant.settings import MULTIPROCESS_ENV
+
+log = logging.getLogger(__name__)
 
 # Routes answered in milliseconds (a chat answer's worst case is bounded by the request
 # deadline); run on each worker's event loop thread.
@@ -61,6 +64,18 @@ def worker_cpu(worker_id: int, workers: int, usable: Collection[int]) -> int | N
     if workers != len(usable):
         return None
     return sorted(usable)[(worker_id - 1) % workers]
+
+
+def keep_to_cpu(cpu: int) -> None:
+    """Keep the calling thread, and the threads it starts from now on, to one CPU.
+
+    If the host has taken the CPU away since the server started, the worker runs anywhere and
+    the log says so: a worker that failed here would be replaced, and fail again.
+    """
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError as exc:
+        log.warning("worker not kept to CPU %d: %s", cpu, exc)
 
 
 def _warm_worker(assistant: Any, settings: Any, recover_model: Callable[[Any, Any], bool]) -> None:
@@ -171,11 +186,12 @@ def serve(
             # CPU ran the model ~25% slower (1.6 against 1.27 ms per question; its start-up
             # reads the CPUs it may use). granian's threads and the app's start after this and
             # keep to the CPU too.
-            os.sched_setaffinity(0, {cpu})
+            keep_to_cpu(cpu)
         return bridge
 
     def run_worker(worker_id: int, *args: Any, **kwargs: Any) -> None:
-        cpu_of_worker[0] = worker_cpu(worker_id, workers, os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity"):  # Linux; elsewhere the scheduler places workers
+            cpu_of_worker[0] = worker_cpu(worker_id, workers, os.sched_getaffinity(0))
         try:
             # Returns once the worker is stopped.
             MPServer._spawn_rsgi_worker(worker_id, *args, **kwargs)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from assistant.http.serving import worker_cpu
+import os
+
+import pytest
+
+from assistant.http.serving import keep_to_cpu, worker_cpu
 
 
 def test_a_worker_per_cpu_gives_each_worker_a_cpu_of_its_own() -> None:
@@ -17,3 +21,14 @@ def test_a_respawned_worker_keeps_to_the_cpu_of_the_one_it_replaces() -> None:
 def test_more_or_fewer_workers_than_cpus_are_left_to_the_scheduler() -> None:
     assert worker_cpu(1, 3, {0, 1}) is None
     assert worker_cpu(1, 2, {0, 1, 2, 3}) is None
+
+
+def test_a_cpu_the_host_took_away_leaves_the_worker_running_anywhere(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refused(pid: int, cpus: set[int]) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(os, "sched_setaffinity", refused)
+    keep_to_cpu(5)
+    assert "worker not kept to CPU 5: [Errno 22] Invalid argument" in caplog.text
