@@ -201,8 +201,8 @@ class OnnxEmbedder:
             return vector.reshape(1, -1)
         # One text per run, never padded batches: dynamic int8 quantisation scales by the
         # whole input, so padding would make a text's vector depend on its batch neighbours.
-        rows = [self._encode_alone(text) for text in texts]
-        return np.stack(rows) if rows else np.zeros((0, DIMENSIONS), np.float32)
+        rows = [self._encode_batch([text]) for text in texts]
+        return np.concatenate(rows) if rows else np.zeros((0, DIMENSIONS), np.float32)
 
     def encode_together(self, texts: Sequence[str]) -> Vectors:
         """All texts in one model run, padded to the longest; not how anything is served.
@@ -215,25 +215,8 @@ class OnnxEmbedder:
         return self._encode_batch(list(texts))
 
     def _encode_uncached(self, text: str) -> Vectors:
-        vector = self._encode_alone(text)
+        vector: Vectors = self._encode_batch([text])[0]
         vector.setflags(write=False)
-        return vector
-
-    def _encode_alone(self, text: str) -> Vectors:
-        """One text's vector from a model run of its own: no padding, so every token counts.
-
-        The mean over the tokens, as `_encode_batch` takes it with an all-ones mask, in a few
-        numpy calls fewer: a question's share of the server's time outside the model.
-        """
-        ids = np.array([self._tokenizer.encode(text).ids], dtype=np.int64)
-        if self._session_pid != os.getpid():
-            self.after_fork()
-        (hidden,) = self._session.run(
-            None,
-            {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": ids * 0},
-        )
-        pooled = hidden[0].mean(axis=0)
-        vector: Vectors = pooled / max(float(np.sqrt(pooled @ pooled)), 1e-12)
         return vector
 
     def _encode_batch(self, texts: list[str]) -> Vectors:
