@@ -164,8 +164,11 @@ def test_each_worker_keeps_to_a_cpu_of_its_own_when_there_is_one_per_cpu(
     if len(usable) == 2:  # the server runs 2 workers
         assert sorted(min(os.sched_getaffinity(pid)) for pid in pids) == sorted(usable)
         assert all(len(os.sched_getaffinity(pid)) == 1 for pid in pids)
+        # Their threads share the CPU as batch threads (serving.run_as_batch).
+        assert all(os.sched_getscheduler(pid) == os.SCHED_BATCH for pid in pids)
     else:
         assert all(os.sched_getaffinity(pid) == usable for pid in pids)
+        assert all(os.sched_getscheduler(pid) == os.SCHED_OTHER for pid in pids)
 
 
 def test_sigterm_lets_a_request_in_flight_finish(

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
-from assistant.http.serving import keep_to_cpu, worker_cpu
+from assistant.http.serving import keep_to_cpu, run_as_batch, worker_cpu
 
 
 def test_a_worker_per_cpu_gives_each_worker_a_cpu_of_its_own() -> None:
@@ -32,3 +33,34 @@ def test_a_cpu_the_host_took_away_leaves_the_worker_running_anywhere(
     monkeypatch.setattr(os, "sched_setaffinity", refused)
     keep_to_cpu(5)
     assert "worker not kept to CPU 5: [Errno 22] Invalid argument" in caplog.text
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="SCHED_BATCH is Linux's")
+def test_a_batch_thread_and_the_threads_it_starts_are_scheduled_as_batch() -> None:
+    policies: list[int] = []
+
+    def worker() -> None:
+        run_as_batch()
+        started = threading.Thread(target=lambda: policies.append(os.sched_getscheduler(0)))
+        started.start()
+        started.join()
+        policies.append(os.sched_getscheduler(0))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert policies == [os.SCHED_BATCH, os.SCHED_BATCH]
+    # Only the calling thread changed: the test's own is as it was.
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="SCHED_BATCH is Linux's")
+def test_a_refused_batch_policy_leaves_the_worker_scheduled_as_before(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refused(pid: int, policy: int, param: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refused)
+    run_as_batch()
+    assert "worker not scheduled as a batch process: [Errno 1]" in caplog.text
